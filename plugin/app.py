@@ -1,0 +1,51 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from plugin import db
+from plugin.config import Settings
+
+log = logging.getLogger(__name__)
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app from ``LEADERLED_*`` environment variables plus ``config``.
+
+    ``config`` keys may be settings names (``database_url``) or their
+    environment spelling (``LEADERLED_DATABASE_URL``); other keys (such as
+    ``WTF_CSRF_ENABLED``) go to Flask's config as they are.
+    """
+    settings = Settings.from_env().merged(config).with_secret()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        LEADERLED=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(
+            {k: v for k, v in config.items() if k.isupper() and not k.startswith("LEADERLED_")}
+        )
+
+    db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    csrf.init_app(app)
+
+    from plugin.views import register_blueprints
+
+    register_blueprints(app)
+    return app
+
+
+def settings_of(app: Flask) -> Settings:
+    settings: Settings = app.config["LEADERLED"]
+    return settings

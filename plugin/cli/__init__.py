@@ -1,0 +1,25 @@
+"""The ``leaderled`` command: Flask's CLI plus our command groups.
+
+Each area keeps its commands in its own module; this file only wires them.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from plugin.app import create_app
+from plugin.cli import db as db_commands
+from plugin.cli import lrs as lrs_commands
+from plugin.cli import statements as statements_commands
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False, add_version_option=False)
+def main() -> None:
+    """Leaderled: leader-led learning, visible in your LRS."""
+
+
+main.add_command(db_commands.db)
+main.add_command(statements_commands.profile)
+main.add_command(statements_commands.statements)
+main.add_command(lrs_commands.lrs)

@@ -1,0 +1,89 @@
+"""Application settings, read from ``LEADERLED_*`` environment variables.
+
+One frozen dataclass rather than Flask's loose ``config`` dict, so every
+setting is named, typed and documented in one place; ``create_app`` copies
+it into ``app.config`` for Flask's own keys.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "LEADERLED_"
+
+
+def default_database_url() -> str:
+    """A SQLite file in the working directory: zero set-up for a first run."""
+    return "sqlite:///" + str(Path.cwd() / "leaderled.sqlite3")
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application can be told from outside."""
+
+    database_url: str = field(default_factory=default_database_url)
+    # Public base URL of this tool (what browsers and LMSs reach it at).
+    public_url: str = "http://localhost:5000"
+    # Base IRI for everything we mint; by default served by this app itself.
+    profile_base: str = ""
+    secret_key: str = ""
+    # Default language for pages.
+    default_locale: str = "en"
+    # The organisation's LRS (optional: the tool works without one, queuing).
+    lrs_endpoint: str = ""
+    lrs_username: str = ""
+    lrs_password: str = ""
+    lrs_token: str = ""
+    # Echo SQL (debugging only).
+    sql_echo: bool = False
+    testing: bool = False
+
+    @property
+    def resolved_profile_base(self) -> str:
+        return (self.profile_base or self.public_url.rstrip("/") + "/xapi").rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _as_bool(raw) if f.type in ("bool", bool) else raw
+        return cls(**values)
+
+    def merged(self, overrides: dict[str, Any] | None) -> Settings:
+        """Apply overrides given as settings names (``database_url``) or
+        environment-style keys (``LEADERLED_DATABASE_URL``)."""
+        if not overrides:
+            return self
+        known = {f.name for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in overrides.items():
+            name = key.removeprefix(ENV_PREFIX).lower()
+            if name in known:
+                clean[name] = value
+        return replace(self, **clean)
+
+    def with_secret(self) -> Settings:
+        """Generate a per-process secret when none is configured (dev only)."""
+        if self.secret_key:
+            return self
+        return replace(self, secret_key=secrets.token_urlsafe(32))
+
+    def __repr__(self) -> str:  # never print credentials
+        hidden = {"secret_key", "lrs_password", "lrs_token", "database_url"}
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            parts.append(f"{f.name}={'***' if f.name in hidden and value else repr(value)}")
+        return f"Settings({', '.join(parts)})"

@@ -1,0 +1,108 @@
+"""SQLAlchemy 2.0 engine and session handling.
+
+The engine lives on the app (``app.extensions["leaderled.db"]``); a request
+gets one session, closed at teardown. Jobs and CLI commands open their own
+sessions with :func:`session_scope`, so the caller always owns the
+transaction boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model; stable constraint names for Alembic."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Database:
+    """Owns the engine and the session factory of one application."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """One transaction: commit on success, roll back on error."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def init_app(app: Flask, url: str, *, echo: bool = False) -> Database:
+    database = Database(url, echo=echo)
+    app.extensions["leaderled.db"] = database
+    app.teardown_appcontext(_close_request_session)
+    return database
+
+
+def get_db(app: Flask | None = None) -> Database:
+    target = app if app is not None else current_app
+    db: Database = target.extensions["leaderled.db"]
+    return db
+
+
+def db_session() -> Session:
+    """The session of the current request (or app context), opened lazily."""
+    if "db_session" not in g:
+        g.db_session = get_db().sessionmaker()
+    session: Session = g.db_session
+    return session
+
+
+def _close_request_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(app: Flask | None = None) -> Iterator[Session]:
+    with get_db(app).session_scope() as session:
+        yield session
