@@ -164,6 +164,8 @@ class LtiLoginState(Base):
     issuer: Mapped[str] = mapped_column(String(512))
     client_id: Mapped[str] = mapped_column(String(255))
     target_link_uri: Mapped[str] = mapped_column(String(1024))
+    # Frame name of the platform's LTI storage when it offered one at login.
+    storage_target: Mapped[str | None] = mapped_column(String(255))
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
 
 

@@ -91,6 +91,7 @@ def upgrade() -> None:
         sa.Column("issuer", sa.String(512), nullable=False),
         sa.Column("client_id", sa.String(255), nullable=False),
         sa.Column("target_link_uri", sa.String(1024), nullable=False),
+        sa.Column("storage_target", sa.String(255), nullable=True),
         sa.Column("expires_at", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("state", name="pk_lti_login_state"),
     )
