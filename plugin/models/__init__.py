@@ -1,6 +1,7 @@
 """The application's tables. Import models from here so Alembic sees them all."""
 
 from plugin.db import Base
+from plugin.models.formal import FormalRecord
 from plugin.models.lti import (
     DeploymentStatus,
     IdentityMode,
@@ -14,13 +15,19 @@ from plugin.models.lti import (
     LtiToolKey,
     LtiUsedNonce,
 )
+from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
+from plugin.models.sync import SyncCursor
 
 __all__ = [
     "Base",
+    "DeliveryEvent",
     "DeploymentStatus",
+    "FormalRecord",
     "IdentityMode",
     "KeyStatus",
+    "LeaderLedRecord",
     "LtiClient",
     "LtiDeployment",
     "LtiLaunchSession",
@@ -30,8 +37,13 @@ __all__ = [
     "LtiToolKey",
     "LtiUsedNonce",
     "Membership",
+    "OutboxRow",
+    "OutboxState",
     "Person",
     "PersonIdentifier",
+    "RecordParticipant",
+    "RecordStatement",
     "Role",
+    "SyncCursor",
     "Team",
 ]
