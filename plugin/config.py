@@ -25,6 +25,13 @@ def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _as_number(name: str, raw: str, kind: object) -> int | float:
+    try:
+        return int(raw) if kind in ("int", int) else float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the application can be told from outside."""
@@ -42,6 +49,13 @@ class Settings:
     lrs_username: str = ""
     lrs_password: str = ""
     lrs_token: str = ""
+    # Outbox delivery and sync workers (plugin/jobs).
+    delivery_batch_size: int = 200
+    delivery_lease_seconds: int = 120
+    delivery_poll_seconds: float = 1.0
+    delivery_max_backoff_seconds: int = 900
+    sync_page_size: int = 500
+    sync_overlap_seconds: int = 300
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False
@@ -58,7 +72,12 @@ class Settings:
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is None:
                 continue
-            values[f.name] = _as_bool(raw) if f.type in ("bool", bool) else raw
+            if f.type in ("bool", bool):
+                values[f.name] = _as_bool(raw)
+            elif f.type in ("int", "float", int, float):
+                values[f.name] = _as_number(ENV_PREFIX + f.name.upper(), raw, f.type)
+            else:
+                values[f.name] = raw
         return cls(**values)
 
     def merged(self, overrides: dict[str, Any] | None) -> Settings:
