@@ -1,0 +1,390 @@
+"""Tell a statement pulled from an LRS apart: formal, leader-led or other, and what it records.
+
+The sync classifies every statement it pulls (hundreds of thousands), so this
+is dictionary and set look-ups over the statement as the LRS sent it; nothing
+here raises on a JSON object, however odd: unknown shapes come out as
+``other`` / ``unknown``.
+
+Rules, in order (the tables live in :mod:`.verbs`, :mod:`.activities` and
+:mod:`.modes`):
+
+* source: ours (our profile IRI or a version IRI below it in
+  ``contextActivities.category``, or a verb or activity type minted under our
+  profile base), then cmi5 (its category, or its session id extension, which
+  "cmi5 allowed" statements carry too), the SCORM profile (its category),
+  Moodle's log store (its source activity, info extension or platform), TLA
+  (verb under ``https://w3id.org/xapi/tla/verbs/``), else unknown.
+* kind: ``result.success`` / ``result.completion`` win over what the verb
+  implies. An outcome verb (completed, passed, failed, satisfied, waived,
+  achieved ...) is an achievement unless the result contradicts it (completed
+  with ``completion: false`` and no success is an attempt); an outcome in a
+  "cmi5 allowed" statement is progress inside an AU, an attempt. Any other
+  verb with a recorded outcome on a course-like activity is an achievement.
+  Our own statements are participation unless their verb says otherwise.
+* origin: ours are leader-led; cmi5 and SCORM statements are formal; Moodle
+  statements are formal when they record an achievement, an attempt on a
+  course-like activity or attendance; anything else is formal only as an
+  achievement on a course-like activity or a TLA achievement. Voids are
+  never records.
+* learning mode: formal -> 10, ours -> :func:`.modes.leader_led_mode`,
+  anything else none (it does not count towards the mix).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Final
+
+from statements.classification import activities as act
+from statements.classification.duration import duration_seconds
+from statements.classification.modes import LearningMode, leader_led_mode
+from statements.classification.verbs import (
+    ATTENDED,
+    IMPLIED_COMPLETION,
+    IMPLIED_SUCCESS,
+    TLA,
+    VERB_KINDS,
+    VerbKind,
+    canonical_verb,
+)
+from statements.classification.voids import voided_statement_id
+from statements.identity import Identity
+from statements.vocabulary import DEFAULT_PROFILE_BASE
+
+
+class Origin(StrEnum):
+    FORMAL = "formal"
+    LEADER_LED = "leader_led"
+    OTHER = "other"
+
+
+class Source(StrEnum):
+    CMI5 = "cmi5"
+    SCORM = "scorm"
+    MOODLE = "moodle"
+    TLA = "tla"
+    LEADERLED = "leaderled"
+    UNKNOWN = "unknown"
+
+
+class Kind(StrEnum):
+    ATTEMPT = "attempt"
+    ACHIEVEMENT = "achievement"  # an outcome was decided: see success / completion
+    PARTICIPATION = "participation"
+    VOID = "void"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    scaled: float | None = None
+    raw: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What one pulled statement is; ids of statements are lower-cased UUID strings."""
+
+    origin: Origin
+    source: Source
+    kind: Kind
+    learning_mode: LearningMode | None
+    verb: str | None  # canonical IRI: aliases folded to one
+    statement_id: str | None = None
+    voids: str | None = None  # the statement id this statement voids
+    actor: Identity | None = None
+    activity_id: str | None = None
+    activity_type: str | None = None
+    activity_name: str | None = None
+    course_id: str | None = None  # the course-typed activity among object, parent, grouping
+    registration: str | None = None
+    timestamp: str | None = None
+    success: bool | None = None
+    completion: bool | None = None
+    score: Score | None = None
+    duration_seconds: float | None = None
+    cmi5_allowed: bool = False  # a cmi5 statement without the cmi5 category
+
+    @property
+    def is_void(self) -> bool:
+        return self.voids is not None
+
+    @property
+    def is_formal_completion(self) -> bool:
+        """Counts as a formal completion (DESIGN section 11)."""
+        return (
+            self.origin is Origin.FORMAL
+            and self.kind is Kind.ACHIEVEMENT
+            and self.completion is True
+        )
+
+    @property
+    def is_formal_pass_or_fail(self) -> bool:
+        """Counts towards the formal pass rate; ``success`` says which."""
+        return (
+            self.origin is Origin.FORMAL
+            and self.kind is Kind.ACHIEVEMENT
+            and self.success is not None
+        )
+
+
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+_NAME_LANGUAGES: Final = ("en", "en-US", "en-GB")
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _activities(context_activities: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """A context activities list; xAPI 1.0 also allowed a single object there."""
+    value = context_activities.get(key)
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, Mapping)]
+    if isinstance(value, Mapping):
+        return [value]
+    return []
+
+
+def _type_of(activity: Mapping[str, Any]) -> str | None:
+    return _text(_mapping(activity.get("definition")).get("type"))
+
+
+def _name_of(definition: Mapping[str, Any]) -> str | None:
+    names = _mapping(definition.get("name"))
+    for language in _NAME_LANGUAGES:
+        name = _text(names.get(language))
+        if name is not None:
+            return name
+    return next((value for value in names.values() if isinstance(value, str) and value), None)
+
+
+def _score(value: object) -> Score | None:
+    raw = _mapping(value)
+    if not raw:
+        return None
+    score = Score(
+        _number(raw.get("scaled")),
+        _number(raw.get("raw")),
+        _number(raw.get("min")),
+        _number(raw.get("max")),
+    )
+    return None if score == Score() else score
+
+
+@lru_cache(maxsize=64)
+def _our_prefixes(base: str) -> tuple[str, str, str]:
+    profile = base.rstrip("/") + "/profile"
+    return profile, profile + "/", base.rstrip("/") + "/"
+
+
+def _is_ours(
+    category_ids: set[str], verb_id: str | None, activity_type: str | None, base: str
+) -> bool:
+    profile, versions, minted = _our_prefixes(base)
+    if profile in category_ids or any(c.startswith(versions) for c in category_ids):
+        return True
+    return (verb_id is not None and verb_id.startswith(minted)) or (
+        activity_type is not None and activity_type.startswith(minted)
+    )
+
+
+def _is_moodle(
+    context: Mapping[str, Any], category_ids: set[str], extensions: Mapping[str, Any]
+) -> bool:
+    if category_ids & act.MOODLE_SOURCES:
+        return True
+    platform = context.get("platform")
+    if isinstance(platform, str) and platform.strip().lower() == act.MOODLE_PLATFORM:
+        return True
+    info = _mapping(extensions.get(act.MOODLE_INFO_EXTENSION))
+    return any(key in info for key in act.MOODLE_SOURCES)
+
+
+def _source(
+    *,
+    ours: bool,
+    category_ids: set[str],
+    extensions: Mapping[str, Any],
+    context: Mapping[str, Any],
+    verb: str | None,
+) -> Source:
+    if ours:
+        return Source.LEADERLED
+    if act.CMI5_CATEGORY in category_ids or act.CMI5_SESSION_EXTENSION in extensions:
+        return Source.CMI5
+    scorm_versions = act.SCORM_PROFILE + "/"
+    if act.SCORM_PROFILE in category_ids or any(c.startswith(scorm_versions) for c in category_ids):
+        return Source.SCORM
+    if _is_moodle(context, category_ids, extensions):
+        return Source.MOODLE
+    if verb is not None and verb.startswith(TLA):
+        return Source.TLA
+    return Source.UNKNOWN
+
+
+def _kind(
+    *,
+    verb: str | None,
+    source: Source,
+    voids: str | None,
+    success: bool | None,
+    completion: bool | None,
+    course_like: bool,
+    cmi5_allowed: bool,
+) -> Kind:
+    verb_kind = VERB_KINDS.get(verb) if verb is not None else None
+    if verb_kind is VerbKind.VOID:
+        return Kind.VOID if voids is not None else Kind.OTHER
+    outcome = completion is True or success is not None
+    if verb_kind is VerbKind.OUTCOME:
+        if cmi5_allowed:
+            return Kind.ATTEMPT
+        implies = verb in IMPLIED_SUCCESS or verb in IMPLIED_COMPLETION
+        return Kind.ACHIEVEMENT if outcome or not implies else Kind.ATTEMPT
+    if verb_kind is VerbKind.PARTICIPATION:
+        return Kind.PARTICIPATION
+    if outcome and course_like and not cmi5_allowed:
+        return Kind.ACHIEVEMENT
+    if verb_kind is VerbKind.ATTEMPT:
+        return Kind.ATTEMPT
+    return Kind.PARTICIPATION if source is Source.LEADERLED else Kind.OTHER
+
+
+def _origin(*, source: Source, kind: Kind, verb: str | None, course_like: bool) -> Origin:
+    if source is Source.LEADERLED:
+        return Origin.LEADER_LED
+    if kind is Kind.VOID:
+        return Origin.OTHER
+    if source is Source.CMI5 or source is Source.SCORM:
+        return Origin.FORMAL
+    if source is Source.MOODLE:
+        formal = (
+            kind is Kind.ACHIEVEMENT or (kind is Kind.ATTEMPT and course_like) or verb == ATTENDED
+        )
+        return Origin.FORMAL if formal else Origin.OTHER
+    if kind is Kind.ACHIEVEMENT and (course_like or source is Source.TLA):
+        return Origin.FORMAL
+    return Origin.OTHER
+
+
+def _course_id(
+    target_id: str | None, target_type: str | None, context_activities: Mapping[str, Any]
+) -> str | None:
+    if target_id is not None and target_type in act.COURSE_TYPES:
+        return target_id
+    for key in ("parent", "grouping"):
+        for activity in _activities(context_activities, key):
+            if _type_of(activity) in act.COURSE_TYPES:
+                activity_id = _text(activity.get("id"))
+                if activity_id is not None:
+                    return activity_id
+    return None
+
+
+def _actor(value: object) -> Identity | None:
+    actor = _mapping(value)
+    if not actor or actor.get("objectType") == "Group":
+        return None
+    return Identity.from_actor(actor if isinstance(actor, dict) else dict(actor))
+
+
+def classify(
+    statement: Mapping[str, Any], *, profile_base: str = DEFAULT_PROFILE_BASE
+) -> Classification:
+    """Classify one statement as an LRS returned it (see the module docstring)."""
+    statement = _mapping(statement)
+    verb_id = _text(_mapping(statement.get("verb")).get("id"))
+    verb = canonical_verb(verb_id) if verb_id is not None else None
+
+    target = _mapping(statement.get("object"))
+    is_activity = target.get("objectType", "Activity") == "Activity"
+    target_id = _text(target.get("id")) if is_activity else None
+    definition = _mapping(target.get("definition")) if target_id is not None else _EMPTY
+    target_type = _text(definition.get("type"))
+    course_like = target_type in act.COURSE_LIKE_TYPES
+
+    context = _mapping(statement.get("context"))
+    context_activities = _mapping(context.get("contextActivities"))
+    category_ids = {
+        item_id
+        for item in _activities(context_activities, "category")
+        if (item_id := _text(item.get("id"))) is not None
+    }
+    extensions = _mapping(context.get("extensions"))
+    result = _mapping(statement.get("result"))
+
+    ours = _is_ours(category_ids, verb_id, target_type, profile_base)
+    source = _source(
+        ours=ours, category_ids=category_ids, extensions=extensions, context=context, verb=verb
+    )
+    cmi5_allowed = source is Source.CMI5 and act.CMI5_CATEGORY not in category_ids
+    success = _flag(result.get("success"))
+    if success is None and verb is not None:
+        success = IMPLIED_SUCCESS.get(verb)
+    completion = _flag(result.get("completion"))
+    if completion is None and verb is not None:
+        completion = IMPLIED_COMPLETION.get(verb)
+    voids = voided_statement_id(statement)
+
+    kind = _kind(
+        verb=verb,
+        source=source,
+        voids=voids,
+        success=success,
+        completion=completion,
+        course_like=course_like,
+        cmi5_allowed=cmi5_allowed,
+    )
+    origin = _origin(source=source, kind=kind, verb=verb, course_like=course_like)
+    if origin is Origin.FORMAL:
+        mode: LearningMode | None = LearningMode.FORMAL
+    elif origin is Origin.LEADER_LED and kind is not Kind.VOID:
+        mode = leader_led_mode(verb, target_type, profile_base.rstrip("/"))
+    else:
+        mode = None
+
+    statement_id = _text(statement.get("id"))
+    return Classification(
+        origin=origin,
+        source=source,
+        kind=kind,
+        learning_mode=mode,
+        verb=verb,
+        statement_id=statement_id.lower() if statement_id is not None else None,
+        voids=voids,
+        actor=_actor(statement.get("actor")),
+        activity_id=target_id,
+        activity_type=target_type,
+        activity_name=_name_of(definition),
+        course_id=_course_id(target_id, target_type, context_activities),
+        registration=_text(context.get("registration")),
+        timestamp=_text(statement.get("timestamp")),
+        success=success,
+        completion=completion,
+        score=_score(result.get("score")),
+        duration_seconds=duration_seconds(result.get("duration")),
+        cmi5_allowed=cmi5_allowed,
+    )
