@@ -1,0 +1,264 @@
+"""Delivering a batch of statements and reporting what happened to each one.
+
+The LRS treats a POST of many statements as all or nothing, so one bad
+statement would block everything sent with it. :class:`Deliverer` gets the
+good ones through and says, per input and in input order, whether it was
+stored, was already stored with the same content, was rejected (with the
+LRS's reason), or failed for now (retries exhausted; safe to send again):
+
+- transient failures (connection errors, timeouts, 429, 502-504) are
+  retried by the transport with backoff; when retries run out the chunk is
+  reported ``failed``;
+- 413: the chunk is halved until it fits (a single statement that is still
+  too large is rejected);
+- 400 / 409 on a chunk: bisection. The left half is sent; if it goes
+  through, the right half must hold the culprit and is split without being
+  sent whole, so a poison statement costs at most about 2*log2(n) extra
+  requests;
+- 409 on a single statement: the stored statement is fetched and compared
+  by the spec's rules (:mod:`lrs_client.compare`): same content counts as
+  already stored, other content is a conflict.
+
+401/403/404 are not about a statement but about the set-up (credentials,
+endpoint) and are raised, since every further request would fail the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from lrs_client.compare import same_statement
+from lrs_client.config import BatchLimits
+from lrs_client.errors import (
+    AuthError,
+    HTTPStatusError,
+    InvalidStatement,
+    NotFound,
+    TransportError,
+)
+from lrs_client.inputs import Prepared, StatementInput, prepare
+from lrs_client.transport import Transport, lrs_message
+
+JSON = {"Content-Type": "application/json"}
+
+
+class Outcome(StrEnum):
+    """What happened to one statement."""
+
+    STORED = "stored"
+    ALREADY_STORED = "already_stored"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """The fate of one input statement."""
+
+    statement_id: str | None
+    outcome: Outcome
+    reason: str = ""
+    http_status: int | None = None
+
+    @property
+    def delivered(self) -> bool:
+        """Stored now or before: the statement is in the LRS."""
+        return self.outcome in (Outcome.STORED, Outcome.ALREADY_STORED)
+
+
+@dataclass
+class DeliveryStats:
+    """How much work a delivery took."""
+
+    statements: int = 0
+    requests: int = 0
+    retries: int = 0
+    splits_413: int = 0
+    bisections: int = 0
+    lookups: int = 0
+    bytes_sent: int = 0
+    seconds: float = 0.0
+
+
+class DeliveryReport(list[DeliveryResult]):
+    """One :class:`DeliveryResult` per input, in input order, plus ``stats``."""
+
+    def __init__(self, results: Iterable[DeliveryResult], stats: DeliveryStats) -> None:
+        super().__init__(results)
+        self.stats = stats
+
+    def count(self, outcome: Outcome) -> int:  # type: ignore[override]
+        """How many statements ended with ``outcome``."""
+        return sum(1 for r in self if r.outcome is outcome)
+
+
+class Deliverer:
+    """Runs one delivery; create one per :meth:`deliver` call or reuse, it keeps no batch state."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        limits: BatchLimits,
+        lookup: Callable[[str], dict[str, Any] | None],
+    ) -> None:
+        self._transport = transport
+        self._limits = limits
+        self._lookup = lookup
+
+    def deliver(self, inputs: Iterable[StatementInput]) -> DeliveryReport:
+        started = time.monotonic()
+        before = (
+            self._transport.stats.requests,
+            self._transport.stats.retries,
+            self._transport.stats.bytes_sent,
+        )
+        stats = DeliveryStats()
+        results: list[DeliveryResult | None] = []
+        firsts: dict[str, int] = {}
+        copies: dict[int, int] = {}
+        unique: list[tuple[int, Prepared]] = []
+        prepared: dict[int, Prepared] = {}
+        for index, item in enumerate(inputs):
+            results.append(None)
+            try:
+                statement = prepare(item)
+            except InvalidStatement as error:
+                results[index] = DeliveryResult(None, Outcome.REJECTED, str(error))
+                continue
+            prepared[index] = statement
+            key = statement.id.lower()
+            if key in firsts:
+                first = prepared[firsts[key]]
+                if same_statement(first.statement, statement.statement):
+                    copies[index] = firsts[key]
+                else:
+                    results[index] = DeliveryResult(
+                        statement.id,
+                        Outcome.REJECTED,
+                        "another statement in the same batch has this id and other content",
+                    )
+                continue
+            firsts[key] = index
+            unique.append((index, statement))
+        stats.statements = len(results)
+        run = _Run(self._transport, results, stats, self._lookup)
+        for chunk in _chunks(unique, self._limits):
+            run.post(chunk)
+        for index, original in copies.items():
+            results[index] = results[original]
+        stats.requests = self._transport.stats.requests - before[0]
+        stats.retries = self._transport.stats.retries - before[1]
+        stats.bytes_sent = self._transport.stats.bytes_sent - before[2]
+        stats.seconds = time.monotonic() - started
+        final = [r for r in results if r is not None]
+        assert len(final) == len(results), "every input gets a result"
+        return DeliveryReport(final, stats)
+
+
+Chunk = Sequence[tuple[int, Prepared]]
+
+
+def _chunks(items: Sequence[tuple[int, Prepared]], limits: BatchLimits) -> Iterator[Chunk]:
+    """Consecutive runs within the count and byte limits (an oversized one goes alone)."""
+    start, size = 0, 2
+    for position, (_, statement) in enumerate(items):
+        extra = len(statement.body) + 1
+        count = position - start
+        if count and (count >= limits.max_count or size + extra > limits.max_bytes):
+            yield items[start:position]
+            start, size = position, 2
+        size += extra
+    if start < len(items):
+        yield items[start:]
+
+
+class _Run:
+    """The recursive part of one delivery (splitting, bisection, lookups)."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        results: list[DeliveryResult | None],
+        stats: DeliveryStats,
+        lookup: Callable[[str], dict[str, Any] | None],
+    ) -> None:
+        self._transport = transport
+        self._results = results
+        self._stats = stats
+        self._lookup = lookup
+        self._url = transport.endpoint.url("statements")
+
+    def post(self, chunk: Chunk, *, known_bad: bool = False) -> bool:
+        """Deliver ``chunk``; True when it went through whole in one request."""
+        if known_bad and len(chunk) > 1:
+            self._stats.bisections += 1
+            self._halves(chunk)
+            return False
+        body = b"[" + b",".join(statement.body for _, statement in chunk) + b"]"
+        try:
+            response = self._transport.request(
+                "POST", self._url, data=body, headers=JSON, ok=frozenset({400, 409, 413})
+            )
+        except (AuthError, NotFound):
+            raise
+        except (TransportError, HTTPStatusError) as error:
+            status = error.status if isinstance(error, HTTPStatusError) else None
+            self._mark(chunk, Outcome.FAILED, str(error), status)
+            return False
+        status = response.status_code
+        if status < 300:
+            self._mark(chunk, Outcome.STORED, "", status)
+            return True
+        if len(chunk) == 1:
+            self._single(chunk[0], status, lrs_message(response))
+            return False
+        if status == 413:
+            self._stats.splits_413 += 1
+            middle = len(chunk) // 2
+            self.post(chunk[:middle])
+            self.post(chunk[middle:])
+            return False
+        self._stats.bisections += 1
+        self._halves(chunk)
+        return False
+
+    def _halves(self, chunk: Chunk) -> None:
+        middle = len(chunk) // 2
+        left_whole = self.post(chunk[:middle])
+        self.post(chunk[middle:], known_bad=left_whole)
+
+    def _single(self, item: tuple[int, Prepared], status: int, said: str) -> None:
+        index, statement = item
+        if status == 413:
+            reason = f"too large for this LRS ({len(statement.body)} bytes): {said}".rstrip(": ")
+            self._results[index] = DeliveryResult(statement.id, Outcome.REJECTED, reason, 413)
+        elif status == 409:
+            self._results[index] = self._resolve_conflict(statement, said)
+        else:
+            self._results[index] = DeliveryResult(statement.id, Outcome.REJECTED, said, status)
+
+    def _resolve_conflict(self, statement: Prepared, said: str) -> DeliveryResult:
+        self._stats.lookups += 1
+        try:
+            stored = self._lookup(statement.id)
+        except (TransportError, HTTPStatusError) as error:
+            return DeliveryResult(
+                statement.id,
+                Outcome.FAILED,
+                f"409 from the LRS, and reading the stored statement failed: {error}",
+                409,
+            )
+        if stored is not None and same_statement(statement.statement, stored):
+            return DeliveryResult(statement.id, Outcome.ALREADY_STORED, "", 409)
+        reason = "conflict: the LRS holds a different statement with this id"
+        if said:
+            reason += f" ({said})"
+        return DeliveryResult(statement.id, Outcome.REJECTED, reason, 409)
+
+    def _mark(self, chunk: Chunk, outcome: Outcome, reason: str, status: int | None) -> None:
+        for index, statement in chunk:
+            self._results[index] = DeliveryResult(statement.id, outcome, reason, status)
