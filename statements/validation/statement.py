@@ -82,13 +82,14 @@ def _check_body(value: dict[str, Any], path: str, r: Report, *, in_sub: bool) ->
             check_attachments(item, p, r)
         elif key == "objectType" and not in_sub:
             unknown(p, r, "a Statement")
+    # An unknown or broken object is reported once; context rules do not pile on.
     context = value.get("context")
     if context is not None:
         check_context(
             context,
             path + ".context",
             r,
-            object_is_activity=object_kind == "Activity" or "object" not in value,
+            object_is_activity=object_kind in ("Activity", ""),
         )
     verb = value.get("verb")
     if (
