@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from plugin import create_app, migrate
 from plugin.db import Base, get_db
 
+pytest_plugins = ["tests.lrs_servers.fixtures"]
+
 
 def _postgres_database(admin_url: str) -> Iterator[str]:
     url = make_url(admin_url)
