@@ -1,0 +1,60 @@
+"""Real servers on loopback ports: the test platform's services and the tool's JWKS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask, jsonify
+from lti_svc_helpers import Served, serve
+
+from plugin.lti.keys import SigningKey
+from plugin.lti.service_token import ServiceAccess
+from plugin.lti_platform import services
+
+
+@pytest.fixture(scope="session")
+def tool_key() -> SigningKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return SigningKey("tool-key-1", private)
+
+
+def public_jwks(*keys: SigningKey) -> dict[str, object]:
+    out = []
+    for key in keys:
+        jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+        out.append(jwk | {"kid": key.kid, "alg": "RS256", "use": "sig"})
+    return {"keys": out}
+
+
+@pytest.fixture(scope="session")
+def tool_jwks_url(tool_key: SigningKey) -> Iterator[str]:
+    """The tool's public keys, served the way a platform fetches them."""
+    app = Flask("tool-jwks")
+    app.add_url_rule("/lti/jwks", "jwks", lambda: jsonify(public_jwks(tool_key)))
+    for served in serve(app):
+        yield served.url + "/lti/jwks"
+
+
+@pytest.fixture
+def platform() -> Iterator[Served]:
+    app = Flask("test-platform")
+    app.register_blueprint(services.bp)
+    yield from serve(app)
+
+
+@pytest.fixture
+def state(platform: Served) -> services.PlatformServices:
+    return services.services_of(platform.app)
+
+
+@pytest.fixture
+def access(platform: Served, tool_key: SigningKey) -> ServiceAccess:
+    return ServiceAccess(
+        issuer=platform.url,
+        client_id="tool-client",
+        token_url=platform.url + "/platform/token",
+        key=tool_key,
+    )
