@@ -1,0 +1,1 @@
+"""Background jobs: outbox delivery, formal-record sync, health figures."""

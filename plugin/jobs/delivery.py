@@ -1,0 +1,279 @@
+"""The delivery worker: outbox rows to the LRS, each exactly once.
+
+A worker claims due rows with a lease (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so any number of workers take disjoint rows), commits the claim,
+sends the batch, then marks each row by what the LRS said: stored, parked
+with the LRS's reason, or back to pending with a per-row backoff. A worker
+killed mid-batch leaves claimed rows whose lease runs out; the next claim
+takes them again, and since ids and JSON are fixed, the resend is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from lrs_client.delivery import DeliveryResult, Outcome
+from lrs_client.errors import LRSError
+from plugin.db import Database
+from plugin.models.outbox import DEFAULT_LRS, DeliveryEvent, DeliveryEventKind, OutboxRow
+from plugin.models.outbox import OutboxState as S
+from plugin.services.outbox import now_ms
+
+log = logging.getLogger(__name__)
+
+#: Longest LRS reason kept on a row.
+MAX_REASON = 2000
+
+
+class StatementSender(Protocol):
+    """What the worker needs from an LRS client (``lrs_client.LRSClient`` has it)."""
+
+    def deliver(self, statements: Sequence[str]) -> Sequence[DeliveryResult]: ...
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    lrs: str = DEFAULT_LRS
+    batch_size: int = 200
+    lease_seconds: float = 120.0
+    poll_seconds: float = 1.0
+    base_backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 900.0
+
+
+@dataclass
+class BatchOutcome:
+    """What one claimed batch came to."""
+
+    claimed: int = 0
+    stored: int = 0
+    parked: int = 0
+    failed: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def new_owner() -> str:
+    """A lease owner name a person can trace to a process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def backoff_ms(attempts: int, options: DeliveryOptions, rng: random.Random) -> int:
+    """Exponential per-row backoff with jitter: about base * 2^(attempts-1), capped."""
+    ceiling = min(
+        options.max_backoff_seconds, options.base_backoff_seconds * 2 ** max(0, attempts - 1)
+    )
+    return int(1000 * rng.uniform(ceiling / 2, ceiling))
+
+
+class DeliveryWorker:
+    """Claims, sends and settles batches of outbox rows for one LRS."""
+
+    def __init__(
+        self,
+        database: Database,
+        sender: StatementSender,
+        options: DeliveryOptions | None = None,
+        *,
+        owner: str | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.database = database
+        self.sender = sender
+        self.options = options or DeliveryOptions()
+        self.owner = owner or new_owner()
+        self.stop = stop or threading.Event()
+        self._rng = random.Random()  # noqa: S311 - jitter, not crypto
+
+    # -- claiming ---------------------------------------------------------
+
+    def claim(self) -> list[tuple[int, str]]:
+        """Lease up to ``batch_size`` due rows; returns (row id, statement JSON)."""
+        opts = self.options
+        now = now_ms()
+        with self.database.session_scope() as session:
+            due = or_(
+                (OutboxRow.state == S.PENDING) & (OutboxRow.due_ms <= now),
+                (OutboxRow.state == S.CLAIMED) & (OutboxRow.lease_until_ms < now),
+            )
+            query = (
+                select(OutboxRow.id, OutboxRow.statement_json)
+                .where(OutboxRow.lrs == opts.lrs, due)
+                .order_by(OutboxRow.due_ms, OutboxRow.id)
+                .limit(opts.batch_size)
+            )
+            if not self.database.is_sqlite:
+                query = query.with_for_update(skip_locked=True, of=OutboxRow)
+            rows = [(row_id, text) for row_id, text in session.execute(query)]
+            if rows:
+                session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_([row_id for row_id, _ in rows]))
+                    .values(
+                        state=S.CLAIMED,
+                        lease_owner=self.owner,
+                        lease_until_ms=now + int(opts.lease_seconds * 1000),
+                        attempts=OutboxRow.attempts + 1,
+                    )
+                )
+        return rows
+
+    # -- one batch --------------------------------------------------------
+
+    def run_once(self) -> BatchOutcome:
+        """Claim one batch, send it, settle every row. Returns what happened."""
+        rows = self.claim()
+        outcome = BatchOutcome(claimed=len(rows))
+        if not rows:
+            return outcome
+        ids = [row_id for row_id, _ in rows]
+        try:
+            results = list(self.sender.deliver([text for _, text in rows]))
+        except LRSError as error:
+            # Set-up problems (credentials, endpoint) fail every statement alike.
+            log.warning("delivery to LRS %r failed: %s", self.options.lrs, error)
+            results = [
+                DeliveryResult(None, Outcome.FAILED, str(error), getattr(error, "status", None))
+                for _ in rows
+            ]
+        except BaseException:
+            self.release(ids)
+            raise
+        if len(results) != len(rows):
+            self.release(ids)
+            raise RuntimeError("the LRS client returned a result count that differs from input")
+        self._settle(ids, results, outcome)
+        return outcome
+
+    def _settle(self, ids: list[int], results: list[DeliveryResult], outcome: BatchOutcome) -> None:
+        stored = [i for i, r in zip(ids, results, strict=True) if r.delivered]
+        parked = [
+            (i, r) for i, r in zip(ids, results, strict=True) if r.outcome is Outcome.REJECTED
+        ]
+        failed = [(i, r) for i, r in zip(ids, results, strict=True) if r.outcome is Outcome.FAILED]
+        now = now_ms()
+        with self.database.session_scope() as session:
+            if stored:
+                session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(stored))
+                    .values(
+                        state=S.STORED,
+                        lease_owner=None,
+                        lease_until_ms=None,
+                        last_error=None,
+                        stored_at=datetime.now(UTC),
+                    )
+                )
+                session.add(
+                    DeliveryEvent(
+                        lrs=self.options.lrs, kind=DeliveryEventKind.DELIVERED, count=len(stored)
+                    )
+                )
+            for row_id, result in parked:
+                session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == row_id, OutboxRow.state == S.CLAIMED)
+                    .values(
+                        state=S.PARKED,
+                        lease_owner=None,
+                        lease_until_ms=None,
+                        last_error=(result.reason or "rejected by the LRS")[:MAX_REASON],
+                        last_status=result.http_status,
+                    )
+                )
+            if parked:
+                session.add(
+                    DeliveryEvent(
+                        lrs=self.options.lrs,
+                        kind=DeliveryEventKind.PARKED,
+                        count=len(parked),
+                        detail=parked[0][1].reason[:MAX_REASON],
+                    )
+                )
+            if failed:
+                self._back_off(session, failed, now)
+                session.add(
+                    DeliveryEvent(
+                        lrs=self.options.lrs,
+                        kind=DeliveryEventKind.FAILED,
+                        count=len(failed),
+                        detail=failed[0][1].reason[:MAX_REASON],
+                    )
+                )
+        outcome.stored, outcome.parked, outcome.failed = len(stored), len(parked), len(failed)
+        outcome.reasons = [r.reason for _, r in parked]
+
+    def _back_off(
+        self, session: Session, failed: list[tuple[int, DeliveryResult]], now: int
+    ) -> None:
+        attempts = dict(
+            session.execute(
+                select(OutboxRow.id, OutboxRow.attempts).where(
+                    OutboxRow.id.in_([i for i, _ in failed])
+                )
+            ).tuples()
+        )
+        for row_id, result in failed:
+            session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == row_id,
+                    OutboxRow.state == S.CLAIMED,
+                    OutboxRow.lease_owner == self.owner,
+                )
+                .values(
+                    state=S.PENDING,
+                    lease_owner=None,
+                    lease_until_ms=None,
+                    due_ms=now + backoff_ms(attempts.get(row_id, 1), self.options, self._rng),
+                    last_error=result.reason[:MAX_REASON],
+                    last_status=result.http_status,
+                )
+            )
+
+    def release(self, ids: Sequence[int] | None = None) -> int:
+        """Give back rows this worker holds (all of them when ``ids`` is None)."""
+        with self.database.session_scope() as session:
+            query = update(OutboxRow).where(
+                OutboxRow.state == S.CLAIMED, OutboxRow.lease_owner == self.owner
+            )
+            if ids is not None:
+                query = query.where(OutboxRow.id.in_(ids))
+            result = session.execute(
+                query.values(state=S.PENDING, lease_owner=None, lease_until_ms=None)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- the loop ---------------------------------------------------------
+
+    def run(self, *, until_empty: bool = False) -> int:
+        """Deliver until ``stop`` is set (or, with ``until_empty``, nothing is due).
+
+        Returns the number of statements stored. A stop request lets the
+        current batch finish and then releases this worker's leases.
+        """
+        total = 0
+        try:
+            while not self.stop.is_set():
+                batch = self.run_once()
+                total += batch.stored
+                if batch.claimed:
+                    continue
+                if until_empty:
+                    break
+                self.stop.wait(self.options.poll_seconds)
+        finally:
+            self.release()
+        return total

@@ -1,0 +1,1 @@
+"""Application services: each writes domain rows and their outbox rows together."""

@@ -1,0 +1,69 @@
+"""Putting statements into the outbox, inside the caller's transaction.
+
+The caller owns the session and commits it together with the domain row, so
+a record and the statements that carry it are stored together or not at all
+(DESIGN.md section 7). The JSON text written here is exactly what will be
+sent, every time it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from plugin.models.outbox import DEFAULT_LRS, OutboxRow, OutboxState
+
+
+class OutboxError(ValueError):
+    """A statement cannot be queued (no id, not JSON-ready)."""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def statement_text(statement: Mapping[str, Any]) -> str:
+    """The exact text stored and sent (sorted keys, compact, as the builders'
+    ``canonical_json``); its id must already be fixed."""
+    sid = statement.get("id")
+    if not isinstance(sid, str):
+        raise OutboxError("a statement must have its id fixed before it is queued")
+    try:
+        uuid.UUID(sid)
+    except ValueError:
+        raise OutboxError(f"statement id {sid!r} is not a UUID") from None
+    try:
+        return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise OutboxError(f"statement {sid} is not JSON-ready: {exc}") from None
+
+
+def enqueue(
+    session: Session,
+    statements: Iterable[Mapping[str, Any]],
+    *,
+    lrs: str = DEFAULT_LRS,
+    record_id: int | None = None,
+) -> list[OutboxRow]:
+    """Add one pending outbox row per statement, due now; flushed, not committed."""
+    due = now_ms()
+    rows = [
+        OutboxRow(
+            statement_id=str(statement["id"]).lower(),
+            lrs=lrs,
+            statement_json=statement_text(statement),
+            state=OutboxState.PENDING,
+            attempts=0,
+            due_ms=due,
+            record_id=record_id,
+        )
+        for statement in statements
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
