@@ -1,0 +1,267 @@
+"""What every builder shares: options, small value types, formatting, assembly.
+
+Builders return plain JSON-ready dicts, built in a fixed key order from their
+inputs only, so the same inputs (id and timestamp included) always give the
+same JSON: the outbox stores it once and resends it byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from statements import vocabulary as v
+from statements.identity import Identity
+from statements.template_specs import TemplateSpec
+
+XapiVersion = Literal["1.0.3", "2.0.0"]
+XAPI_VERSIONS: tuple[XapiVersion, ...] = ("1.0.3", "2.0.0")
+Statement = dict[str, Any]
+Topic = Literal["products", "services", "distribution-channels", "market-dynamics", "operations"]
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to write statements: for which base and xAPI version, and what to disclose.
+
+    ``include_free_text`` is the organisation's explicit opt-in (DESIGN section 9):
+    without it, coaching notes and feedback comments never leave the tool.
+    """
+
+    base: str = v.DEFAULT_PROFILE_BASE
+    xapi_version: XapiVersion = "1.0.3"
+    with_names: bool = True
+    include_free_text: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base", v.normalise_base(self.base))
+        if self.xapi_version not in XAPI_VERSIONS:
+            raise ValueError(
+                f"xAPI version must be one of {', '.join(XAPI_VERSIONS)}, got {self.xapi_version!r}"
+            )
+
+
+DEFAULT_OPTIONS = BuildOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A title in English and/or Dutch; becomes an xAPI language map."""
+
+    en: str = ""
+    nl: str = ""
+
+    def as_map(self, what: str = "name") -> dict[str, str]:
+        texts = {lang: t.strip() for lang, t in (("en", self.en), ("nl", self.nl)) if t.strip()}
+        if not texts:
+            raise ValueError(f"{what} needs an English or a Dutch text")
+        return texts
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """A rating on a scale, e.g. 4 on 1..5; written as ``result.score``."""
+
+    value: int
+    scale_min: int = 1
+    scale_max: int = 5
+
+    def __post_init__(self) -> None:
+        if self.scale_min >= self.scale_max:
+            raise ValueError(
+                f"rating scale minimum {self.scale_min} must be below maximum {self.scale_max}"
+            )
+        if not self.scale_min <= self.value <= self.scale_max:
+            raise ValueError(
+                f"rating {self.value} is outside the scale {self.scale_min}..{self.scale_max}"
+            )
+
+    def score(self) -> dict[str, Any]:
+        scaled = round((self.value - self.scale_min) / (self.scale_max - self.scale_min), 4)
+        return {"scaled": scaled, "raw": self.value, "min": self.scale_min, "max": self.scale_max}
+
+
+@dataclass(frozen=True, slots=True)
+class ContextParts:
+    """The context of one statement, before it is written for a version."""
+
+    instructor: Identity | None = None
+    registration: uuid.UUID | None = None
+    topic: Topic | None = None
+    parent: tuple[Statement, ...] = ()
+    grouping: tuple[Statement, ...] = ()
+    other: tuple[Statement, ...] = ()
+    agents: tuple[tuple[Identity, v.Term], ...] = ()
+    groups: tuple[tuple[tuple[Identity, ...], v.Term], ...] = field(default=())
+
+
+def check_iri(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _IRI.match(value):
+        raise ValueError(f"{what} must be an absolute IRI such as https://..., got {value!r}")
+    return value
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC with milliseconds and 'Z'; naive datetimes are refused, not guessed."""
+    if not isinstance(moment, datetime):
+        raise TypeError(f"timestamp must be a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(
+            f"timestamp {moment.isoformat()} has no time zone: pass a timezone-aware datetime "
+            "(e.g. datetime.now(timezone.utc))"
+        )
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def format_duration(span: timedelta) -> str:
+    """ISO 8601 duration in hours, minutes and seconds (to 0.01 s, as xAPI keeps)."""
+    if span < timedelta(0):
+        raise ValueError(f"duration must not be negative, got {span}")
+    centis = round(span / timedelta(milliseconds=10))
+    hours, rest = divmod(centis, 360_000)
+    minutes, centis = divmod(rest, 6_000)
+    seconds, fraction = divmod(centis, 100)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or fraction or text == "PT":
+        text += f"{seconds}.{fraction:02d}".rstrip("0").rstrip(".") + "S"
+    return text
+
+
+def statement_uuid(statement_id: uuid.UUID | str | None) -> str:
+    """The caller's id in canonical form, or a fresh uuid4."""
+    if statement_id is None:
+        return str(uuid.uuid4())
+    if isinstance(statement_id, uuid.UUID):
+        return str(statement_id)
+    try:
+        return str(uuid.UUID(statement_id))
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(f"statement id must be a UUID, got {statement_id!r}") from None
+
+
+def _registration(value: object) -> str:
+    try:
+        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+    except ValueError:
+        raise ValueError(f"registration must be a UUID, got {value!r}") from None
+
+
+def canonical_json(statement: Statement) -> str:
+    """The exact text to store and resend: sorted keys, no spaces, UTF-8."""
+    return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def activity(
+    iri: str,
+    activity_type: str,
+    name: dict[str, str] | None = None,
+    *,
+    description: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
+    what: str = "activity id",
+) -> Statement:
+    definition: dict[str, Any] = {"type": activity_type}
+    if name:
+        definition["name"] = name
+    if description:
+        definition["description"] = description
+    if extensions:
+        definition["extensions"] = extensions
+    return {"objectType": "Activity", "id": check_iri(iri, what), "definition": definition}
+
+
+def agent(identity: Identity, options: BuildOptions) -> Statement:
+    if not isinstance(identity, Identity):
+        raise TypeError(f"expected an Identity, got {type(identity).__name__}")
+    return identity.to_actor(with_name=options.with_names)
+
+
+def assemble(
+    spec: TemplateSpec,
+    options: BuildOptions,
+    *,
+    statement_id: uuid.UUID | str | None,
+    occurred_at: datetime,
+    actor: Identity,
+    obj: Statement,
+    context: ContextParts,
+    result: Statement | None = None,
+) -> Statement:
+    """The statement for ``spec``, written for ``options.xapi_version``."""
+    base = options.base
+    statement: Statement = {
+        "id": statement_uuid(statement_id),
+        "timestamp": format_timestamp(occurred_at),
+        "actor": agent(actor, options),
+        "verb": {"id": spec.verb.iri(base), "display": spec.verb.display()},
+        "object": obj,
+    }
+    if result:
+        statement["result"] = result
+    statement["context"] = _context(spec, options, context)
+    return statement
+
+
+def _context(spec: TemplateSpec, options: BuildOptions, parts: ContextParts) -> Statement:
+    base = options.base
+    context: Statement = {}
+    if parts.registration is not None:
+        context["registration"] = _registration(parts.registration)
+    if parts.instructor is not None:
+        context["instructor"] = agent(parts.instructor, options)
+    category = [activity(v.version_iri(base), v.PROFILE_TYPE.iri(base))]
+    if parts.topic is not None:
+        if parts.topic not in v.TOPICS:
+            raise ValueError(f"topic must be one of {', '.join(v.TOPICS)}, got {parts.topic!r}")
+        term = v.TOPICS[parts.topic]
+        category.append(activity(term.iri(base), v.TOPIC_CATEGORY.iri(base), term.display()))
+    activities: Statement = {}
+    for key, items in (("parent", parts.parent), ("grouping", parts.grouping)):
+        if items:
+            activities[key] = list(items)
+    activities["category"] = category
+    if parts.other:
+        activities["other"] = list(parts.other)
+    context["contextActivities"] = activities
+    if options.xapi_version == "2.0.0":
+        if parts.agents:
+            context["contextAgents"] = [
+                {
+                    "objectType": "contextAgent",
+                    "agent": agent(who, options),
+                    "relevantTypes": [role.iri(base)],
+                }
+                for who, role in parts.agents
+            ]
+        groups = [(members, role) for members, role in parts.groups if members]
+        if groups:
+            context["contextGroups"] = [
+                {
+                    "objectType": "contextGroup",
+                    "group": {
+                        "objectType": "Group",
+                        "member": [agent(m, options) for m in members],
+                    },
+                    "relevantTypes": [role.iri(base)],
+                }
+                for members, role in groups
+            ]
+    context["extensions"] = {v.LEARNING_MODE.iri(base): spec.learning_mode}
+    return context
+
+
+def free_text(text: str | None, options: BuildOptions) -> dict[str, str]:
+    """Result extensions holding notes, only when the organisation opted in."""
+    if not options.include_free_text or not text or not text.strip():
+        return {}
+    return {v.NOTES.iri(options.base): text.strip()}

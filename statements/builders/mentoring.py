@@ -1,0 +1,81 @@
+"""Tip 2, room to mentor: a mentoring session or an informal coaching moment.
+
+Free-text notes stay in the tool unless the organisation opted in
+(``BuildOptions.include_free_text``), as DESIGN section 9 requires.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from statements import template_specs as t
+from statements import vocabulary as v
+from statements.builders.common import (
+    DEFAULT_OPTIONS,
+    BuildOptions,
+    ContextParts,
+    Statement,
+    Text,
+    activity,
+    agent,
+    assemble,
+    format_duration,
+    free_text,
+)
+from statements.identity import Identity
+
+
+@dataclass(frozen=True, slots=True)
+class MentoringMoment:
+    """A leader mentoring or coaching one person within a mentoring relationship."""
+
+    kind: Literal["mentoring", "coaching"]
+    leader: Identity
+    learner: Identity
+    moment_id: str
+    title: Text
+    relationship: uuid.UUID
+    occurred_at: datetime
+    duration: timedelta
+    notes: str | None = None
+
+
+def mentoring_moment(
+    event: MentoringMoment,
+    options: BuildOptions = DEFAULT_OPTIONS,
+    *,
+    statement_id: uuid.UUID | str | None = None,
+) -> Statement:
+    if event.kind == "mentoring":
+        spec, moment_type = t.MENTORING_SESSION_HELD, v.MENTORING_SESSION
+    elif event.kind == "coaching":
+        spec, moment_type = t.COACHING_MOMENT_GIVEN, v.COACHING_MOMENT
+    else:
+        raise ValueError(f"kind must be 'mentoring' or 'coaching', got {event.kind!r}")
+    moment = activity(
+        event.moment_id,
+        moment_type.iri(options.base),
+        event.title.as_map("moment title"),
+        what="moment id",
+    )
+    result: Statement = {"duration": format_duration(event.duration)}
+    notes = free_text(event.notes, options)
+    if notes:
+        result["extensions"] = notes
+    return assemble(
+        spec,
+        options,
+        statement_id=statement_id,
+        occurred_at=event.occurred_at,
+        actor=event.leader,
+        obj=agent(event.learner, options),
+        context=ContextParts(
+            registration=event.relationship,
+            parent=(moment,),
+            agents=((event.learner, v.LEARNER_ROLE),),
+        ),
+        result=result,
+    )

@@ -1,0 +1,258 @@
+"""Each template's builder and a fully populated example input (for ``examples``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Generic, Protocol, TypeVar
+
+from statements.builders.common import DEFAULT_OPTIONS, BuildOptions, Rating, Statement, Text
+from statements.builders.confirmation import (
+    SessionConfirmed,
+    SessionRated,
+    SessionRef,
+    session_confirmed,
+    session_rated,
+)
+from statements.builders.expectations import (
+    ExpectationsAcknowledged,
+    Goal,
+    GoalEvent,
+    expectations_acknowledged,
+    goal_met,
+    goal_set,
+)
+from statements.builders.knowledge import (
+    KnowledgeSession,
+    SessionTaught,
+    knowledge_session_attended,
+    knowledge_session_taught,
+)
+from statements.builders.material import CompanyValue, Material, MaterialEvent, material_event
+from statements.builders.mentoring import MentoringMoment, mentoring_moment
+from statements.builders.trainers import (
+    FeedbackGiven,
+    TrainerPairingAssigned,
+    TrainTheTrainerAttended,
+    feedback_given,
+    train_the_trainer_attended,
+    trainer_pairing_assigned,
+)
+from statements.builders.voiding import StatementVoided, statement_voided
+from statements.identity import Identity
+from statements.template_specs import TEMPLATES, template_iri
+
+E = TypeVar("E")
+E_contra = TypeVar("E_contra", contravariant=True)
+
+
+class Builder(Protocol[E_contra]):
+    def __call__(
+        self,
+        event: E_contra,
+        options: BuildOptions = ...,
+        *,
+        statement_id: uuid.UUID | str | None = None,
+    ) -> Statement: ...
+
+
+@dataclass(frozen=True)
+class Entry(Generic[E]):
+    """A template's builder with an example input and a fixed example statement id."""
+
+    slug: str
+    build: Builder[E]
+    example: E
+    example_id: uuid.UUID
+
+    def example_statement(self, options: BuildOptions = DEFAULT_OPTIONS) -> Statement:
+        return self.build(self.example, options, statement_id=self.example_id)
+
+
+_MOODLE = "https://moodle.example.org"
+_SITE = "https://leaderled.example.org"
+_CET = timezone(timedelta(hours=1))
+_AT = datetime(2026, 11, 23, 9, 30, 0, 250000, tzinfo=_CET)
+
+LEADER = Identity.account(_MOODLE, "17", display="Sanne de Vries")
+LEARNER = Identity.account(_MOODLE, "42", display="Ahmed Yilmaz")
+COLLEAGUE = Identity.mbox("pieter.jansen@example.org", display="Pieter Jansen")
+EXPERIENCED = Identity.account(_MOODLE, "5", display="Marleen Bakker")
+LND = Identity.account(_MOODLE, "2", display="L&D team")
+
+_SESSION = KnowledgeSession(
+    f"{_SITE}/sessions/7f0c",
+    Text("How our new savings product works", "Hoe ons nieuwe spaarproduct werkt"),
+    "products",
+)
+_MATERIAL = Material(
+    f"{_SITE}/materials/31", Text("Product sheet", "Productblad"), "training-material"
+)
+_VALUE = CompanyValue(f"{_SITE}/values/customer-first", Text("Customer first", "Klant eerst"))
+_RELATIONSHIP = uuid.UUID("6f1e0d52-8c5b-4b8a-9a4e-0c7f2d9b1a11")
+_PAIRING = uuid.UUID("0b7d6c1e-2f3a-4d5b-8e9f-1a2b3c4d5e6f")
+_GOAL = Goal(
+    f"{_SITE}/goals/12",
+    Text("Run my first knowledge session", "Mijn eerste kennissessie geven"),
+    date(2027, 1, 31),
+)
+
+
+def _id(n: int) -> uuid.UUID:
+    return uuid.UUID(f"00000000-0000-4000-8000-{n:012d}")
+
+
+_ENTRIES: tuple[Entry[Any], ...] = (
+    Entry(
+        "knowledge-session-taught",
+        knowledge_session_taught,
+        SessionTaught(
+            LEADER, _SESSION, _AT, timedelta(minutes=45), (LEARNER, COLLEAGUE), (_MATERIAL,)
+        ),
+        _id(1),
+    ),
+    Entry(
+        "knowledge-session-attended",
+        knowledge_session_attended,
+        SessionTaught(LEADER, _SESSION, _AT, timedelta(minutes=45), (LEARNER,)).attendances()[0],
+        _id(2),
+    ),
+    Entry(
+        "mentoring-session-held",
+        mentoring_moment,
+        MentoringMoment(
+            "mentoring",
+            LEADER,
+            LEARNER,
+            f"{_SITE}/moments/88",
+            Text("Monthly mentoring talk", "Maandelijks mentorgesprek"),
+            _RELATIONSHIP,
+            _AT,
+            timedelta(minutes=30),
+            notes="Talked about the move to team lead.",
+        ),
+        _id(3),
+    ),
+    Entry(
+        "coaching-moment-given",
+        mentoring_moment,
+        MentoringMoment(
+            "coaching",
+            LEADER,
+            LEARNER,
+            f"{_SITE}/moments/89",
+            Text("Feedback after the client call", "Feedback na het klantgesprek"),
+            _RELATIONSHIP,
+            _AT,
+            timedelta(minutes=10),
+        ),
+        _id(4),
+    ),
+    Entry(
+        "train-the-trainer-attended",
+        train_the_trainer_attended,
+        TrainTheTrainerAttended(
+            LEADER,
+            EXPERIENCED,
+            f"{_SITE}/ttt/3",
+            Text("Giving a session that sticks", "Een sessie geven die blijft hangen"),
+            _AT,
+            timedelta(hours=2),
+            _PAIRING,
+        ),
+        _id(5),
+    ),
+    Entry(
+        "trainer-pairing-assigned",
+        trainer_pairing_assigned,
+        TrainerPairingAssigned(
+            LND,
+            LEADER,
+            EXPERIENCED,
+            f"{_SITE}/pairings/9",
+            Text("Sanne with Marleen", "Sanne met Marleen"),
+            _PAIRING,
+            _AT,
+        ),
+        _id(6),
+    ),
+    Entry(
+        "feedback-given",
+        feedback_given,
+        FeedbackGiven(EXPERIENCED, LEADER, _SESSION, Rating(4), _AT, _PAIRING, "Clear, but slow"),
+        _id(7),
+    ),
+    Entry(
+        "material-used",
+        material_event,
+        MaterialEvent("used", LEADER, _MATERIAL, _AT, _VALUE),
+        _id(8),
+    ),
+    Entry(
+        "material-shared",
+        material_event,
+        MaterialEvent(
+            "shared",
+            LEADER,
+            Material(
+                f"{_SITE}/materials/32",
+                Text("Coaching guide", "Coachingswijzer"),
+                "coaching-guideline",
+            ),
+            _AT,
+            _VALUE,
+        ),
+        _id(9),
+    ),
+    Entry(
+        "expectations-acknowledged",
+        expectations_acknowledged,
+        ExpectationsAcknowledged(
+            LEADER,
+            f"{_SITE}/expectations/leader",
+            Text("What we expect of leaders", "Wat we van leidinggevenden verwachten"),
+            "leader",
+            _AT,
+        ),
+        _id(10),
+    ),
+    Entry("goal-set", goal_set, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP), _id(11)),
+    Entry("goal-met", goal_met, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP), _id(12)),
+    Entry(
+        "session-confirmed",
+        session_confirmed,
+        SessionConfirmed(
+            LEARNER, LEADER, SessionRef(_SESSION.id, _SESSION.title, "knowledge-session"), _AT
+        ),
+        _id(13),
+    ),
+    Entry(
+        "session-rated",
+        session_rated,
+        SessionRated(
+            LEARNER,
+            LEADER,
+            SessionRef(f"{_SITE}/moments/88", Text("Monthly mentoring talk"), "mentoring-session"),
+            Rating(5),
+            _AT,
+            comment="Very useful",
+        ),
+        _id(14),
+    ),
+    Entry("statement-voided", statement_voided, StatementVoided(LEADER, _id(1), _AT), _id(15)),
+)
+
+REGISTRY: Mapping[str, Entry[Any]] = {entry.slug: entry for entry in _ENTRIES}
+assert set(REGISTRY) == {spec.slug for spec in TEMPLATES}, "every template needs a builder"
+
+
+def by_template_id(base: str) -> dict[str, Entry[Any]]:
+    """The registry keyed by template IRI for ``base``."""
+    return {template_iri(slug, base): entry for slug, entry in REGISTRY.items()}
+
+
+def examples(options: BuildOptions = DEFAULT_OPTIONS) -> list[Statement]:
+    """One fully populated example statement per template, in profile order."""
+    return [REGISTRY[spec.slug].example_statement(options) for spec in TEMPLATES]
