@@ -12,6 +12,7 @@ from plugin.app import create_app
 from plugin.cli import db as db_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import statements as statements_commands
+from plugin.cli import worker as worker_commands
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False, add_version_option=False)
@@ -23,3 +24,6 @@ main.add_command(db_commands.db)
 main.add_command(statements_commands.profile)
 main.add_command(statements_commands.statements)
 main.add_command(lrs_commands.lrs)
+main.add_command(worker_commands.worker)
+main.add_command(worker_commands.sync)
+main.add_command(worker_commands.outbox)
