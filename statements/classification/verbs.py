@@ -30,7 +30,8 @@ _ACTIVITY_STREAMS_PREFIXES: Final = (
     "http://activitystrea.ms/",
     "https://activitystrea.ms/",
 )
-_ADL_PREFIXES: Final = (ADL, ADL_W3ID, "https://adlnet.gov/expapi/verbs/")
+# purl.org: the IRIs of cmi5's drafts, still sent by some older players.
+_ADL_PREFIXES: Final = (ADL, ADL_W3ID, "http://purl.org/xapi/adl/verbs/")
 
 VOIDED: Final = ADL + "voided"
 ACHIEVED: Final = TLA + "achieved"
