@@ -2,15 +2,57 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from statements.builders import XAPI_VERSIONS, BuildOptions, XapiVersion
+from statements.builders import examples as build_examples
+from statements.profile import build_profile
+from statements.vocabulary import normalise_base
+
+_BASE_HELP = "Profile base IRI (default: the app's LEADERLED_PROFILE_BASE or public URL + /xapi)."
+
+
+def _base(option: str | None) -> str:
+    raw: str = option or current_app.config["LEADERLED"].resolved_profile_base
+    try:
+        return normalise_base(raw)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base") from None
+
+
+def _print(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 @click.command()
-def profile() -> None:
+@click.option("--base", default=None, help=_BASE_HELP)
+@with_appcontext
+def profile(base: str | None) -> None:
     """Print the xAPI Profile (JSON-LD)."""
-    raise click.ClickException("not implemented yet")
+    _print(build_profile(_base(base)))
 
 
 @click.group()
 def statements() -> None:
     """Build and validate xAPI statements."""
+
+
+@statements.command()
+@click.option(
+    "--xapi-version",
+    type=click.Choice(XAPI_VERSIONS),
+    default="1.0.3",
+    show_default=True,
+    help="Write statements for this xAPI version (2.0.0 adds contextAgents/contextGroups).",
+)
+@click.option("--base", default=None, help=_BASE_HELP)
+@with_appcontext
+def examples(xapi_version: str, base: str | None) -> None:
+    """Print a JSON array: one fully populated example statement per template."""
+    version: XapiVersion = "2.0.0" if xapi_version == "2.0.0" else "1.0.3"
+    _print(build_examples(BuildOptions(base=_base(base), xapi_version=version)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from statements.builders.common import (
     DEFAULT_OPTIONS,
+    XAPI_VERSIONS,
     BuildOptions,
     Rating,
     Statement,
@@ -56,6 +57,7 @@ from statements.builders.voiding import StatementVoided, statement_voided
 __all__ = [
     "DEFAULT_OPTIONS",
     "REGISTRY",
+    "XAPI_VERSIONS",
     "BuildOptions",
     "CompanyValue",
     "Entry",
