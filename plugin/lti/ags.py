@@ -16,7 +16,14 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from plugin.lti.service_token import LtiServiceError, ServiceAccess, ServiceTokenClient
+import requests
+
+from plugin.lti.service_token import (
+    LtiServiceError,
+    ServiceAccess,
+    ServiceTokenClient,
+    TokenRequestRejected,
+)
 
 CLAIM_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
@@ -142,14 +149,28 @@ class AgsClient:
     def __init__(self, tokens: ServiceTokenClient) -> None:
         self._tokens = tokens
 
+    def _call(
+        self, access: ServiceAccess, scope: str, method: str, url: str, **kwargs: Any
+    ) -> requests.Response:
+        try:
+            return self._tokens.call(access, [scope], method, url, **kwargs)
+        except TokenRequestRejected as exc:
+            if exc.error != "invalid_scope":
+                raise
+            name = scope.rsplit("/", 1)[-1]
+            raise GradebookError(
+                f"the platform does not grant this tool the {name} scope "
+                "(check the tool's grade services setting in the LMS)"
+            ) from exc
+
     def find_line_item(
         self, access: ServiceAccess, endpoint: AgsEndpoint, spec: LineItemSpec
     ) -> dict[str, Any] | None:
         if endpoint.lineitems is None:
             return None
-        response = self._tokens.call(
+        response = self._call(
             access,
-            self._read_scopes(endpoint),
+            self._read_scope(endpoint),
             "GET",
             endpoint.lineitems,
             params={"resource_id": spec.resource_id, "tag": spec.tag},
@@ -173,9 +194,9 @@ class AgsClient:
     ) -> dict[str, Any]:
         if not endpoint.can_manage_line_items or endpoint.lineitems is None:
             raise GradebookError("this platform does not let the tool create line items")
-        response = self._tokens.call(
+        response = self._call(
             access,
-            [SCOPE_LINEITEM],
+            SCOPE_LINEITEM,
             "POST",
             endpoint.lineitems,
             json=spec.as_json(),
@@ -197,9 +218,9 @@ class AgsClient:
         return endpoint.lineitem
 
     def post_score(self, access: ServiceAccess, line_item: str, score: Score) -> None:
-        response = self._tokens.call(
+        response = self._call(
             access,
-            [SCOPE_SCORE],
+            SCOPE_SCORE,
             "POST",
             scores_url(line_item),
             json=score.as_json(),
@@ -225,10 +246,8 @@ class AgsClient:
         return PublishOutcome(True, line_item=line_item)
 
     @staticmethod
-    def _read_scopes(endpoint: AgsEndpoint) -> list[str]:
-        if SCOPE_LINEITEM in endpoint.scopes:
-            return [SCOPE_LINEITEM]
-        return [SCOPE_LINEITEM_READ]
+    def _read_scope(endpoint: AgsEndpoint) -> str:
+        return SCOPE_LINEITEM if SCOPE_LINEITEM in endpoint.scopes else SCOPE_LINEITEM_READ
 
 
 def _refusal(status: int, doing: str) -> str:

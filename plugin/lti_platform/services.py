@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
+from markupsafe import escape
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
@@ -74,6 +75,7 @@ class PlatformServices:
     tokens: dict[str, tuple[str, frozenset[str], float]] = field(default_factory=dict)
     used_jti: dict[str, float] = field(default_factory=dict)
     registration_tokens: dict[str, float] = field(default_factory=dict)
+    deep_link_responses: list[dict[str, Any]] = field(default_factory=list)
     token_requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -119,10 +121,31 @@ def _state() -> PlatformServices:
     return services_of(current_app)
 
 
+def _test_platform() -> Any:
+    """The core test platform (keys, OIDC, launches) when this blueprint runs in it."""
+    return current_app.extensions.get("lti_platform")
+
+
 def platform_issuer() -> str:
-    """The issuer the platform signs with (configurable; by default its own origin)."""
+    """The issuer the platform signs with (by default its own origin)."""
+    platform = _test_platform()
+    if platform is not None:
+        return str(platform.issuer)
     issuer = current_app.config.get("LTI_PLATFORM_ISSUER")
     return str(issuer) if issuer else request.host_url.rstrip("/")
+
+
+def _client(state: PlatformServices, client_id: str) -> ToolClient | None:
+    """A client registered here, or one registered by hand with the core test platform."""
+    tool = state.clients.get(client_id)
+    if tool is not None:
+        return tool
+    platform = _test_platform()
+    known = platform.tools.get(client_id) if platform is not None else None
+    if known is None or not known.jwks_url:
+        return None
+    scopes = ALL_SCOPES - {SCOPE_LINEITEM} if state.grade_sync_only else ALL_SCOPES
+    return ToolClient(client_id, known.jwks_url, scopes, known.deployment_id)
 
 
 class OAuthError(HTTPException):
@@ -173,7 +196,7 @@ def token() -> Response:
         unverified = jwt.decode(assertion, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise OAuthError("invalid_client", "the client assertion is not a JWT", 401) from exc
-    tool = state.clients.get(str(unverified.get("iss")))
+    tool = _client(state, str(unverified.get("iss")))
     if tool is None:
         raise OAuthError("invalid_client", "unknown client", 401)
     if header.get("alg") != "RS256" or not header.get("kid"):
@@ -361,12 +384,12 @@ def openid_configuration() -> Response:
         {
             "issuer": issuer,
             "authorization_endpoint": config.get(
-                "LTI_PLATFORM_AUTH_URL", issuer + "/platform/auth"
+                "LTI_PLATFORM_AUTH_URL", request.host_url + "auth"
             ),
             "token_endpoint": url_for("lti_platform_services.token", _external=True),
             "token_endpoint_auth_methods_supported": ["private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-            "jwks_uri": config.get("LTI_PLATFORM_JWKS_URL", issuer + "/platform/jwks"),
+            "jwks_uri": config.get("LTI_PLATFORM_JWKS_URL", request.host_url + "jwks"),
             "registration_endpoint": url_for("lti_platform_services.register", _external=True),
             "scopes_supported": ["openid", *sorted(ALL_SCOPES)],
             "response_types_supported": ["id_token"],
@@ -428,12 +451,72 @@ def register() -> tuple[Response, int]:
     if state.grade_sync_only:
         scopes -= {SCOPE_LINEITEM}
     client_id = uuid.uuid4().hex[:16]
-    deployment_id = str(len(state.clients) + 1)
+    deployment_id = str(len(state.clients) + 100)
     tool = state.add_client(client_id, body["jwks_uri"], scopes=scopes, deployment_id=deployment_id)
     tool.registration = body
+    platform = _test_platform()
+    if platform is not None:  # so the core platform can launch the new tool
+        from plugin.lti_platform.platform import ToolRegistration
+
+        platform.register_tool(
+            ToolRegistration(
+                client_id=client_id,
+                deployment_id=deployment_id,
+                login_url=body["initiate_login_uri"],
+                redirect_uris=[str(u) for u in body["redirect_uris"]],
+                target_link_uri=str(tool_config["target_link_uri"]),
+                jwks_url=body["jwks_uri"],
+            )
+        )
     answer = dict(body) | {
         "client_id": client_id,
         "scope": " ".join(sorted(scopes)),
         TOOL_CONFIG: dict(tool_config) | {"deployment_id": deployment_id},
     }
     return jsonify(answer), 200
+
+
+# ---------------------------------------------------------------- deep linking return
+
+DL_RESPONSE = "LtiDeepLinkingResponse"
+LTI_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+@bp.post("/deep-linking/return")
+def deep_linking_return() -> tuple[str, int]:
+    """Where the tool posts its signed choice; verified with the tool's JWKS."""
+    state = _state()
+    token = request.form.get("JWT", "")
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return "Deep linking response refused: not a JWT", 400
+    tool = _client(state, str(unverified.get("iss")))
+    if tool is None:
+        return "Deep linking response refused: unknown client", 400
+    try:
+        claims = jwt.decode(
+            token,
+            _tool_key(tool, str(header.get("kid"))),
+            algorithms=["RS256"],
+            audience=platform_issuer(),
+            issuer=tool.client_id,
+            options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
+        )
+    except (jwt.PyJWTError, OAuthError) as exc:
+        return "Deep linking response refused: " + escape(str(exc)), 400
+    checks = {
+        "message_type": claims.get(LTI_CLAIM + "message_type") == DL_RESPONSE,
+        "version": claims.get(LTI_CLAIM + "version") == "1.3.0",
+        "deployment_id": claims.get(LTI_CLAIM + "deployment_id") == tool.deployment_id,
+        "content_items": isinstance(claims.get(DL_CLAIM + "content_items"), list),
+    }
+    failed = [name for name, ok in checks.items() if not ok]
+    if failed:
+        return f"Deep linking response refused: bad {', '.join(failed)}", 400
+    with state.lock:
+        state.deep_link_responses.append(claims)
+    titles = [str(i.get("title", "")) for i in claims[DL_CLAIM + "content_items"]]
+    return "Deep linking response accepted: " + escape("; ".join(titles)), 200

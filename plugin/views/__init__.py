@@ -7,7 +7,9 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from plugin.views import errors, home, profile
+    from plugin.views import lti as lti_views
 
     app.register_blueprint(home.bp)
     app.register_blueprint(profile.bp)
+    app.register_blueprint(lti_views.bp)
     errors.register(app)

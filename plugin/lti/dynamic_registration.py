@@ -1,0 +1,321 @@
+"""LTI Dynamic Registration 1.0: one URL for the LMS admin.
+
+The platform opens ``/lti/register?openid_configuration=...&registration_token=...``.
+We fetch and check the platform's OpenID configuration, post our tool
+registration (``private_key_jwt``, resource-link and deep-linking messages,
+AGS and NRPS scopes, the claims we need) and store platform, client id and
+deployment. A new deployment stays pending until an L&D admin approves it,
+unless auto-approval is configured, because anyone can point this URL at a
+platform of their own making.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.lti.ags import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
+from plugin.lti.nrps import SCOPE_MEMBERSHIPS
+from plugin.lti.settings import LtiSettings
+from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
+from plugin.models.people import utcnow
+
+TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+WANTED_SCOPES = (
+    SCOPE_LINEITEM,
+    SCOPE_LINEITEM_READ,
+    SCOPE_RESULT_READ,
+    SCOPE_SCORE,
+    SCOPE_MEMBERSHIPS,
+)
+WANTED_CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email", "locale")
+TIMEOUT = (3.05, 10.0)
+MAX_DOCUMENT = 256 * 1024
+
+
+class RegistrationError(Exception):
+    """A registration we cannot complete; the message is shown to the LMS admin."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PlatformConfiguration:
+    """The parts of the platform's openid-configuration we rely on."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    registration_endpoint: str
+    product_family_code: str
+    messages: frozenset[str]
+    scopes: frozenset[str] | None  # None: the platform did not list them
+    variables: frozenset[str]
+    token_audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the platform answered: our client id and, usually, a deployment id."""
+
+    client_id: str
+    deployment_id: str | None
+    scopes: frozenset[str]
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{parts.port or _port(parts.scheme)}"
+
+
+def _port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def fetch_json(http: requests.Session, url: str) -> Any:
+    """GET a JSON document: bounded size, a timeout, no redirects to elsewhere."""
+    try:
+        with http.get(
+            url,
+            headers={"Accept": "application/json"},
+            timeout=TIMEOUT,
+            stream=True,
+            allow_redirects=False,
+        ) as response:
+            if response.status_code != 200:
+                raise RegistrationError(
+                    f"The platform's configuration at {url} answered HTTP {response.status_code}."
+                )
+            raw = response.raw.read(MAX_DOCUMENT + 1, decode_content=True)
+    except requests.RequestException as exc:
+        raise RegistrationError(
+            f"Could not fetch the platform's configuration from {url} ({type(exc).__name__}). "
+            "Check that the tool can reach the LMS.",
+            status=502,
+        ) from exc
+    if len(raw) > MAX_DOCUMENT:
+        raise RegistrationError("The platform's configuration is too large to be genuine.")
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise RegistrationError("The platform's configuration is not JSON.") from exc
+
+
+def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
+    """Check the document against LTI Dynamic Registration 1.0 section 3.4."""
+    if not isinstance(doc, dict):
+        raise RegistrationError("The platform's configuration is not a JSON object.")
+    missing = [
+        name
+        for name in (
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "jwks_uri",
+            "registration_endpoint",
+        )
+        if not _http_url(doc.get(name))
+    ]
+    if missing:
+        raise RegistrationError(
+            "The platform's configuration lacks " + ", ".join(missing) + " (absolute URLs)."
+        )
+    issuer = str(doc["issuer"])
+    if origin(issuer) != origin(url):
+        raise RegistrationError(
+            f"The platform's issuer {issuer} is not on the same site as its configuration "
+            f"URL {url}; refusing to register."
+        )
+    auth_methods = doc.get("token_endpoint_auth_methods_supported")
+    if not isinstance(auth_methods, list) or "private_key_jwt" not in auth_methods:
+        raise RegistrationError(
+            "The platform does not support private_key_jwt for its token endpoint, which "
+            "LTI 1.3 services require."
+        )
+    algs = doc.get("id_token_signing_alg_values_supported")
+    if not isinstance(algs, list) or "RS256" not in algs:
+        raise RegistrationError("The platform does not sign id_tokens with RS256.")
+    lti = doc.get(PLATFORM_CONFIG)
+    if not isinstance(lti, dict):
+        raise RegistrationError(f"The platform's configuration lacks {PLATFORM_CONFIG}.")
+    messages = frozenset(
+        m["type"]
+        for m in lti.get("messages_supported", [])
+        if isinstance(m, dict) and isinstance(m.get("type"), str)
+    )
+    if "LtiResourceLinkRequest" not in messages:
+        raise RegistrationError("The platform does not support LtiResourceLinkRequest launches.")
+    scopes = doc.get("scopes_supported")
+    variables = lti.get("variables")
+    audience = doc.get("authorization_server")
+    return PlatformConfiguration(
+        issuer=issuer,
+        authorization_endpoint=str(doc["authorization_endpoint"]),
+        token_endpoint=str(doc["token_endpoint"]),
+        jwks_uri=str(doc["jwks_uri"]),
+        registration_endpoint=str(doc["registration_endpoint"]),
+        product_family_code=str(lti.get("product_family_code") or urlsplit(issuer).hostname),
+        messages=messages,
+        scopes=frozenset(s for s in scopes if isinstance(s, str))
+        if isinstance(scopes, list)
+        else None,
+        variables=frozenset(v for v in variables if isinstance(v, str))
+        if isinstance(variables, list)
+        else frozenset(),
+        token_audience=audience if isinstance(audience, str) and audience else None,
+    )
+
+
+def tool_registration(settings: LtiSettings, platform: PlatformConfiguration) -> dict[str, Any]:
+    """Our registration request (Dynamic Registration 1.0 section 3.5)."""
+    launch = settings.url("/lti/launch")
+    scopes = [s for s in WANTED_SCOPES if platform.scopes is None or s in platform.scopes]
+    messages: list[dict[str, Any]] = [
+        {"type": "LtiResourceLinkRequest", "target_link_uri": launch, "label": "Leaderled"}
+    ]
+    if "LtiDeepLinkingRequest" in platform.messages:
+        messages.append(
+            {
+                "type": "LtiDeepLinkingRequest",
+                "target_link_uri": launch,
+                "label": "Leaderled: choose what this link opens",
+            }
+        )
+    tool_config: dict[str, Any] = {
+        "domain": urlsplit(settings.public_url).netloc,
+        "target_link_uri": launch,
+        "description": "Record leader-led learning (coaching, knowledge sessions, "
+        "train-the-trainer) as xAPI in your LRS.",
+        "claims": list(WANTED_CLAIMS),
+        "messages": messages,
+    }
+    if "User.username" in platform.variables:
+        tool_config["custom_parameters"] = {"username": "$User.username"}
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": settings.url("/lti/login"),
+        "redirect_uris": [launch],
+        "client_name": "Leaderled",
+        "jwks_uri": settings.url("/lti/jwks"),
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(scopes),
+        TOOL_CONFIG: tool_config,
+    }
+
+
+def register(
+    http: requests.Session,
+    platform: PlatformConfiguration,
+    body: dict[str, Any],
+    registration_token: str | None,
+) -> Registration:
+    headers = {"Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = "Bearer " + registration_token
+    try:
+        response = http.post(
+            platform.registration_endpoint,
+            json=body,
+            headers=headers,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        raise RegistrationError(
+            f"Could not reach the platform's registration endpoint ({type(exc).__name__}).",
+            status=502,
+        ) from exc
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if response.status_code >= 400:
+        why = answer.get("error_description") if isinstance(answer, dict) else None
+        raise RegistrationError(
+            f"The platform refused the registration (HTTP {response.status_code})"
+            + (f": {why}" if isinstance(why, str) else ".")
+            + " The registration link may have expired; start again from the LMS.",
+            status=502,
+        )
+    if not isinstance(answer, dict) or not isinstance(answer.get("client_id"), str):
+        raise RegistrationError(
+            "The platform accepted the registration but sent no client_id.", status=502
+        )
+    tool_config = answer.get(TOOL_CONFIG)
+    deployment = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
+    granted = answer.get("scope")
+    return Registration(
+        client_id=answer["client_id"],
+        deployment_id=str(deployment) if isinstance(deployment, str | int) else None,
+        scopes=frozenset(granted.split()) if isinstance(granted, str) else frozenset(),
+    )
+
+
+def store(
+    session: Session,
+    platform: PlatformConfiguration,
+    registration: Registration,
+    *,
+    auto_approve: bool,
+) -> tuple[LtiPlatform, LtiDeployment | None]:
+    """Save platform, client and deployment; an existing platform keeps its endpoints."""
+    row = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == platform.issuer))
+    if row is None:
+        row = LtiPlatform(
+            issuer=platform.issuer,
+            name=platform.product_family_code,
+            auth_login_url=platform.authorization_endpoint,
+            token_url=platform.token_endpoint,
+            token_audience=platform.token_audience,
+            jwks_url=platform.jwks_uri,
+        )
+        session.add(row)
+        session.flush()
+    client = session.scalar(
+        select(LtiClient).where(
+            LtiClient.platform_id == row.id, LtiClient.client_id == registration.client_id
+        )
+    )
+    if client is None:
+        client = LtiClient(platform=row, client_id=registration.client_id)
+        session.add(client)
+        session.flush()
+    if registration.deployment_id is None:
+        return row, None
+    deployment = session.scalar(
+        select(LtiDeployment).where(
+            LtiDeployment.client_pk == client.id,
+            LtiDeployment.deployment_id == registration.deployment_id,
+        )
+    )
+    if deployment is None:
+        active = auto_approve or row.auto_approve
+        deployment = LtiDeployment(
+            client=client,
+            deployment_id=registration.deployment_id,
+            status=DeploymentStatus.ACTIVE if active else DeploymentStatus.PENDING,
+            approved_at=utcnow() if active else None,
+        )
+        session.add(deployment)
+        session.flush()
+    return row, deployment

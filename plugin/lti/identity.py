@@ -1,0 +1,119 @@
+"""Who launched: the xAPI actor per platform (DESIGN.md section 3) and the
+local Person, Team (LTI context) and Membership rows it resolves to.
+
+The default actor is ``account {homePage: iss, name: sub}``, the way Moodle's
+xAPI log store names users, so formal and leader-led records line up. A
+platform may switch to ``mbox`` (email claim) or username (a custom parameter
+such as Moodle's ``$User.username``). The iss+sub account is always stored as
+an identifier too, so a person stays one person if the mode changes later.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.lti.errors import LtiError
+from plugin.lti.validation import ValidatedLaunch
+from plugin.models.lti import IdentityMode, LtiPlatform
+from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from statements.identity import Identity
+
+
+def _display_name(claims: dict[str, object]) -> str | None:
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    parts = [claims.get("given_name"), claims.get("family_name")]
+    joined = " ".join(p for p in parts if isinstance(p, str) and p).strip()
+    return joined or None
+
+
+def launch_account(platform: LtiPlatform, claims: dict[str, object]) -> Identity:
+    return Identity.account(platform.issuer, str(claims["sub"]), display=_display_name(claims))
+
+
+def actor_identity(launch: ValidatedLaunch) -> Identity:
+    """The identity statements about this user carry, per the platform setting."""
+    platform, claims = launch.platform, launch.claims
+    display = _display_name(claims)
+    if platform.identity_mode == IdentityMode.MBOX:
+        email = claims.get("email")
+        if not isinstance(email, str) or "@" not in email:
+            raise LtiError(
+                f"Platform '{platform.issuer}' is set to identify people by email, but the "
+                "launch has no email claim. Let the platform share email addresses with the "
+                "tool, or switch the platform to account identity."
+            )
+        return Identity.mbox(email, display=display)
+    if platform.identity_mode == IdentityMode.USERNAME:
+        username = launch.custom.get(platform.username_parameter)
+        if not isinstance(username, str) or not username or username.startswith("$"):
+            raise LtiError(
+                f"Platform '{platform.issuer}' is set to identify people by username, but the "
+                f"launch has no custom parameter '{platform.username_parameter}' (in Moodle: "
+                f"{platform.username_parameter}=$User.username in the tool's custom parameters)."
+            )
+        return Identity.account(platform.issuer, username, display=display)
+    return launch_account(platform, claims)
+
+
+def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -> Person:
+    """The one Person named by any of this launch's identifiers, created if new."""
+    identities = {i.key(): i for i in (launch_account(launch.platform, launch.claims), actor)}
+    found = session.scalars(
+        select(PersonIdentifier).where(PersonIdentifier.key.in_(list(identities)))
+    ).all()
+    person = found[0].person if found else Person()
+    if not found:
+        session.add(person)
+    display = _display_name(launch.claims)
+    if display:
+        person.display_name = display
+    email = launch.claims.get("email")
+    if isinstance(email, str) and "@" in email:
+        person.email = email
+    locale = launch.claims.get("locale")
+    if isinstance(locale, str) and locale:
+        person.locale = locale[:16]
+    known = {row.key for row in found}
+    for key, identity in identities.items():
+        if key not in known:
+            session.add(PersonIdentifier(person=person, kind=identity.kind, key=key))
+    return person
+
+
+def resolve_team(session: Session, launch: ValidatedLaunch) -> Team | None:
+    """The Team for the launch's context (course); None without a context."""
+    context_id = launch.context.get("id")
+    if not isinstance(context_id, str) or not context_id:
+        return None
+    issuer = launch.platform.issuer
+    team = session.scalar(
+        select(Team).where(Team.platform_issuer == issuer, Team.context_id == context_id)
+    )
+    if team is None:
+        team = Team(platform_issuer=issuer, context_id=context_id)
+        session.add(team)
+    title, label = launch.context.get("title"), launch.context.get("label")
+    if isinstance(title, str) and title:
+        team.title = title[:512]
+    if isinstance(label, str) and label:
+        team.label = label[:255]
+    return team
+
+
+def upsert_membership(session: Session, person: Person, team: Team, role: Role) -> Membership:
+    membership = None
+    if person.id is not None and team.id is not None:
+        membership = session.scalar(
+            select(Membership).where(
+                Membership.person_id == person.id, Membership.team_id == team.id
+            )
+        )
+    if membership is None:
+        membership = Membership(person=person, team=team, role=role)
+        session.add(membership)
+    else:
+        membership.role = role
+    return membership

@@ -1,0 +1,75 @@
+"""What a validated launch creates: person, team, membership and a session.
+
+Kept apart from validation so that a failed check can never have stored any
+of these: the caller only gets here once :func:`validate_launch` returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from plugin.lti import identity, roles
+from plugin.lti import session as launch_session
+from plugin.lti.claims import ROLES
+from plugin.lti.settings import LtiSettings
+from plugin.lti.validation import ValidatedLaunch
+from plugin.models.lti import LtiLaunchSession
+from plugin.models.people import Person, Role, Team
+
+
+@dataclass(frozen=True)
+class CompletedLaunch:
+    launch: ValidatedLaunch
+    person: Person
+    team: Team | None
+    role: Role
+    session: LtiLaunchSession
+    token: str
+    handoff: str
+
+
+def role_of(session: Session, launch: ValidatedLaunch) -> Role:
+    context_id = launch.context.get("id")
+    per_context, per_platform = roles.overrides_for(
+        session, launch.platform.id, context_id if isinstance(context_id, str) else None
+    )
+    claimed = launch.claims.get(ROLES)
+    return roles.map_roles(
+        claimed if isinstance(claimed, list) else [],
+        context_overrides=per_context,
+        platform_overrides=per_platform,
+    )
+
+
+def complete_launch(
+    session: Session, launch: ValidatedLaunch, *, settings: LtiSettings, now: int
+) -> CompletedLaunch:
+    actor = identity.actor_identity(launch)
+    person = identity.resolve_person(session, launch, actor)
+    team = identity.resolve_team(session, launch)
+    role = role_of(session, launch)
+    session.flush()
+    if team is not None:
+        identity.upsert_membership(session, person, team, role)
+    row = LtiLaunchSession(
+        deployment=launch.deployment,
+        person_id=person.id,
+        team_id=team.id if team is not None else None,
+        role=role,
+        message_type=launch.message_type,
+        claims=launch.claims,
+    )
+    created = launch_session.create_session(session, row, now=now, settings=settings)
+    handoff = launch_session.new_handoff(row, now=now, settings=settings)
+    session.flush()
+    return CompletedLaunch(
+        launch=launch,
+        person=person,
+        team=team,
+        role=role,
+        session=row,
+        token=created.token,
+        handoff=handoff,
+    )

@@ -1,0 +1,118 @@
+"""OIDC login initiation: the first leg of every launch.
+
+Checks that the platform and client are registered and that
+``target_link_uri`` is one of our own URLs (no open redirect), then issues a
+single-use state and nonce bound to this browser and sends the browser to
+the platform's authorization endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.lti import nonces
+from plugin.lti.errors import LaunchForbidden, LtiError
+from plugin.lti.settings import LtiSettings
+from plugin.models.lti import LtiClient, LtiPlatform
+
+LAUNCH_PATH = "/lti/launch"
+
+
+@dataclass(frozen=True)
+class LoginRedirect:
+    """Where to send the browser, and what to bind to it."""
+
+    url: str
+    issued: nonces.IssuedLogin
+    storage_target: str | None
+    platform_origin: str
+
+
+def _param(params: Mapping[str, str], name: str) -> str:
+    value = params.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def resolve_client(session: Session, platform: LtiPlatform, client_id: str) -> str:
+    clients = list(session.scalars(select(LtiClient).where(LtiClient.platform_id == platform.id)))
+    if client_id:
+        if not any(c.client_id == client_id for c in clients):
+            raise LaunchForbidden(
+                f"Client id '{client_id}' is not registered for platform '{platform.issuer}'. "
+                "Check the client id in the tool registration."
+            )
+        return client_id
+    if len(clients) == 1:
+        return clients[0].client_id
+    raise LtiError(
+        f"Platform '{platform.issuer}' has several client ids registered here but the login "
+        "request names none. Configure the platform to send client_id."
+    )
+
+
+def start_login(
+    session: Session,
+    params: Mapping[str, str],
+    *,
+    settings: LtiSettings,
+    now: int,
+    binding: str | None = None,
+) -> LoginRedirect:
+    iss = _param(params, "iss")
+    login_hint = _param(params, "login_hint")
+    target = _param(params, "target_link_uri")
+    if not iss:
+        raise LtiError("The login request has no 'iss' (issuer). Check the platform's tool URL.")
+    if not login_hint:
+        raise LtiError("The login request has no 'login_hint'.")
+    if not target or not settings.is_own_url(target):
+        raise LtiError(
+            f"The login request's target_link_uri '{target}' is not a URL of this tool "
+            f"({settings.public_url}). Set the tool URL in the platform to a Leaderled URL."
+        )
+    platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
+    if platform is None:
+        raise LaunchForbidden(
+            f"No platform with issuer '{iss}' is registered with this tool. Register it by "
+            "dynamic registration or with `leaderled lti platform add`."
+        )
+    client_id = resolve_client(session, platform, _param(params, "client_id"))
+    storage_target = _param(params, "lti_storage_target") or None
+    issued = nonces.issue_login(
+        session,
+        issuer=iss,
+        client_id=client_id,
+        target_link_uri=target,
+        storage_target=storage_target,
+        now=now,
+        ttl=settings.login_state_ttl,
+        cap=settings.max_login_states,
+        binding=binding,
+    )
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": client_id,
+        "redirect_uri": settings.url(LAUNCH_PATH),
+        "login_hint": login_hint,
+        "state": issued.state,
+        "nonce": issued.nonce,
+    }
+    message_hint = _param(params, "lti_message_hint")
+    if message_hint:
+        query["lti_message_hint"] = message_hint
+    separator = "&" if urlsplit(platform.auth_login_url).query else "?"
+    auth = urlsplit(platform.auth_login_url)
+    return LoginRedirect(
+        url=platform.auth_login_url + separator + urlencode(query),
+        issued=issued,
+        storage_target=storage_target,
+        platform_origin=f"{auth.scheme}://{auth.netloc}",
+    )

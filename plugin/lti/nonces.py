@@ -1,0 +1,114 @@
+"""Login states and used nonces, server-side, expiring and capped.
+
+Every ``/lti/login`` call writes a row, so an attacker could try to fill the
+table: rows carry an expiry, expired rows are purged on write, and above the
+cap the oldest rows are evicted, so the table never exceeds its bound. Losing
+an old pending login only makes that one launch fail; it never lets a
+replay through, because each state's nonce is random and single use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from plugin.models.lti import LtiLoginState, LtiUsedNonce
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedLogin:
+    state: str
+    nonce: str
+    # Secret bound to the browser (cookie / platform storage); only its hash is stored.
+    binding: str
+
+
+def _enforce_bound(
+    session: Session, model: type[LtiLoginState | LtiUsedNonce], now: int, cap: int
+) -> None:
+    session.execute(delete(model).where(model.expires_at <= now))
+    count = session.scalar(select(func.count()).select_from(model)) or 0
+    excess = count - cap + 1
+    if excess > 0:
+        oldest = select(model.expires_at).order_by(model.expires_at).offset(excess - 1).limit(1)
+        threshold = session.scalar(oldest)
+        if threshold is not None:
+            session.execute(delete(model).where(model.expires_at <= threshold))
+
+
+def issue_login(
+    session: Session,
+    *,
+    issuer: str,
+    client_id: str,
+    target_link_uri: str,
+    storage_target: str | None,
+    now: int,
+    ttl: int,
+    cap: int,
+    binding: str | None = None,
+) -> IssuedLogin:
+    """A fresh state and nonce for one login, bound to the browser's ``binding``
+    secret (a new one when the browser brings none, so parallel logins in
+    several tabs or iframes share the browser's binding)."""
+    _enforce_bound(session, LtiLoginState, now, cap)
+    if not binding or len(binding) < 32 or len(binding) > 128:
+        binding = secrets.token_urlsafe(32)
+    issued = IssuedLogin(
+        state=secrets.token_urlsafe(32), nonce=secrets.token_urlsafe(32), binding=binding
+    )
+    session.add(
+        LtiLoginState(
+            state=issued.state,
+            nonce=issued.nonce,
+            binding_hash=digest(issued.binding),
+            issuer=issuer,
+            client_id=client_id,
+            target_link_uri=target_link_uri,
+            storage_target=storage_target,
+            expires_at=now + ttl,
+        )
+    )
+    return issued
+
+
+def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
+    row = session.get(LtiLoginState, state)
+    if row is None or row.expires_at <= now:
+        return None
+    return row
+
+
+def consume_login(session: Session, state: str, now: int) -> LtiLoginState | None:
+    """The login for ``state``, deleted so it can never be used again."""
+    row = session.get(LtiLoginState, state)
+    if row is None:
+        return None
+    session.delete(row)
+    session.flush()
+    return row if row.expires_at > now else None
+
+
+def binding_matches(row: LtiLoginState, binding: str | None) -> bool:
+    return bool(binding) and hmac.compare_digest(row.binding_hash, digest(binding or ""))
+
+
+def nonce_used(session: Session, issuer: str, nonce: str) -> bool:
+    return session.get(LtiUsedNonce, (issuer, nonce)) is not None
+
+
+def spend_nonce(
+    session: Session, issuer: str, nonce: str, *, until: int, now: int, cap: int
+) -> None:
+    """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
+    _enforce_bound(session, LtiUsedNonce, now, cap)
+    session.add(LtiUsedNonce(issuer=issuer, nonce=nonce, expires_at=max(until, now + 1)))

@@ -1,0 +1,129 @@
+"""Server-side launch sessions and the cookies that point at them.
+
+The browser keeps one small random token (cookie ``leaderled_launch``); the
+launch data lives in ``lti_launch_session``. Tools run in LMS iframes, where
+browsers treat our cookies as third-party, so cookies are ``SameSite=None;
+Secure; Partitioned`` (CHIPS: kept per top-level site). Where even that is
+refused, the launch page offers "open in a new window" with a one-time,
+short-lived handoff token that becomes a first-party cookie there.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from plugin.lti.nonces import digest
+from plugin.lti.settings import LtiSettings
+from plugin.models.lti import LtiLaunchSession
+
+SESSION_COOKIE = "leaderled_launch"
+BINDING_COOKIE = "leaderled_lti_login"
+# Form field the platform-storage page posts the binding secret back in.
+BINDING_FIELD = "lti_storage_binding"
+
+
+@dataclass(frozen=True)
+class NewSession:
+    row: LtiLaunchSession
+    token: str
+
+
+def _enforce_bound(session: Session, now: int, cap: int) -> None:
+    session.execute(delete(LtiLaunchSession).where(LtiLaunchSession.expires_at <= now))
+    count = session.scalar(select(func.count()).select_from(LtiLaunchSession)) or 0
+    excess = count - cap + 1
+    if excess > 0:
+        oldest = (
+            select(LtiLaunchSession.id).order_by(LtiLaunchSession.id).offset(excess - 1).limit(1)
+        )
+        threshold = session.scalar(oldest)
+        if threshold is not None:
+            session.execute(delete(LtiLaunchSession).where(LtiLaunchSession.id <= threshold))
+
+
+def create_session(
+    session: Session, row: LtiLaunchSession, *, now: int, settings: LtiSettings
+) -> NewSession:
+    """Store ``row`` (filled by the caller) under a fresh token and handoff token."""
+    _enforce_bound(session, now, settings.max_sessions)
+    token = secrets.token_urlsafe(32)
+    row.token_hash = digest(token)
+    row.expires_at = now + settings.session_ttl
+    session.add(row)
+    return NewSession(row=row, token=token)
+
+
+def new_handoff(row: LtiLaunchSession, *, now: int, settings: LtiSettings) -> str:
+    """A one-time token that opens this session in a new (first-party) window."""
+    handoff = secrets.token_urlsafe(32)
+    row.handoff_hash = digest(handoff)
+    row.handoff_expires_at = now + settings.handoff_ttl
+    return handoff
+
+
+def find_session(session: Session, token: str | None, now: int) -> LtiLaunchSession | None:
+    if not token or len(token) > 128:
+        return None
+    row = session.scalar(
+        select(LtiLaunchSession).where(LtiLaunchSession.token_hash == digest(token))
+    )
+    if row is None or row.expires_at <= now:
+        return None
+    return row
+
+
+def redeem_handoff(session: Session, handoff: str | None, now: int) -> LtiLaunchSession | None:
+    """The session a handoff token opens; the token is spent either way."""
+    if not handoff or len(handoff) > 128:
+        return None
+    row = session.scalar(
+        select(LtiLaunchSession).where(LtiLaunchSession.handoff_hash == digest(handoff))
+    )
+    if row is None:
+        return None
+    valid = (row.handoff_expires_at or 0) > now and row.expires_at > now
+    row.handoff_hash = None
+    row.handoff_expires_at = None
+    return row if valid else None
+
+
+def rotate_token(row: LtiLaunchSession) -> str:
+    """Give ``row`` a new token (the old one stops working)."""
+    token = secrets.token_urlsafe(32)
+    row.token_hash = digest(token)
+    return token
+
+
+def set_cookie(
+    response: Response,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    settings: LtiSettings,
+    path: str = "/",
+) -> None:
+    """Set a cookie that survives inside a cross-site LMS iframe.
+
+    ``SameSite=None`` requires ``Secure``; browsers accept Secure cookies from
+    https and from http://localhost (a secure context), which is what the
+    tests and the demo use. ``Partitioned`` keeps the cookie working where
+    third-party cookies are blocked, scoped to the embedding site.
+    """
+    secure = settings.secure_cookies or request.is_secure
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        secure=secure,
+        httponly=True,
+        samesite="None" if secure else "Lax",
+        partitioned=secure,
+    )

@@ -1,0 +1,322 @@
+"""The launch validation chain of DESIGN.md section 8, one check per step.
+
+Each step raises :class:`LtiError` with a sentence an LMS admin can act on.
+Nothing here writes except consuming the login state (single use, even when
+the launch then fails) and, only once every check passed, spending the nonce;
+the caller commits that together with whatever the launch creates.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.lti import claims as c
+from plugin.lti import nonces
+from plugin.lti.errors import LaunchForbidden, LtiError
+from plugin.lti.platform_keys import PlatformKeyCache
+from plugin.lti.settings import LtiSettings
+from plugin.models.lti import (
+    DeploymentStatus,
+    LtiClient,
+    LtiDeployment,
+    LtiLoginState,
+    LtiPlatform,
+)
+
+ALLOWED_ALGORITHMS = ("RS256",)
+
+
+@dataclass(frozen=True)
+class ValidatedLaunch:
+    """A launch that passed every check; ``claims`` is the verified payload."""
+
+    platform: LtiPlatform
+    client: LtiClient
+    deployment: LtiDeployment
+    claims: dict[str, Any]
+
+    @property
+    def message_type(self) -> str:
+        return str(self.claims[c.MESSAGE_TYPE])
+
+    @property
+    def context(self) -> dict[str, Any]:
+        value = self.claims.get(c.CONTEXT)
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def custom(self) -> dict[str, Any]:
+        value = self.claims.get(c.CUSTOM)
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    """What arrived at ``/lti/launch``: the form and the browser's binding secret."""
+
+    id_token: str | None
+    state: str | None
+    binding: str | None
+
+
+def check_state(session: Session, request: LaunchRequest, now: int) -> LtiLoginState:
+    if not request.state:
+        raise LtiError(
+            "The launch has no 'state'. Start the launch again from the course page; if it "
+            "keeps failing, check the platform sends the state it received at login."
+        )
+    login = nonces.consume_login(session, request.state, now)
+    if login is None:
+        raise LtiError(
+            "The launch's 'state' is unknown, expired or already used. Start the launch again "
+            "from the course page (a login is valid for a few minutes and only once)."
+        )
+    if not nonces.binding_matches(login, request.binding):
+        raise LtiError(
+            "This launch was started in a different browser (its state is not bound to this "
+            "one). Start the launch again from the course page; if the tool runs in an iframe, "
+            "allow its cookies or open it in a new window."
+        )
+    return login
+
+
+def check_header(token: str) -> str:
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.DecodeError as exc:
+        raise LtiError("The id_token is not a well-formed JWT.") from exc
+    alg = header.get("alg")
+    if alg not in ALLOWED_ALGORITHMS:
+        raise LtiError(
+            f"The id_token is signed with '{alg}'; LTI 1.3 requires RS256. Check the "
+            "platform's signing settings."
+        )
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise LtiError("The id_token header has no 'kid', so its key cannot be found.")
+    return kid
+
+
+def check_issuer(session: Session, token: str, login: LtiLoginState) -> LtiPlatform:
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.DecodeError as exc:
+        raise LtiError("The id_token payload is not valid JSON.") from exc
+    iss = unverified.get("iss")
+    if iss != login.issuer:
+        raise LtiError(
+            f"The id_token's issuer '{iss}' is not the platform that started this login "
+            f"('{login.issuer}'). Issuers must match exactly, including any trailing slash."
+        )
+    platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
+    if platform is None:
+        raise LaunchForbidden(f"No platform with issuer '{iss}' is registered with this tool.")
+    return platform
+
+
+def verify_signature(
+    token: str, kid: str, platform: LtiPlatform, keys: PlatformKeyCache
+) -> dict[str, Any]:
+    key = keys.key_for(platform.jwks_url, kid)
+    try:
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=list(ALLOWED_ALGORITHMS),
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
+        )
+    except jwt.InvalidSignatureError as exc:
+        raise LtiError(
+            "The id_token's signature does not verify against the platform's published key "
+            f"'{kid}'. Check the platform's keyset URL and that it signs with that key."
+        ) from exc
+    except jwt.PyJWTError as exc:
+        raise LtiError(f"The id_token could not be verified ({exc}).") from exc
+    return payload
+
+
+def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> None:
+    leeway = settings.clock_leeway
+    exp = payload.get("exp")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise LtiError("The id_token has no expiry ('exp'); LTI 1.3 requires one.")
+    if exp + leeway <= now:
+        raise LtiError(
+            "The id_token has expired. Start the launch again; if it keeps failing, check "
+            "the clocks of the LMS and the tool servers (NTP)."
+        )
+    iat = payload.get("iat")
+    if not isinstance(iat, int | float) or isinstance(iat, bool):
+        raise LtiError("The id_token has no issue time ('iat'); LTI 1.3 requires one.")
+    if iat > now + leeway:
+        raise LtiError(
+            "The id_token was issued in the future ('iat'). Check the clocks of the LMS and "
+            "the tool servers (NTP)."
+        )
+    if iat < now - settings.max_token_age - leeway:
+        raise LtiError("The id_token was issued too long ago ('iat'); start the launch again.")
+
+
+def check_audience(
+    session: Session, payload: dict[str, Any], platform: LtiPlatform, login: LtiLoginState
+) -> LtiClient:
+    aud = payload.get("aud")
+    audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    if login.client_id not in audiences:
+        raise LtiError(
+            f"The id_token's audience {audiences!r} does not include this tool's client id "
+            f"'{login.client_id}'. Check the client id in the platform's tool registration."
+        )
+    azp = payload.get("azp")
+    if len(audiences) > 1 and azp is None:
+        raise LtiError(
+            "The id_token names several audiences but no authorized party ('azp'); "
+            "LTI 1.3 requires azp then."
+        )
+    if azp is not None and azp != login.client_id:
+        raise LtiError(
+            f"The id_token's authorized party (azp) '{azp}' is not this tool's client id "
+            f"'{login.client_id}'."
+        )
+    client = session.scalar(
+        select(LtiClient).where(
+            LtiClient.platform_id == platform.id, LtiClient.client_id == login.client_id
+        )
+    )
+    if client is None:
+        raise LaunchForbidden(
+            f"Client id '{login.client_id}' is not registered for platform '{platform.issuer}'."
+        )
+    return client
+
+
+def check_nonce(session: Session, payload: dict[str, Any], login: LtiLoginState) -> str:
+    nonce = payload.get("nonce")
+    if not isinstance(nonce, str) or not nonce:
+        raise LtiError("The id_token has no 'nonce'; LTI 1.3 requires one.")
+    if nonces.nonce_used(session, login.issuer, nonce):
+        raise LtiError(
+            "This launch was already used (its nonce was seen before). Each launch link "
+            "works once: start the launch again from the course page."
+        )
+    if not hmac.compare_digest(nonce.encode("utf-8"), login.nonce.encode("utf-8")):
+        raise LtiError(
+            "The id_token's nonce is not the one issued for this login. Start the launch "
+            "again from the course page."
+        )
+    return nonce
+
+
+def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
+    version = payload.get(c.VERSION)
+    if version != c.LTI_VERSION:
+        raise LtiError(f"The launch says LTI version '{version}'; this tool speaks 1.3.0.")
+    message_type = payload.get(c.MESSAGE_TYPE)
+    if message_type not in c.SUPPORTED_MESSAGE_TYPES:
+        raise LtiError(
+            f"This tool does not handle '{message_type}' messages; it accepts "
+            f"{', '.join(sorted(c.SUPPORTED_MESSAGE_TYPES))}."
+        )
+    target = payload.get(c.TARGET_LINK_URI)
+    if not isinstance(target, str) or not settings.is_own_url(target):
+        raise LtiError(
+            f"The launch's target_link_uri '{target}' is not a URL of this tool "
+            f"({settings.public_url}). Check the tool URL configured in the platform."
+        )
+    if message_type == c.RESOURCE_LINK_REQUEST:
+        link = payload.get(c.RESOURCE_LINK)
+        if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not link["id"]:
+            raise LtiError("The resource link launch has no resource_link id.")
+        sub = payload.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise LtiError("The launch names no user ('sub'). Launch the tool as a signed-in user.")
+    else:
+        dl = payload.get(c.DEEP_LINKING_SETTINGS)
+        return_url = dl.get("deep_link_return_url") if isinstance(dl, dict) else None
+        if not isinstance(return_url, str) or not return_url:
+            raise LtiError(
+                "The deep-linking request has no deep_link_return_url, so the tool cannot "
+                "send a selection back. Check the platform's deep-linking support."
+            )
+    roles = payload.get(c.ROLES)
+    if not isinstance(roles, list):
+        raise LtiError("The launch has no roles claim; LTI 1.3 requires one (it may be empty).")
+    return str(message_type)
+
+
+def check_deployment(
+    session: Session, payload: dict[str, Any], platform: LtiPlatform, client: LtiClient
+) -> LtiDeployment:
+    deployment_id = payload.get(c.DEPLOYMENT_ID)
+    if not isinstance(deployment_id, str) or not deployment_id:
+        raise LtiError("The launch has no deployment_id.")
+    deployment = session.scalar(
+        select(LtiDeployment).where(
+            LtiDeployment.client_pk == client.id, LtiDeployment.deployment_id == deployment_id
+        )
+    )
+    if deployment is None:
+        if platform.auto_approve:
+            deployment = LtiDeployment(
+                client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
+            )
+            session.add(deployment)
+            return deployment
+        raise LaunchForbidden(
+            f"Deployment '{deployment_id}' of platform '{platform.issuer}' is not known to "
+            "this tool. An L&D admin can add it with `leaderled lti platform add` or approve "
+            "it in the tool."
+        )
+    if deployment.status != DeploymentStatus.ACTIVE:
+        raise LaunchForbidden(
+            f"Deployment '{deployment_id}' is waiting for approval. An L&D admin can approve "
+            f"it with `leaderled lti platform approve {platform.issuer} {deployment_id}`."
+        )
+    return deployment
+
+
+def validate_launch(
+    session: Session,
+    request: LaunchRequest,
+    *,
+    keys: PlatformKeyCache,
+    settings: LtiSettings,
+    now: int,
+    login: LtiLoginState | None = None,
+) -> ValidatedLaunch:
+    """Run every check; raise the first failure. ``login`` may be passed when
+    the caller has already consumed and checked the state."""
+    if login is None:
+        login = check_state(session, request, now)
+    if not request.id_token:
+        raise LtiError("The launch has no id_token. The platform must POST it (form_post).")
+    kid = check_header(request.id_token)
+    platform = check_issuer(session, request.id_token, login)
+    payload = verify_signature(request.id_token, kid, platform, keys)
+    check_times(payload, now, settings)
+    client = check_audience(session, payload, platform, login)
+    nonce = check_nonce(session, payload, login)
+    check_message(payload, settings)
+    deployment = check_deployment(session, payload, platform, client)
+    until = min(int(payload["exp"]), int(payload["iat"]) + settings.max_token_age)
+    nonces.spend_nonce(
+        session,
+        login.issuer,
+        nonce,
+        until=until + settings.clock_leeway,
+        now=now,
+        cap=settings.max_used_nonces,
+    )
+    return ValidatedLaunch(platform=platform, client=client, deployment=deployment, claims=payload)

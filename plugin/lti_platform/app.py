@@ -1,0 +1,81 @@
+"""The development LMS as a Flask app (tests and demo only, not production).
+
+Routes: ``/jwks`` (the platform's keys, with a configurable Cache-Control),
+``/auth`` (OIDC authorization endpoint: checks the request and answers with
+an auto-submitting form_post to the tool), ``/launch/<hint>`` (starts a
+prepared launch by sending the browser to the tool's login URL). The LTI
+services (token endpoint, AGS, NRPS, dynamic registration) live in
+``plugin/lti_platform/services.py`` and are registered here when present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request
+
+from plugin.lti_platform.platform import LaunchSpec, PlatformError, TestPlatform, ToolRegistration
+
+SERVICES_MODULE = "plugin.lti_platform.services"
+
+_FORM_POST = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Launching…</title></head>
+<body>
+<form id="lti" method="post" action="{{ action }}">
+{% for name, value in fields.items() %}<input type="hidden" name="{{ name }}" value="{{ value }}">
+{% endfor %}<noscript><button type="submit">Continue</button></noscript>
+</form>
+<script>document.getElementById("lti").submit();</script>
+</body></html>"""
+
+
+def create_platform_app(platform: TestPlatform, **config: Any) -> Flask:
+    """A Flask app serving ``platform``; ``config`` goes to ``app.config``."""
+    app = Flask(__name__)
+    app.config.update(config)
+    app.extensions["lti_platform"] = platform
+
+    @app.get("/jwks")
+    def jwks() -> Response:
+        response = jsonify(platform.jwks())
+        if platform.jwks_cache_control:
+            response.headers["Cache-Control"] = platform.jwks_cache_control
+        return response
+
+    @app.route("/auth", methods=["GET", "POST"])
+    def auth() -> str | tuple[str, int]:
+        query = {**request.args.to_dict(), **request.form.to_dict()}
+        try:
+            action, fields = platform.authorize(query)
+        except PlatformError as error:
+            return f"Authorization refused: {error}", 400
+        return render_template_string(_FORM_POST, action=action, fields=fields)
+
+    @app.get("/launch/<hint>")
+    def launch(hint: str) -> Any:
+        """Start a launch prepared with :func:`start_url` (a link in the demo LMS page)."""
+        pending = app.extensions.setdefault("lti_platform.starts", {})
+        start = pending.get(hint)
+        if start is None:
+            abort(404)
+        tool, params = start
+        return redirect(tool.login_url + "?" + urlencode(params))
+
+    if importlib.util.find_spec(SERVICES_MODULE) is not None:
+        services = importlib.import_module(SERVICES_MODULE)
+        app.register_blueprint(services.bp)
+    return app
+
+
+def start_url(
+    app: Flask, tool: ToolRegistration, spec: LaunchSpec, *, base_url: str, **overrides: str
+) -> str:
+    """A URL on the platform that sends a browser into a launch of ``spec``."""
+    platform: TestPlatform = app.extensions["lti_platform"]
+    params = platform.login_params(tool, spec, **overrides)
+    key = params["lti_message_hint"]
+    app.extensions.setdefault("lti_platform.starts", {})[key] = (tool, params)
+    return base_url.rstrip("/") + "/launch/" + key

@@ -1,0 +1,271 @@
+"""LTI 1.3 routes: ``/lti/login``, ``/lti/launch``, ``/lti/jwks`` and the
+pages a launch lands on. The URLs are stable: LMS admins type them in."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from plugin.app import csrf
+from plugin.db import db_session, get_db
+from plugin.lti import keys as tool_keys
+from plugin.lti import nonces
+from plugin.lti.access import current_launch, require_launch
+from plugin.lti.claims import DEEP_LINKING_REQUEST
+from plugin.lti.errors import LtiError
+from plugin.lti.launch import CompletedLaunch, complete_launch
+from plugin.lti.login import LAUNCH_PATH, start_login
+from plugin.lti.platform_keys import PlatformKeyCache
+from plugin.lti.session import (
+    BINDING_COOKIE,
+    BINDING_FIELD,
+    SESSION_COOKIE,
+    redeem_handoff,
+    rotate_token,
+    set_cookie,
+)
+from plugin.lti.settings import lti_settings
+from plugin.lti.validation import LaunchRequest, check_state, validate_launch
+from plugin.models.lti import LtiLaunchSession, LtiPlatform
+from plugin.models.people import Person, Team
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+
+DEEP_LINKING_MODULE = "plugin.lti.deep_linking"
+STORAGE_KEY_PREFIX = "leaderled_binding_"
+
+
+def key_cache(app: Flask | None = None) -> PlatformKeyCache:
+    """The process-wide platform key cache (tests may install their own)."""
+    target = app if app is not None else current_app
+    cache = target.extensions.get("leaderled.lti_keys")
+    if not isinstance(cache, PlatformKeyCache):
+        cache = PlatformKeyCache()
+        target.extensions["leaderled.lti_keys"] = cache
+    return cache
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _refuse(error: LtiError) -> tuple[str, int]:
+    current_app.logger.info("LTI request refused: %s", error.message)
+    title = "Launch refused" if error.status < 500 else "Launch failed"
+    return render_template(
+        "error.html", code=error.status, title=title, message=error.message
+    ), error.status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    params: dict[str, str] = {**request.args.to_dict(), **request.form.to_dict()}
+    settings = lti_settings()
+    try:
+        with get_db().session_scope() as session:
+            target = start_login(
+                session,
+                params,
+                settings=settings,
+                now=_now(),
+                binding=request.cookies.get(BINDING_COOKIE),
+            )
+    except LtiError as error:
+        return _refuse(error)
+    response: Response
+    if target.storage_target:
+        response = make_response(
+            render_template(
+                "lti/storage_login.html",
+                auth_url=target.url,
+                storage_target=target.storage_target,
+                platform_origin=target.platform_origin,
+                key=STORAGE_KEY_PREFIX + target.issued.state,
+                value=target.issued.binding,
+            )
+        )
+    else:
+        response = redirect(target.url, code=302)
+    set_cookie(
+        response,
+        BINDING_COOKIE,
+        target.issued.binding,
+        max_age=settings.login_state_ttl,
+        settings=settings,
+        path=LAUNCH_PATH,
+    )
+    return response
+
+
+def _storage_page(state: str, id_token: str) -> Response | None:
+    """When the browser kept no cookie but the platform offered its storage,
+    a page that reads the binding from there and posts the launch again."""
+    with get_db().session_scope() as session:
+        pending = nonces.peek_login(session, state, _now())
+        if pending is None or not pending.storage_target:
+            return None
+        if nonces.binding_matches(pending, request.cookies.get(BINDING_COOKIE)):
+            return None
+        platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == pending.issuer))
+        if platform is None:
+            return None
+        auth_origin = platform.auth_login_url
+        storage_target = pending.storage_target
+    return make_response(
+        render_template(
+            "lti/storage_launch.html",
+            storage_target=storage_target,
+            platform_origin=_origin(auth_origin),
+            key=STORAGE_KEY_PREFIX + state,
+            state=state,
+            id_token=id_token,
+            binding_field=BINDING_FIELD,
+        )
+    )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@bp.post("/launch")
+def launch() -> Response | tuple[str, int] | Any:
+    settings = lti_settings()
+    state = request.form.get("state") or None
+    id_token = request.form.get("id_token") or None
+    binding = request.form.get(BINDING_FIELD) or request.cookies.get(BINDING_COOKIE)
+    if state and id_token and not request.form.get(BINDING_FIELD):
+        page = _storage_page(state, id_token)
+        if page is not None:
+            return page
+    launch_request = LaunchRequest(id_token=id_token, state=state, binding=binding)
+    now = _now()
+    database = get_db()
+    try:
+        # The state is spent in its own transaction: single use even if the launch fails.
+        with database.session_scope() as session:
+            login = check_state(session, launch_request, now)
+            session.expunge(login)
+        with database.session_scope() as session:
+            validated = validate_launch(
+                session,
+                launch_request,
+                keys=key_cache(),
+                settings=settings,
+                now=now,
+                login=login,
+            )
+            completed = complete_launch(session, validated, settings=settings, now=now)
+    except LtiError as error:
+        return _refuse(error)
+    g.lti_launch = completed.session
+    if completed.launch.message_type == DEEP_LINKING_REQUEST:
+        response = _deep_linking(completed)
+    else:
+        response = make_response(_home_page(completed.session, completed.handoff))
+    set_cookie(
+        response, SESSION_COOKIE, completed.token, max_age=settings.session_ttl, settings=settings
+    )
+    response.delete_cookie(BINDING_COOKIE, path=LAUNCH_PATH)
+    return response
+
+
+# Cross-site POSTs from the LMS, protected by state + nonce instead of a CSRF token.
+csrf.exempt(login)
+csrf.exempt(launch)
+
+
+def _deep_linking(completed: CompletedLaunch) -> Response:
+    """Hand a deep-linking request to the deep-linking module, when installed."""
+    if importlib.util.find_spec(DEEP_LINKING_MODULE) is None:
+        body = render_template(
+            "error.html",
+            code=501,
+            title="Deep linking not available yet",
+            message=(
+                "The launch is valid, but this Leaderled version cannot yet pick content for "
+                "the course. Add the tool as a plain link (resource link) for now."
+            ),
+        )
+        return make_response(body, 501)
+    module = importlib.import_module(DEEP_LINKING_MODULE)
+    return make_response(module.start(completed.launch))
+
+
+def _home_page(row: LtiLaunchSession, handoff: str | None) -> str:
+    session = db_session()
+    person = session.get(Person, row.person_id)
+    team = session.get(Team, row.team_id) if row.team_id is not None else None
+    return render_template(
+        "lti/home.html",
+        launch=row,
+        person=person,
+        team=team,
+        role=row.role,
+        handoff_url=url_for("lti.resume", handoff=handoff) if handoff else None,
+    )
+
+
+@bp.get("/home")
+def home() -> str:
+    """The role-aware landing page; later pages hang off it."""
+    return _home_page(require_launch(), None)
+
+
+@bp.get("/session")
+def session_check() -> tuple[Response, int]:
+    """Tells the launch page whether this browser sends our cookie back."""
+    launch = current_launch()
+    if launch is None:
+        return jsonify(ok=False), 401
+    return jsonify(ok=True, role=launch.role.value), 200
+
+
+@bp.get("/resume")
+def resume() -> Response | tuple[str, int]:
+    """Opens a launch in a new window (first-party) from a one-time handoff token."""
+    settings = lti_settings()
+    with get_db().session_scope() as session:
+        row = redeem_handoff(session, request.args.get("handoff"), _now())
+        token = rotate_token(row) if row is not None else None
+        ttl = max(row.expires_at - _now(), 0) if row is not None else 0
+    if token is None:
+        return _refuse(
+            LtiError(
+                "This 'open in a new window' link was already used or has expired. Open "
+                "Leaderled again from your course.",
+                status=410,
+            )
+        )
+    response = redirect(url_for("lti.home"), code=303)
+    set_cookie(response, SESSION_COOKIE, token, max_age=ttl, settings=settings)
+    return response
+
+
+@bp.get("/jwks")
+def jwks() -> Response:
+    """The tool's public keys: the current one and the previous one."""
+    with get_db().session_scope() as session:
+        document = tool_keys.jwks(session)
+    response = jsonify(document)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
