@@ -20,9 +20,9 @@ from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
-from markupsafe import escape
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from plugin.app import csrf
