@@ -120,7 +120,8 @@ def learning_locker(workdir: Path) -> RunningLRS:
             "Learning Locker's statement service needs Node.js 20 and its npm package: "
             "run `scripts/bootstrap.sh node`"
         )
-    workdir.mkdir(parents=True, exist_ok=True)
+    for sub in ("storage", "access"):
+        (workdir / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {
         **os.environ,
