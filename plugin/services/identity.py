@@ -85,11 +85,13 @@ class Resolver:
         wanted = {i.key(): i for i in identities if i is not None}
         missing = [key for key in wanted if key not in self._cache]
         if missing:
-            lookup = {key: key for key in missing}
+            # The stored key that answers each wanted key (an email also by its sha1).
+            lookup: dict[str, set[str]] = {}
             for key in missing:
+                lookup.setdefault(key, set()).add(key)
                 identity = wanted[key]
                 if identity.kind == "mbox":
-                    lookup[identity.sha1().key()] = key
+                    lookup.setdefault(identity.sha1().key(), set()).add(key)
             rows = self._session.execute(
                 select(PersonIdentifier.key, PersonIdentifier.person_id).where(
                     PersonIdentifier.key.in_(list(lookup))
@@ -98,5 +100,6 @@ class Resolver:
             for key in missing:
                 self._cache[key] = None
             for found_key, person_id in rows:
-                self._cache[lookup[found_key]] = person_id
+                for key in lookup[found_key]:
+                    self._cache[key] = person_id
         return {key: self._cache[key] for key in wanted}

@@ -52,18 +52,20 @@ def enqueue(
 ) -> list[OutboxRow]:
     """Add one pending outbox row per statement, due now; flushed, not committed."""
     due = now_ms()
-    rows = [
-        OutboxRow(
-            statement_id=str(statement["id"]).lower(),
-            lrs=lrs,
-            statement_json=statement_text(statement),
-            state=OutboxState.PENDING,
-            attempts=0,
-            due_ms=due,
-            record_id=record_id,
+    rows = []
+    for statement in statements:
+        text = statement_text(statement)
+        rows.append(
+            OutboxRow(
+                statement_id=str(statement["id"]).lower(),
+                lrs=lrs,
+                statement_json=text,
+                state=OutboxState.PENDING,
+                attempts=0,
+                due_ms=due,
+                record_id=record_id,
+            )
         )
-        for statement in statements
-    ]
     session.add_all(rows)
     session.flush()
     return rows

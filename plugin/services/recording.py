@@ -9,6 +9,7 @@ it replaces and adds new ones; a deletion only voids.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,10 +23,22 @@ from plugin.models.records import (
     StatementRole,
 )
 from plugin.services.outbox import enqueue
+from statements.builders import DEFAULT_OPTIONS, BuildOptions, StatementVoided, statement_voided
+from statements.identity import Identity
 
 Statement = Mapping[str, Any]
 #: Builds the statement that voids the statement with the given id.
 VoidBuilder = Callable[[str], Statement]
+
+
+def voiding_by(actor: Identity, options: BuildOptions = DEFAULT_OPTIONS) -> VoidBuilder:
+    """A :data:`VoidBuilder` whose voiding statements name ``actor`` (the leader), now."""
+
+    def build(statement_id: str) -> Statement:
+        event = StatementVoided(actor, statement_id, datetime.now(UTC))
+        return statement_voided(event, options)
+
+    return build
 
 
 class RecordError(ValueError):
