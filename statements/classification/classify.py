@@ -26,8 +26,9 @@ Rules, in order (the tables live in :mod:`.verbs`, :mod:`.activities` and
   course-like activity or attendance; anything else is formal only as an
   achievement on a course-like activity or a TLA achievement. Voids are
   never records.
-* learning mode: formal -> 10, ours -> :func:`.modes.leader_led_mode`,
-  anything else none (it does not count towards the mix).
+* learning mode: formal -> 10; ours -> the mode the statement declares, else
+  its template's (:func:`.modes.leader_led_mode`); anything else and voids
+  none (they do not count towards the mix).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from statements.classification.verbs import (
 )
 from statements.classification.voids import voided_statement_id
 from statements.identity import Identity
-from statements.vocabulary import DEFAULT_PROFILE_BASE
+from statements.vocabulary import DEFAULT_PROFILE_BASE, PROFILE_PATH, normalise_base
 
 
 class Origin(StrEnum):
@@ -100,7 +101,7 @@ class Classification:
     statement_id: str | None = None
     voids: str | None = None  # the statement id this statement voids
     actor: Identity | None = None
-    activity_id: str | None = None
+    activity_id: str | None = None  # the object, or the parent session if the object is a person
     activity_type: str | None = None
     activity_name: str | None = None
     course_id: str | None = None  # the course-typed activity among object, parent, grouping
@@ -195,15 +196,17 @@ def _score(value: object) -> Score | None:
 
 
 @lru_cache(maxsize=64)
-def _our_prefixes(base: str) -> tuple[str, str, str]:
-    profile = base.rstrip("/") + "/profile"
-    return profile, profile + "/", base.rstrip("/") + "/"
+def _our_prefixes(base: str) -> tuple[str, str, str, str]:
+    """Normalised base, profile IRI, version IRI prefix, minted IRI prefix."""
+    clean = normalise_base(base)
+    profile = clean + PROFILE_PATH
+    return clean, profile, profile + "/", clean + "/"
 
 
 def _is_ours(
     category_ids: set[str], verb_id: str | None, activity_type: str | None, base: str
 ) -> bool:
-    profile, versions, minted = _our_prefixes(base)
+    _, profile, versions, minted = _our_prefixes(base)
     if profile in category_ids or any(c.startswith(versions) for c in category_ids):
         return True
     return (verb_id is not None and verb_id.startswith(minted)) or (
@@ -304,6 +307,21 @@ def _course_id(
     return None
 
 
+def _target_activity(
+    target: Mapping[str, Any], context_activities: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """The activity a statement is about: its object, or, when the object is a person
+    (a mentoring session's learner), the parent activity that names the session."""
+    object_type = target.get("objectType", "Activity")
+    if object_type == "Activity":
+        return target
+    if object_type in ("Agent", "Group"):
+        parents = _activities(context_activities, "parent")
+        if parents:
+            return parents[0]
+    return _EMPTY
+
+
 def _actor(value: object) -> Identity | None:
     actor = _mapping(value)
     if not actor or actor.get("objectType") == "Group":
@@ -319,15 +337,14 @@ def classify(
     verb_id = _text(_mapping(statement.get("verb")).get("id"))
     verb = canonical_verb(verb_id) if verb_id is not None else None
 
-    target = _mapping(statement.get("object"))
-    is_activity = target.get("objectType", "Activity") == "Activity"
-    target_id = _text(target.get("id")) if is_activity else None
+    context = _mapping(statement.get("context"))
+    context_activities = _mapping(context.get("contextActivities"))
+    target = _target_activity(_mapping(statement.get("object")), context_activities)
+    target_id = _text(target.get("id"))
     definition = _mapping(target.get("definition")) if target_id is not None else _EMPTY
     target_type = _text(definition.get("type"))
     course_like = target_type in act.COURSE_LIKE_TYPES
 
-    context = _mapping(statement.get("context"))
-    context_activities = _mapping(context.get("contextActivities"))
     category_ids = {
         item_id
         for item in _activities(context_activities, "category")
@@ -362,7 +379,7 @@ def classify(
     if origin is Origin.FORMAL:
         mode: LearningMode | None = LearningMode.FORMAL
     elif origin is Origin.LEADER_LED and kind is not Kind.VOID:
-        mode = leader_led_mode(verb, target_type, profile_base.rstrip("/"))
+        mode = leader_led_mode(verb, target_type, extensions, _our_prefixes(profile_base)[0])
     else:
         mode = None
 

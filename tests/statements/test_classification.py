@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statements.builders import REGISTRY, BuildOptions, XapiVersion
 from statements.classification import (
     Classification,
     Kind,
@@ -32,6 +33,7 @@ from statements.classification import (
     voided_statement_id,
 )
 from statements.identity import Identity
+from statements.template_specs import TEMPLATES_BY_SLUG
 
 DATA = Path(__file__).parent / "data" / "classification"
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -80,7 +82,8 @@ EXPECTED: dict[str, tuple[Origin, Source, Kind, LearningMode | None, bool | None
     "leaderled_knowledge_session_attended": (L, Source.LEADERLED, PART, SOCIAL, None, None),
     "leaderled_taught_minted": (L, Source.LEADERLED, PART, SOCIAL, None, None),
     "leaderled_goal_met": (L, Source.LEADERLED, ACH, EXPERIENTIAL, None, True),
-    "leaderled_material_shared": (L, Source.LEADERLED, PART, EXPERIENTIAL, None, None),
+    "leaderled_material_shared": (L, Source.LEADERLED, PART, SOCIAL, None, None),
+    "leaderled_coaching_moment": (L, Source.LEADERLED, PART, EXPERIENTIAL, None, None),
     "leaderled_expectations_acknowledged": (L, Source.LEADERLED, PART, EXPERIENTIAL, None, None),
     "leaderled_void": (L, Source.LEADERLED, Kind.VOID, None, None, None),
     "video_watched": (OTH, Source.UNKNOWN, PART, None, None, None),
@@ -313,39 +316,26 @@ def test_a_similar_prefix_is_not_ours() -> None:
     assert classify(statement).origin is OTH
 
 
+BASE = "http://localhost:5000/xapi"
+MODE_EXTENSION = BASE + "/extensions/learning-mode"
+
+
 @pytest.mark.parametrize(
     ("verb", "activity_type", "mode"),
     [
-        (
-            "http://id.tincanapi.com/verb/reviewed",
-            "http://adlnet.gov/expapi/activities/meeting",
-            SOCIAL,
-        ),
-        ("http://id.tincanapi.com/verb/rated", None, SOCIAL),
-        ("http://activitystrea.ms/assign", None, SOCIAL),
-        ("http://localhost:5000/xapi/verbs/coached", None, SOCIAL),
-        ("http://localhost:5000/xapi/verbs/gave-feedback", None, SOCIAL),
-        (
-            ADL + "shared",
-            "http://localhost:5000/xapi/activity-types/coaching-guideline",
-            EXPERIENTIAL,
-        ),
-        (ADL + "attended", "http://localhost:5000/xapi/activity-types/train-the-trainer", SOCIAL),
-        (
-            "http://localhost:5000/xapi/verbs/set",
-            "http://id.tincanapi.com/activitytype/goal",
-            EXPERIENTIAL,
-        ),
-        ("http://localhost:5000/xapi/verbs/used", None, EXPERIENTIAL),
-        (
-            "http://localhost:5000/xapi/verbs/noted",
-            "http://localhost:5000/xapi/types/team-material",
-            EXPERIENTIAL,
-        ),
-        ("http://localhost:5000/xapi/verbs/something-new", None, SOCIAL),
+        (ADL + "attended", BASE + "/activity-types/knowledge-session", SOCIAL),
+        (ADL + "attended", BASE + "/activity-types/train-the-trainer-session", FORMAL),
+        (ADL + "attended", None, SOCIAL),  # two templates disagree: the default
+        (BASE + "/verbs/coached", None, EXPERIENTIAL),  # one template: the verb decides
+        ("http://activitystrea.ms/use", BASE + "/activity-types/training-material", EXPERIENTIAL),
+        (ADL + "shared", BASE + "/activity-types/best-practice", SOCIAL),
+        (BASE + "/verbs/set", "http://id.tincanapi.com/activitytype/goal", EXPERIENTIAL),
+        (ADL + "completed", "http://id.tincanapi.com/activitytype/goal", EXPERIENTIAL),
+        ("http://id.tincanapi.com/verb/rated", BASE + "/activity-types/coaching-moment", SOCIAL),
+        (BASE + "/verbs/something-new", None, SOCIAL),
     ],
 )
-def test_learning_mode_of_our_statements(
+def test_learning_mode_without_the_extension_follows_the_templates(
     verb: str, activity_type: str | None, mode: LearningMode
 ) -> None:
     statement = load("leaderled_mentoring")
@@ -355,6 +345,41 @@ def test_learning_mode_of_our_statements(
     else:
         statement["object"]["definition"]["type"] = activity_type
     assert classify(statement).learning_mode is mode
+
+
+@pytest.mark.parametrize(("declared", "mode"), [("formal", FORMAL), ("lots", SOCIAL), (7, SOCIAL)])
+def test_declared_learning_mode_wins_when_valid(declared: object, mode: LearningMode) -> None:
+    statement = load("leaderled_mentoring")
+    statement["context"]["extensions"][MODE_EXTENSION] = declared
+    c = classify(statement)
+    assert (c.origin, c.learning_mode) == (L, mode)
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+@pytest.mark.parametrize("slug", sorted(TEMPLATES_BY_SLUG))
+def test_every_builder_statement_is_leader_led_in_its_templates_mode(
+    slug: str, version: XapiVersion
+) -> None:
+    base = "https://learning.example.nl/leaderled/xapi"
+    statement = REGISTRY[slug].example_statement(BuildOptions(base=base, xapi_version=version))
+    spec = TEMPLATES_BY_SLUG[slug]
+    c = classify(statement, profile_base=base)
+    assert (c.origin, c.source) == (L, Source.LEADERLED)
+    expected = None if spec.object_kind == "StatementRef" else LearningMode(spec.learning_mode)
+    assert c.learning_mode is expected
+    assert c.kind is not Kind.OTHER
+    if expected is None:
+        assert c.kind is Kind.VOID
+    del statement["context"]["extensions"][base + "/extensions/learning-mode"]
+    assert classify(statement, profile_base=base).learning_mode is expected
+    assert classify(statement).origin is OTH  # another base: not ours
+
+
+def test_mentoring_session_is_the_activity_when_the_object_is_the_learner() -> None:
+    c = classify(REGISTRY["mentoring-session-held"].example_statement())
+    assert c.activity_type == BASE + "/activity-types/mentoring-session"
+    assert c.activity_id is not None
+    assert c.actor == Identity.account("https://moodle.example.org", "17", display="Sanne de Vries")
 
 
 # --- voids ----------------------------------------------------------------------------
@@ -516,6 +541,9 @@ def test_classify_never_raises_on_arbitrary_dicts(statement: dict[str, Any]) -> 
 @given(shaped())
 def test_classify_never_raises_on_odd_statements(statement: dict[str, Any]) -> None:
     c = classify(statement)
-    assert (c.learning_mode is FORMAL) == (c.origin is F)
+    if c.origin is F:
+        assert c.learning_mode is FORMAL
+    if c.origin is OTH or c.kind is Kind.VOID:
+        assert c.learning_mode is None
     assert (c.kind is Kind.VOID) == c.is_void
     voided_ids([statement])
