@@ -83,7 +83,7 @@ def _port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
 
-def _http_url(value: Any) -> bool:
+def is_http_url(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)
@@ -132,7 +132,7 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
             "jwks_uri",
             "registration_endpoint",
         )
-        if not _http_url(doc.get(name))
+        if not is_http_url(doc.get(name))
     ]
     if missing:
         raise RegistrationError(

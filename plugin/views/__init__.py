@@ -6,10 +6,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from plugin.views import errors, home, profile
+    from plugin.views import errors, home, lti_deep_linking, lti_registration, profile
     from plugin.views import lti as lti_views
 
     app.register_blueprint(home.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(lti_views.bp)
+    app.register_blueprint(lti_registration.bp)
+    app.register_blueprint(lti_deep_linking.bp)
     errors.register(app)

@@ -1,0 +1,210 @@
+"""LTI Deep Linking 2.0: a teacher picks what the course link opens.
+
+:func:`start` is called by the launch view for a validated
+``LtiDeepLinkingRequest``: it shows the choices (record coaching, my learning
+record, team view, a knowledge session, a piece of training material). The
+form carries the request's settings in a signed, short-lived token bound to
+the launch session, which is what protects it against cross-site posts:
+Flask's own session cookie does not survive inside the LMS's frame, the
+launch cookie (``SameSite=None; Partitioned``) does. :func:`respond` turns the
+choice into a signed ``LtiDeepLinkingResponse`` that the browser posts back
+to the platform's ``deep_link_return_url``, echoing ``data``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from flask import current_app, render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from plugin.lti import claims as c
+from plugin.lti.access import current_launch
+from plugin.lti.errors import LtiError
+from plugin.lti.keys import SigningKey
+from plugin.lti.settings import lti_settings
+from plugin.lti.validation import ValidatedLaunch
+
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+RESPONSE_MESSAGE = "LtiDeepLinkingResponse"
+FORM_TTL = 900
+RESPONSE_TTL = 600
+SALT = "leaderled.deep-linking"
+PARTICIPATION_TAG = "leaderled-participation"
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    title: str
+    text: str
+    needs_reference: bool = False
+
+
+CHOICES = (
+    Choice("record-coaching", "Record coaching", "Leaders record a coaching or mentoring moment."),
+    Choice("my-record", "My learning record", "Formal courses and leader-led learning together."),
+    Choice("team", "Team view", "How the team learns: sessions, coaching, the 70-20-10 mix."),
+    Choice(
+        "knowledge-session",
+        "Knowledge session",
+        "One knowledge session: attendees confirm and rate it.",
+        needs_reference=True,
+    ),
+    Choice(
+        "training-material",
+        "Training material",
+        "One piece of training material and who used it.",
+        needs_reference=True,
+    ),
+)
+CHOICE_BY_KEY = {choice.key: choice for choice in CHOICES}
+
+
+class DeepLinkingError(LtiError):
+    """A deep-linking form we refuse; the message is shown as is."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def request_context(launch: ValidatedLaunch, session_id: int | None) -> dict[str, Any]:
+    """What the response must echo and where it goes, taken from the verified claims."""
+    settings = launch.claims.get(c.DEEP_LINKING_SETTINGS)
+    if not isinstance(settings, dict) or not isinstance(settings.get("deep_link_return_url"), str):
+        raise DeepLinkingError(
+            "The deep-linking request has no deep_link_return_url, so there is nowhere to send "
+            "the chosen link. Check the platform's deep-linking support."
+        )
+    if urlsplit(settings["deep_link_return_url"]).scheme not in ("http", "https"):
+        raise DeepLinkingError("The deep_link_return_url is not an http(s) URL.")
+    accept_types = settings.get("accept_types")
+    if isinstance(accept_types, list) and "ltiResourceLink" not in accept_types:
+        raise DeepLinkingError(
+            "The platform asked for content types Leaderled does not offer "
+            f"({', '.join(map(str, accept_types))}); it offers LTI resource links."
+        )
+    return {
+        "session": session_id,
+        "issuer": launch.platform.issuer,
+        "client_id": launch.client.client_id,
+        "deployment_id": launch.deployment.deployment_id,
+        "return_url": settings["deep_link_return_url"],
+        "data": settings.get("data") if isinstance(settings.get("data"), str) else None,
+        "accept_lineitem": settings.get("accept_lineitem") is not False,
+        "context_title": str(launch.context.get("title") or ""),
+    }
+
+
+def start(launch: ValidatedLaunch) -> tuple[str, int] | str:
+    """The picker page for a validated deep-linking launch."""
+    row = current_launch()
+    try:
+        context = request_context(launch, row.id if row is not None else None)
+    except DeepLinkingError as error:
+        return render_template(
+            "error.html", code=error.status, title="Deep linking refused", message=error.message
+        ), error.status
+    return render_template(
+        "lti/deep_linking.html",
+        choices=CHOICES,
+        token=_serializer().dumps(context),
+        offer_line_item=context["accept_lineitem"],
+        context_title=context["context_title"],
+    )
+
+
+def load_context(token: str, session_id: int | None) -> dict[str, Any]:
+    try:
+        context: dict[str, Any] = _serializer().loads(token, max_age=FORM_TTL)
+    except SignatureExpired as exc:
+        raise DeepLinkingError(
+            "This choice form has expired. Open the deep-linking dialog in the LMS again."
+        ) from exc
+    except BadSignature as exc:
+        raise DeepLinkingError("This choice form was not issued by Leaderled.") from exc
+    if context.get("session") is None or context["session"] != session_id:
+        raise DeepLinkingError(
+            "This choice form belongs to another launch. Open the deep-linking dialog in the "
+            "LMS again.",
+            status=403,
+        )
+    return context
+
+
+def content_item(
+    choice_key: str, *, title: str, reference: str, line_item: bool, launch_url: str
+) -> dict[str, Any]:
+    """One ``ltiResourceLink`` whose custom parameters say what the link opens."""
+    choice = CHOICE_BY_KEY.get(choice_key)
+    if choice is None:
+        raise DeepLinkingError("Pick one of the offered destinations.")
+    reference = reference.strip()
+    if choice.needs_reference and not reference:
+        raise DeepLinkingError(f"Say which {choice.title.lower()} the link opens.")
+    if len(title) > 255 or len(reference) > 255:
+        raise DeepLinkingError("Title and reference are limited to 255 characters.")
+    custom = {"leaderled_open": choice.key}
+    if choice.needs_reference:
+        custom["leaderled_ref"] = reference
+    item: dict[str, Any] = {
+        "type": "ltiResourceLink",
+        "title": title.strip() or choice.title,
+        "text": choice.text,
+        "url": launch_url,
+        "custom": custom,
+    }
+    if line_item:
+        item["lineItem"] = {
+            "scoreMaximum": 1,
+            "label": item["title"],
+            "resourceId": choice.key + (":" + reference if reference else ""),
+            "tag": PARTICIPATION_TAG,
+        }
+    return item
+
+
+def response_token(
+    context: dict[str, Any], items: list[dict[str, Any]], key: SigningKey, *, now: int | None = None
+) -> str:
+    """The signed ``LtiDeepLinkingResponse`` (Deep Linking 2.0 section 4.2)."""
+    issued = int(time.time() if now is None else now)
+    claims: dict[str, Any] = {
+        "iss": context["client_id"],
+        "aud": context["issuer"],
+        "iat": issued,
+        "exp": issued + RESPONSE_TTL,
+        "nonce": secrets.token_urlsafe(16),
+        c.DEPLOYMENT_ID: context["deployment_id"],
+        c.MESSAGE_TYPE: RESPONSE_MESSAGE,
+        c.VERSION: c.LTI_VERSION,
+        DL + "content_items": items,
+        DL + "msg": f"Leaderled link added: {', '.join(i['title'] for i in items)}",
+    }
+    if context.get("data") is not None:
+        claims[DL + "data"] = context["data"]
+    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+
+
+def respond(form: dict[str, str], session_id: int | None, key: SigningKey) -> str:
+    """The auto-posting page that hands the signed response to the platform."""
+    context = load_context(form.get("token", ""), session_id)
+    item = content_item(
+        form.get("choice", ""),
+        title=form.get("title", ""),
+        reference=form.get("reference", ""),
+        line_item=bool(form.get("line_item")) and bool(context["accept_lineitem"]),
+        launch_url=lti_settings().url("/lti/launch"),
+    )
+    return render_template(
+        "lti/deep_linking_return.html",
+        return_url=context["return_url"],
+        jwt=response_token(context, [item], key),
+        title=item["title"],
+    )

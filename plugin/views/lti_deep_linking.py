@@ -1,0 +1,37 @@
+"""``/lti/deep-linking``: the teacher's choice, returned to the LMS signed.
+
+The picker itself is shown by the launch view (``plugin.lti.deep_linking.start``).
+The form is protected by its own signed token bound to the launch session
+rather than Flask-WTF's cookie, which browsers drop inside an LMS frame.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from plugin.app import csrf
+from plugin.db import get_db
+from plugin.lti import deep_linking
+from plugin.lti import keys as tool_keys
+from plugin.lti.access import require_launch, require_role
+from plugin.models.people import Role
+
+bp = Blueprint("lti_deep_linking", __name__)
+
+
+@bp.post("/lti/deep-linking")
+@require_role(Role.LEADER, Role.LND_ADMIN)
+def respond() -> str | tuple[str, int]:
+    launch = require_launch()
+    try:
+        with get_db().session_scope() as session:
+            key = tool_keys.signing_key(session)
+        return deep_linking.respond(request.form.to_dict(), launch.id, key)
+    except deep_linking.DeepLinkingError as error:
+        current_app.logger.info("deep-linking form refused: %s", error.message)
+        return render_template(
+            "error.html", code=error.status, title="Link not created", message=error.message
+        ), error.status
+
+
+csrf.exempt(respond)

@@ -1,0 +1,63 @@
+"""``/lti/register``: LTI Dynamic Registration, the one URL an LMS admin pastes.
+
+Registration happens on the GET the platform opens (in its dialog or a
+popup): cookies and CSRF tokens are unreliable inside another site's frame,
+and the platform's single-use registration token is what authorises the call.
+"""
+
+from __future__ import annotations
+
+import requests
+from flask import Blueprint, current_app, render_template, request
+
+from plugin.db import get_db
+from plugin.lti import dynamic_registration as dr
+from plugin.lti.settings import lti_settings
+from plugin.models.lti import DeploymentStatus
+
+bp = Blueprint("lti_registration", __name__)
+
+AUTO_APPROVE_KEY = "LTI_AUTO_APPROVE_REGISTRATIONS"
+
+
+def _refuse(message: str, status: int) -> tuple[str, int]:
+    current_app.logger.info("LTI registration refused: %s", message)
+    return render_template(
+        "error.html", code=status, title="Registration not completed", message=message
+    ), status
+
+
+@bp.get("/lti/register")
+def register() -> str | tuple[str, int]:
+    config_url = request.args.get("openid_configuration", "").strip()
+    token = request.args.get("registration_token") or None
+    if not config_url:
+        return _refuse(
+            "This is Leaderled's dynamic registration URL. Paste it into your LMS's "
+            "'register a tool' (LTI Advantage / dynamic registration) field; the LMS then "
+            "opens it with its openid_configuration.",
+            400,
+        )
+    if not dr.is_http_url(config_url):
+        return _refuse("openid_configuration must be an absolute http(s) URL.", 400)
+    auto_approve = bool(current_app.config.get(AUTO_APPROVE_KEY, False))
+    with requests.Session() as http:
+        try:
+            platform = dr.parse_configuration(config_url, dr.fetch_json(http, config_url))
+            body = dr.tool_registration(lti_settings(), platform)
+            registration = dr.register(http, platform, body, token)
+        except dr.RegistrationError as error:
+            return _refuse(error.message, error.status)
+    with get_db().session_scope() as session:
+        row, deployment = dr.store(session, platform, registration, auto_approve=auto_approve)
+        platform_name = row.name
+        status = deployment.status if deployment is not None else None
+        deployment_id = deployment.deployment_id if deployment is not None else None
+    return render_template(
+        "lti/registration_done.html",
+        platform_name=platform_name,
+        issuer=platform.issuer,
+        client_id=registration.client_id,
+        deployment_id=deployment_id,
+        pending=status is not DeploymentStatus.ACTIVE,
+    )
