@@ -109,7 +109,7 @@ def fetch_json(http: requests.Session, url: str) -> Any:
         raise RegistrationError(
             f"Could not fetch the platform's configuration from {url} ({type(exc).__name__}). "
             "Check that the tool can reach the LMS.",
-            status=502,
+            status=400,
         ) from exc
     if len(raw) > MAX_DOCUMENT:
         raise RegistrationError("The platform's configuration is too large to be genuine.")
@@ -243,7 +243,7 @@ def register(
     except requests.RequestException as exc:
         raise RegistrationError(
             f"Could not reach the platform's registration endpoint ({type(exc).__name__}).",
-            status=502,
+            status=400,
         ) from exc
     try:
         answer = response.json()
@@ -255,12 +255,10 @@ def register(
             f"The platform refused the registration (HTTP {response.status_code})"
             + (f": {why}" if isinstance(why, str) else ".")
             + " The registration link may have expired; start again from the LMS.",
-            status=502,
+            status=400,
         )
     if not isinstance(answer, dict) or not isinstance(answer.get("client_id"), str):
-        raise RegistrationError(
-            "The platform accepted the registration but sent no client_id.", status=502
-        )
+        raise RegistrationError("The platform accepted the registration but sent no client_id.")
     tool_config = answer.get(TOOL_CONFIG)
     deployment = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
     granted = answer.get("scope")

@@ -63,6 +63,8 @@ class _Entry:
     keys: dict[str, PyJWK] = field(default_factory=dict)
     expires_at: float = 0.0
     fetched_at: float = float("-inf")
+    # Last refetch caused by an unknown kid (the rate-limited kind).
+    kid_refetch_at: float = float("-inf")
 
 
 class PlatformKeyCache:
@@ -87,12 +89,16 @@ class PlatformKeyCache:
         with self._lock:
             entry = self._entries.get(jwks_url)
             now = self._clock()
-            if (
-                entry is None
-                or now >= entry.expires_at
-                or (kid not in entry.keys and now - entry.fetched_at >= self._refetch_interval)
-            ):
+            fresh = entry is None or now >= entry.expires_at
+            if entry is None or fresh:
                 entry = self._refresh(jwks_url, now)
+            elif kid not in entry.keys and now - entry.kid_refetch_at >= self._refetch_interval:
+                # An unknown kid may mean the platform rotated its key: look once more,
+                # but at most once per interval, whatever kids an attacker invents.
+                previous = entry
+                entry = self._refresh(jwks_url, now)
+                entry.kid_refetch_at = now
+                previous.kid_refetch_at = now
             key = entry.keys.get(kid)
         if key is None:
             raise LtiError(

@@ -142,8 +142,15 @@ def register(
     return registration
 
 
-def spec_for(live: LivePlatform, reg: ToolRegistration, *, user: User | None = None,
-             role: str = "leader", mutators: tuple[Any, ...] = (), **kwargs: Any) -> LaunchSpec:
+def spec_for(
+    live: LivePlatform,
+    reg: ToolRegistration,
+    *,
+    user: User | None = None,
+    role: str = "leader",
+    mutators: tuple[Any, ...] = (),
+    **kwargs: Any,
+) -> LaunchSpec:
     claims = live.platform.claims_for(reg, user=user or User(sub="2"), role=role, **kwargs)
     spec = LaunchSpec(claims=claims)
     for mutate in mutators:
@@ -151,8 +158,13 @@ def spec_for(live: LivePlatform, reg: ToolRegistration, *, user: User | None = N
     return spec
 
 
-def login(client: FlaskClient, live: LivePlatform, reg: ToolRegistration, spec: LaunchSpec,
-          **overrides: str) -> TestResponse:
+def login(
+    client: FlaskClient,
+    live: LivePlatform,
+    reg: ToolRegistration,
+    spec: LaunchSpec,
+    **overrides: str,
+) -> TestResponse:
     params = live.platform.login_params(reg, spec, **overrides)
     return client.get("/lti/login", query_string=params)
 
@@ -169,8 +181,14 @@ def authorize_over_http(location: str) -> tuple[str, dict[str, str]]:
     return action, fields
 
 
-def launch(client: FlaskClient, live: LivePlatform, reg: ToolRegistration, spec: LaunchSpec,
-           *, over_http: bool = False) -> tuple[TestResponse, dict[str, str]]:
+def launch(
+    client: FlaskClient,
+    live: LivePlatform,
+    reg: ToolRegistration,
+    spec: LaunchSpec,
+    *,
+    over_http: bool = False,
+) -> tuple[TestResponse, dict[str, str]]:
     """Login initiation, platform authorization, then the form_post to /lti/launch."""
     started = login(client, live, reg, spec)
     assert started.status_code == 302, started.get_data(as_text=True)
@@ -187,6 +205,11 @@ def stored(app: Flask) -> dict[str, int]:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
             for model in (
-                Person, PersonIdentifier, Team, Membership, LtiLaunchSession, LtiUsedNonce,
+                Person,
+                PersonIdentifier,
+                Team,
+                Membership,
+                LtiLaunchSession,
+                LtiUsedNonce,
             )
         }

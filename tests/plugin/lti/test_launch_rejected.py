@@ -1,0 +1,186 @@
+"""The negative matrix of DESIGN.md section 8: one test per broken rule, each
+rejected with a 4xx page that names the problem, and nothing stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import jwt
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from plugin.db import session_scope
+from plugin.lti_platform import mutators as m
+from plugin.models import DeploymentStatus, LtiLoginState
+
+from .conftest import LivePlatform, launch, login, register, spec_for, stored
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+NOTHING = {
+    "person": 0,
+    "person_identifier": 0,
+    "team": 0,
+    "membership": 0,
+    "lti_launch_session": 0,
+    "lti_used_nonce": 0,
+}
+
+
+def assert_refused(response: Any, status: int, phrase: str) -> None:
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, page
+    assert phrase in page
+    assert "leaderled_launch=" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+# Token mutations: (mutators, expected status, phrase the admin reads).
+CASES: dict[str, tuple[tuple[Callable[..., Any], ...], int, str]] = {
+    "missing exp": ((m.drop("exp"),), 400, "no expiry"),
+    "expired": ((m.expired,), 400, "has expired"),
+    "missing iat": ((m.drop("iat"),), 400, "no issue time"),
+    "iat in the future": ((m.issued_in_future,), 400, "issued in the future"),
+    "wrong iss": ((m.wrong_issuer,), 400, "is not the platform that started this login"),
+    "iss with trailing slash": ((m.issuer_trailing_slash,), 400, "including any trailing slash"),
+    "aud without our client id": ((m.foreign_audience,), 400, "does not include this tool"),
+    "several audiences without azp": ((m.several_audiences_without_azp,), 400, "no authorized"),
+    "wrong azp": ((m.wrong_azp,), 400, "authorized party (azp) &#39;another-client&#39;"),
+    "alg none": ((m.alg_none,), 400, "requires RS256"),
+    "HS256 signed with the public key": ((m.hs256_with_public_key,), 400, "requires RS256"),
+    "bad signature": ((m.bad_signature,), 400, "signature does not verify"),
+    "nonce mismatch": ((m.nonce("not-the-issued-nonce"),), 400, "not the one issued"),
+    "wrong LTI version": ((m.set_lti("version", "1.1.0"),), 400, "this tool speaks 1.3.0"),
+    "unsupported message type": (
+        (m.set_lti("message_type", "LtiSubmissionReviewRequest"),),
+        400,
+        "does not handle",
+    ),
+    "foreign target_link_uri at launch": (
+        (m.set_lti("target_link_uri", "https://evil.example/steal"),),
+        400,
+        "not a URL of this",
+    ),
+    "resource link without id": (
+        (m.set_lti("resource_link", {"title": "no id"}),),
+        400,
+        "has no resource_link id",
+    ),
+    "missing roles claim": ((m.drop(LTI + "roles"),), 400, "no roles claim"),
+    "unknown deployment": ((m.set_lti("deployment_id", "999"),), 403, "is not known to this"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_token_rule_broken(
+    case: str, tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    mutators, status, phrase = CASES[case]
+    reg = register(tool, moodle)
+    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, mutators=mutators))
+    assert_refused(response, status, phrase)
+    assert stored(tool) == NOTHING
+
+
+def test_deep_linking_request_without_return_url(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    spec = spec_for(moodle, reg, deep_linking=True, deep_linking_return_url=None)
+    response, _ = launch(tool_client, moodle, reg, spec)
+    assert_refused(response, 400, "no deep_link_return_url")
+    assert stored(tool) == NOTHING
+
+
+def test_pending_deployment(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle, status=DeploymentStatus.PENDING)
+    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert_refused(response, 403, "waiting for approval")
+    assert "leaderled lti platform approve" in response.get_data(as_text=True)
+    assert stored(tool) == NOTHING
+
+
+def test_replayed_id_token(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle)
+    first, form = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert first.status_code == 200
+    before = stored(tool)
+    replay = tool_client.post("/lti/launch", data=form)
+    assert_refused(replay, 400, "already used")
+    assert stored(tool) == before
+
+
+def test_nonce_reused(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle)
+    first, form = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert first.status_code == 200
+    used = jwt.decode(form["id_token"], options={"verify_signature": False})["nonce"]
+    before = stored(tool)
+    again, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, mutators=(m.nonce(used),)))
+    assert_refused(again, 400, "nonce was seen before")
+    assert stored(tool) == before
+
+
+def test_state_missing(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    response = tool_client.post("/lti/launch", data={"id_token": form["id_token"]})
+    assert_refused(response, 400, "has no &#39;state&#39;")
+    assert stored(tool) == NOTHING
+
+
+def test_state_from_another_browser(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    other_browser = tool.test_client()
+    response = other_browser.post("/lti/launch", data=form)
+    assert_refused(response, 400, "started in a different browser")
+    assert stored(tool) == NOTHING
+
+
+def test_state_mismatched(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    response = tool_client.post("/lti/launch", data={**form, "state": form["state"][:-2] + "xx"})
+    assert_refused(response, 400, "unknown, expired or already used")
+    assert stored(tool) == NOTHING
+
+
+def test_foreign_target_link_uri_at_login(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    for target in (
+        "https://evil.example/lti/launch",
+        "http://localhost.evil.example/",
+        "//evil.example/x",
+        "http://user@localhost/lti/launch",
+    ):
+        response = login(tool_client, moodle, reg, spec_for(moodle, reg), target_link_uri=target)
+        assert_refused(response, 400, "is not a URL of this tool")
+        assert "Location" not in response.headers
+    with session_scope(tool) as session:
+        assert session.scalar(select(func.count()).select_from(LtiLoginState)) == 0
+
+
+def test_unknown_kid_after_one_rate_limited_refetch(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    ok, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert ok.status_code == 200
+    before, hits = stored(tool), moodle.platform.jwks_hits
+    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, mutators=(m.unknown_kid,)))
+    assert_refused(response, 400, "does not publish")
+    assert moodle.platform.jwks_hits == hits + 1  # refetched once
+    again, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, mutators=(m.unknown_kid,)))
+    assert_refused(again, 400, "does not publish")
+    assert moodle.platform.jwks_hits == hits + 1  # rate-limited: no second refetch
+    assert stored(tool) == before
