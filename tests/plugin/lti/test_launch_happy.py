@@ -69,7 +69,8 @@ def test_canvas_launch_with_audience_list_and_fine_grained_roles(
 ) -> None:
     reg = register(tool, canvas, deployment_id="12:8865aa05b4b79b64a91a86042e43af5ea8ae79eb")
     spec = spec_for(canvas, reg, role="learner", user=User(sub="535fa085-f4c5-4e6b"))
-    assert isinstance(spec.claims["aud"], list) and len(spec.claims["aud"]) == 2
+    assert isinstance(spec.claims["aud"], list)
+    assert len(spec.claims["aud"]) == 2
     response, _ = launch(tool_client, canvas, reg, spec, over_http=True)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert ">Learner<" in response.get_data(as_text=True)
