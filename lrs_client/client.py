@@ -233,6 +233,16 @@ class LRSClient:
             raise ProtocolError("the LRS answered with non-JSON for one statement") from None
         if not isinstance(statement, dict):
             raise ProtocolError("the LRS answered a single-statement GET with no object")
+        listed = statement.get("statements")
+        if "verb" not in statement and isinstance(listed, list):
+            # Ralph answers a single-statement GET with a StatementResult.
+            for item in listed:
+                if (
+                    isinstance(item, dict)
+                    and str(item.get("id", "")).lower() == statement_id.lower()
+                ):
+                    return item
+            raise NotFound(404, f"no statement {statement_id}", method="GET", url=self.endpoint)
         return statement
 
     def _lookup(self, statement_id: str) -> dict[str, Any] | None:
@@ -243,4 +253,3 @@ class LRSClient:
             except NotFound:
                 continue
         return None
-

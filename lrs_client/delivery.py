@@ -15,6 +15,10 @@ LRS's reason), or failed for now (retries exhausted; safe to send again):
   through, the right half must hold the culprit and is split without being
   sent whole, so a poison statement costs at most about 2*log2(n) extra
   requests;
+- 500 on a chunk: also bisected (Ralph answers 500 to some malformed
+  statements), within a budget of about 2*log2(n) requests per delivery so
+  an outage does not turn into a request storm; a single statement that
+  still gets 500 is reported ``failed`` (5xx is no verdict on the statement);
 - 409 on a single statement: the stored statement is fetched and compared
   by the spec's rules (:mod:`lrs_client.compare`): same content counts as
   already stored, other content is a conflict.
@@ -25,6 +29,7 @@ endpoint) and are raised, since every further request would fail the same way.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -44,6 +49,8 @@ from lrs_client.inputs import Prepared, StatementInput, prepare
 from lrs_client.transport import Transport, lrs_message
 
 JSON = {"Content-Type": "application/json"}
+#: Statuses that say "something in this batch": bisect to find out what.
+BISECT = frozenset({400, 409, 422})
 
 
 class Outcome(StrEnum):
@@ -191,6 +198,8 @@ class _Run:
         self._stats = stats
         self._lookup = lookup
         self._url = transport.endpoint.url("statements")
+        total = sum(1 for r in results if r is None)
+        self._server_error_budget = 2 * math.ceil(math.log2(total + 1)) + 2
 
     def post(self, chunk: Chunk, *, known_bad: bool = False) -> bool:
         """Deliver ``chunk``; True when it went through whole in one request."""
@@ -201,7 +210,7 @@ class _Run:
         body = b"[" + b",".join(statement.body for _, statement in chunk) + b"]"
         try:
             response = self._transport.request(
-                "POST", self._url, data=body, headers=JSON, ok=frozenset({400, 409, 413})
+                "POST", self._url, data=body, headers=JSON, ok=BISECT | {413, 500}
             )
         except (AuthError, NotFound):
             raise
@@ -222,6 +231,11 @@ class _Run:
             self.post(chunk[:middle])
             self.post(chunk[middle:])
             return False
+        if status == 500:
+            if self._server_error_budget <= 0:
+                self._mark(chunk, Outcome.FAILED, _server_error(response), 500)
+                return False
+            self._server_error_budget -= 2
         self._stats.bisections += 1
         self._halves(chunk)
         return False
@@ -238,6 +252,9 @@ class _Run:
             self._results[index] = DeliveryResult(statement.id, Outcome.REJECTED, reason, 413)
         elif status == 409:
             self._results[index] = self._resolve_conflict(statement, said)
+        elif status >= 500:
+            reason = f"the LRS failed on this statement (HTTP {status}): {said}".rstrip(": ")
+            self._results[index] = DeliveryResult(statement.id, Outcome.FAILED, reason, status)
         else:
             self._results[index] = DeliveryResult(statement.id, Outcome.REJECTED, said, status)
 
@@ -262,3 +279,7 @@ class _Run:
     def _mark(self, chunk: Chunk, outcome: Outcome, reason: str, status: int | None) -> None:
         for index, statement in chunk:
             self._results[index] = DeliveryResult(statement.id, outcome, reason, status)
+
+
+def _server_error(response: Any) -> str:
+    return f"the LRS failed (HTTP {response.status_code}): {lrs_message(response)}".rstrip(": ")

@@ -1,0 +1,169 @@
+"""Faults injected in front of the real Learning Locker service: timing and what got stored."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lrs_client import BatchLimits, LRSClient, Outcome, RetryPolicy, Timeouts
+from tests.lrs_client.faults import FaultProxy, hang, reply, reset, stall
+from tests.lrs_client.helpers import statement
+from tests.lrs_servers.servers import RunningLRS
+
+pytestmark = pytest.mark.lrs
+
+FAST_RETRY = RetryPolicy(max_attempts=4, max_total=10, base_delay=0.05, max_delay=0.2)
+
+
+@pytest.fixture
+def proxy(learning_locker: RunningLRS) -> Iterator[FaultProxy]:
+    with FaultProxy(f"http://127.0.0.1:{learning_locker.port}") as running:
+        yield running
+
+
+def make_client(proxy: FaultProxy, **options: object) -> LRSClient:
+    options.setdefault("retry", FAST_RETRY)
+    options.setdefault("timeouts", Timeouts(connect=1, read=2))
+    return LRSClient(proxy.endpoint, ("key", "secret"), version="1.0.3", **options)  # type: ignore[arg-type]
+
+
+def stored_ids(learning_locker: RunningLRS, registration: str) -> list[str]:
+    direct = LRSClient(learning_locker.endpoint, version="1.0.3")
+    return [s["id"] for s in direct.query(registration=registration)]
+
+
+def test_429_with_retry_after_seconds_waits_then_delivers(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.add(reply(429, {"message": "slow down"}, **{"Retry-After": "1"}))
+    batch = [statement(fresh_registration, n=i) for i in range(3)]
+    started = time.monotonic()
+    report = make_client(proxy).deliver(batch)
+    elapsed = time.monotonic() - started
+    assert [r.outcome for r in report] == [Outcome.STORED] * 3
+    assert 1.0 <= elapsed < 3.0
+    assert [s.action for s in proxy.seen("POST")] == ["fault", "forwarded"]
+    assert sorted(stored_ids(learning_locker, fresh_registration)) == sorted(s["id"] for s in batch)
+
+
+def test_retry_after_as_http_date_is_honoured(proxy: FaultProxy, fresh_registration: str) -> None:
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    proxy.add(reply(503, None, **{"Retry-After": when}))
+    started = time.monotonic()
+    report = make_client(proxy).deliver([statement(fresh_registration)])
+    elapsed = time.monotonic() - started
+    assert report[0].outcome is Outcome.STORED
+    assert 0.9 <= elapsed < 3.5  # the date has one-second resolution
+
+
+def test_503_twice_then_stored_once(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.add(reply(503, {"message": "maintenance"}), times=2)
+    sent = statement(fresh_registration)
+    report = make_client(proxy).deliver([sent])
+    assert report[0].outcome is Outcome.STORED
+    assert report.stats.retries == 2
+    assert stored_ids(learning_locker, fresh_registration) == [sent["id"]]
+
+
+def test_retry_after_beyond_the_time_budget_gives_up_at_once(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.add(reply(429, {"message": "come back tomorrow"}, **{"Retry-After": "3600"}))
+    started = time.monotonic()
+    report = make_client(proxy).deliver([statement(fresh_registration)])
+    assert time.monotonic() - started < 1.0
+    assert report[0].outcome is Outcome.FAILED
+    assert report[0].http_status == 429
+    assert "come back tomorrow" in report[0].reason
+    assert stored_ids(learning_locker, fresh_registration) == []
+
+
+def test_413_splits_until_batches_fit(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    batch = [statement(fresh_registration, n=i) for i in range(40)]
+    proxy.max_body = 4000
+    report = make_client(proxy, batch=BatchLimits(max_count=100)).deliver(batch)
+    assert all(r.outcome is Outcome.STORED for r in report)
+    assert report.stats.splits_413 > 0
+    assert all(len(s.body) <= 4000 for s in proxy.seen("POST", "forwarded"))
+    stored = stored_ids(learning_locker, fresh_registration)
+    assert sorted(stored) == sorted(s["id"] for s in batch)
+
+
+def test_single_statement_too_large_is_rejected_and_the_rest_delivered(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    big = statement(fresh_registration, n=99)
+    big["result"] = {"response": "x" * 5000}
+    small = [statement(fresh_registration, n=i) for i in range(3)]
+    proxy.max_body = 4000
+    report = make_client(proxy).deliver([small[0], big, small[1], small[2]])
+    assert report[1].outcome is Outcome.REJECTED
+    assert report[1].http_status == 413
+    assert [r.outcome for i, r in enumerate(report) if i != 1] == [Outcome.STORED] * 3
+    assert sorted(stored_ids(learning_locker, fresh_registration)) == sorted(s["id"] for s in small)
+
+
+def test_connection_reset_is_retried(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.add(reset(), times=2)
+    sent = statement(fresh_registration)
+    report = make_client(proxy).deliver([sent])
+    assert report[0].outcome is Outcome.STORED
+    assert [s.action for s in proxy.seen("POST")] == ["reset", "reset", "forwarded"]
+    assert stored_ids(learning_locker, fresh_registration) == [sent["id"]]
+
+
+def test_read_timeout_after_the_lrs_stored_it_still_stores_once(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    """The first POST reaches the LRS only after we gave up; the resend must not duplicate."""
+    proxy.add(stall(1.5), times=1)
+    sent = statement(fresh_registration)
+    client = make_client(proxy, timeouts=Timeouts(connect=1, read=0.5))
+    started = time.monotonic()
+    report = client.deliver([sent])
+    assert report[0].outcome is Outcome.STORED
+    assert time.monotonic() - started < 3.0
+    time.sleep(1.2)  # let the stalled request reach the LRS too
+    assert len(proxy.seen("POST", "forwarded")) == 2
+    assert stored_ids(learning_locker, fresh_registration) == [sent["id"]]
+
+
+def test_server_that_never_answers_fails_within_the_bounds(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.add(hang(), times=10)
+    policy = RetryPolicy(max_attempts=3, max_total=5, base_delay=0.05, max_delay=0.1)
+    client = make_client(proxy, timeouts=Timeouts(connect=1, read=0.4), retry=policy)
+    started = time.monotonic()
+    report = client.deliver([statement(fresh_registration)])
+    elapsed = time.monotonic() - started
+    assert report[0].outcome is Outcome.FAILED
+    assert "no answer within 0.4s" in report[0].reason
+    assert 1.2 <= elapsed < 2.5
+    assert len(proxy.seen("POST", "hang")) == 3
+    assert stored_ids(learning_locker, fresh_registration) == []
+
+
+def test_unreachable_lrs_fails_fast_with_a_clear_reason() -> None:
+    from tests.lrs_servers.servers import free_port
+
+    client = LRSClient(
+        f"http://127.0.0.1:{free_port()}/xAPI/",
+        version="1.0.3",
+        retry=RetryPolicy(max_attempts=2, base_delay=0.05),
+    )
+    started = time.monotonic()
+    report = client.deliver([statement()])
+    assert time.monotonic() - started < 2.0
+    assert report[0].outcome is Outcome.FAILED
+    assert "cannot reach the LRS" in report[0].reason
