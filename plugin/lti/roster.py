@@ -8,7 +8,6 @@ client and one roster cache per application, so the TTL cache is shared.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from flask import Flask, current_app
@@ -91,7 +90,7 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
         service_access(session, platform, client.client_id),
         url,
         identify=identify,
-        map_role=functools.partial(map_role),
+        map_role=map_role,
     )
 
 

@@ -520,3 +520,23 @@ def deep_linking_return() -> tuple[str, int]:
         state.deep_link_responses.append(claims)
     titles = [str(i.get("title", "")) for i in claims[DL_CLAIM + "content_items"]]
     return "Deep linking response accepted: " + escape("; ".join(titles)), 200
+
+
+def service_claims(
+    base_url: str, context_id: str, *, lineitem: str | None = None, grade_sync_only: bool = False
+) -> dict[str, Any]:
+    """The NRPS and AGS claims this platform adds to launches in ``context_id``."""
+    base = base_url.rstrip("/") + "/platform"
+    scopes = [SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE]
+    if not grade_sync_only:
+        scopes.insert(0, SCOPE_LINEITEM)
+    ags: dict[str, Any] = {"scope": scopes, "lineitems": f"{base}/ags/{context_id}/lineitems"}
+    if lineitem:
+        ags["lineitem"] = lineitem
+    return {
+        "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
+            "context_memberships_url": f"{base}/nrps/{context_id}/memberships",
+            "service_versions": ["2.0"],
+        },
+        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": ags,
+    }

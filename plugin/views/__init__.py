@@ -6,7 +6,14 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from plugin.views import errors, home, lti_deep_linking, lti_registration, profile
+    from plugin.views import (
+        errors,
+        home,
+        lti_deep_linking,
+        lti_registration,
+        lti_roster,
+        profile,
+    )
     from plugin.views import lti as lti_views
 
     app.register_blueprint(home.bp)
@@ -14,4 +21,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_views.bp)
     app.register_blueprint(lti_registration.bp)
     app.register_blueprint(lti_deep_linking.bp)
+    app.register_blueprint(lti_roster.bp)
     errors.register(app)

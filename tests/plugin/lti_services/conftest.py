@@ -8,11 +8,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify
-from lti_svc_helpers import Served, serve
+from lti_svc_helpers import LiveLms, LiveTool, Served, serve
 
+from plugin import create_app
+from plugin.db import Base, get_db
 from plugin.lti.keys import SigningKey
 from plugin.lti.service_token import ServiceAccess
-from plugin.lti_platform import services
+from plugin.lti_platform import TestPlatform, create_platform_app, services
+from plugin.lti_platform.server import serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +61,45 @@ def access(platform: Served, tool_key: SigningKey) -> ServiceAccess:
         token_url=platform.url + "/platform/token",
         key=tool_key,
     )
+
+
+@pytest.fixture
+def lms() -> Iterator[LiveLms]:
+    """The core development LMS (keys, OIDC) with these services, on a real port."""
+    platform = TestPlatform("http://placeholder")
+    app = create_platform_app(platform)
+    server = serve_in_thread(app)
+    platform.issuer = server.url
+    try:
+        yield LiveLms(platform, app, server.url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def live_tool(database_url: str) -> Iterator[LiveTool]:
+    """The tool on a real port (platforms fetch its JWKS) whose public URL is that port."""
+    holder: dict[str, Flask] = {}
+
+    def wsgi(environ: dict[str, object], start_response: object) -> object:
+        return holder["app"](environ, start_response)  # type: ignore[arg-type]
+
+    server = serve_in_thread(wsgi)
+    app = create_app(
+        {
+            "database_url": database_url,
+            "testing": True,
+            "secret_key": "test-secret",
+            "public_url": server.url,
+        }
+    )
+    holder["app"] = app
+    try:
+        yield LiveTool(app, server.url, app.test_client())
+    finally:
+        server.stop()
+        database = get_db(app)
+        with database.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        database.dispose()
