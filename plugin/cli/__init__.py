@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from plugin.app import create_app
 from plugin.cli import db as db_commands
 from plugin.cli import lrs as lrs_commands
+from plugin.cli import lti as lti_commands
 from plugin.cli import statements as statements_commands
 from plugin.cli import worker as worker_commands
 
@@ -27,3 +28,4 @@ main.add_command(lrs_commands.lrs)
 main.add_command(worker_commands.worker)
 main.add_command(worker_commands.sync)
 main.add_command(worker_commands.outbox)
+main.add_command(lti_commands.lti)

@@ -87,6 +87,10 @@ def published_keys(session: Session) -> list[LtiToolKey]:
     return _keys(session, KeyStatus.CURRENT, KeyStatus.PREVIOUS)
 
 
+def all_keys(session: Session) -> list[LtiToolKey]:
+    return list(session.scalars(select(LtiToolKey).order_by(LtiToolKey.id)))
+
+
 def jwks(session: Session) -> dict[str, list[dict[str, Any]]]:
     """``{"keys": [...]}``: the current and the previous public keys."""
     ensure_current_key(session)

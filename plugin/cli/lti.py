@@ -1,0 +1,247 @@
+"""``leaderled lti``: platform registrations, deployment approval, tool keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.db import session_scope
+from plugin.lti import keys as tool_keys
+from plugin.models.lti import (
+    DeploymentStatus,
+    IdentityMode,
+    LtiClient,
+    LtiDeployment,
+    LtiPlatform,
+    LtiRoleOverride,
+)
+from plugin.models.people import Role
+
+
+@click.group()
+def lti() -> None:
+    """LTI 1.3: platforms (LMSs), deployments and the tool's keys."""
+
+
+@lti.group()
+def platform() -> None:
+    """Register LMS platforms and approve their deployments."""
+
+
+def _platform(session: Session, issuer: str) -> LtiPlatform:
+    row = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer))
+    if row is None:
+        raise click.ClickException(
+            f"No platform with issuer {issuer!r}. See `leaderled lti platform list`."
+        )
+    return row
+
+
+def _check_url(name: str, value: str | None) -> None:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=name)
+
+
+@platform.command("add")
+@click.argument("issuer")
+@click.option("--name", help="A label for people (default: the issuer).")
+@click.option("--auth-url", help="The platform's OIDC authentication (auth login) URL.")
+@click.option("--jwks-url", help="The platform's public keyset URL.")
+@click.option("--token-url", help="The platform's OAuth2 access token URL (AGS, NRPS).")
+@click.option("--client-id", "client_ids", multiple=True, help="Client id (repeatable).")
+@click.option(
+    "--deployment",
+    "deployments",
+    multiple=True,
+    help="Deployment id to allow (repeatable; needs exactly one --client-id).",
+)
+@click.option(
+    "--identity",
+    type=click.Choice([m.value for m in IdentityMode]),
+    help="How users become xAPI actors (default account: iss + sub).",
+)
+@click.option("--names/--no-names", default=None, help="Put people's names into statements.")
+@click.option(
+    "--auto-approve/--no-auto-approve",
+    default=None,
+    help="Accept unknown deployments of this platform without approval.",
+)
+@with_appcontext
+def add_platform(
+    issuer: str,
+    *,
+    name: str | None,
+    auth_url: str | None,
+    jwks_url: str | None,
+    token_url: str | None,
+    client_ids: tuple[str, ...],
+    deployments: tuple[str, ...],
+    identity: str | None,
+    names: bool | None,
+    auto_approve: bool | None,
+) -> None:
+    """Add platform ISSUER, or add clients and deployments to it."""
+    _check_url("ISSUER", issuer)
+    for option, url in (
+        ("--auth-url", auth_url),
+        ("--jwks-url", jwks_url),
+        ("--token-url", token_url),
+    ):
+        _check_url(option, url)
+    if deployments and len(client_ids) != 1:
+        raise click.UsageError("--deployment needs exactly one --client-id to belong to.")
+    with session_scope() as session:
+        row = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer))
+        if row is None:
+            if not auth_url or not jwks_url:
+                raise click.UsageError("A new platform needs --auth-url and --jwks-url.")
+            row = LtiPlatform(
+                issuer=issuer, name=name or issuer, auth_login_url=auth_url, jwks_url=jwks_url
+            )
+            session.add(row)
+        updates: tuple[tuple[str, object], ...] = (
+            ("name", name),
+            ("auth_login_url", auth_url),
+            ("jwks_url", jwks_url),
+            ("token_url", token_url),
+            ("names_in_statements", names),
+            ("auto_approve", auto_approve),
+        )
+        for attribute, value in updates:
+            if value is not None:
+                setattr(row, attribute, value)
+        if identity is not None:
+            row.identity_mode = IdentityMode(identity)
+        session.flush()
+        for client_id in client_ids:
+            client = session.scalar(
+                select(LtiClient).where(
+                    LtiClient.platform_id == row.id, LtiClient.client_id == client_id
+                )
+            )
+            if client is None:
+                client = LtiClient(platform=row, client_id=client_id)
+                session.add(client)
+                session.flush()
+            for deployment_id in deployments:
+                _approve(session, client, deployment_id, create=True)
+    click.echo(f"Platform {issuer} saved.")
+
+
+def _approve(session: Session, client: LtiClient, deployment_id: str, *, create: bool) -> bool:
+    deployment = session.scalar(
+        select(LtiDeployment).where(
+            LtiDeployment.client_pk == client.id, LtiDeployment.deployment_id == deployment_id
+        )
+    )
+    if deployment is None:
+        if not create:
+            return False
+        deployment = LtiDeployment(client_pk=client.id, deployment_id=deployment_id)
+        session.add(deployment)
+    deployment.status = DeploymentStatus.ACTIVE
+    deployment.approved_at = datetime.now(UTC)
+    return True
+
+
+@platform.command("list")
+@with_appcontext
+def list_platforms() -> None:
+    """Show platforms, their client ids and deployments."""
+    with session_scope() as session:
+        rows = list(session.scalars(select(LtiPlatform).order_by(LtiPlatform.issuer)))
+        if not rows:
+            click.echo("No platforms. Add one with `leaderled lti platform add`.")
+        for row in rows:
+            click.echo(
+                f"{row.issuer}  ({row.name}; identity {row.identity_mode.value}"
+                f"{'; auto-approve' if row.auto_approve else ''})"
+            )
+            for client in row.clients:
+                click.echo(f"  client {client.client_id}")
+                for deployment in client.deployments:
+                    click.echo(
+                        f"    deployment {deployment.deployment_id}  {deployment.status.value}"
+                    )
+
+
+@platform.command("approve")
+@click.argument("issuer")
+@click.argument("deployment_id")
+@click.option("--client-id", help="Only this client's deployment (when ids repeat).")
+@with_appcontext
+def approve(issuer: str, deployment_id: str, client_id: str | None) -> None:
+    """Activate pending deployment DEPLOYMENT_ID of platform ISSUER."""
+    with session_scope() as session:
+        row = _platform(session, issuer)
+        clients = [c for c in row.clients if client_id is None or c.client_id == client_id]
+        approved = [
+            c.client_id for c in clients if _approve(session, c, deployment_id, create=False)
+        ]
+    if not approved:
+        raise click.ClickException(
+            f"Platform {issuer} has no deployment {deployment_id!r}. See "
+            "`leaderled lti platform list`."
+        )
+    click.echo(f"Deployment {deployment_id} of {issuer} is active.")
+
+
+@platform.command("role")
+@click.argument("issuer")
+@click.argument("lti_role")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--context",
+    "context_id",
+    default="",
+    help="Only in this course (LTI context id); default: the whole platform.",
+)
+@with_appcontext
+def role_override(issuer: str, lti_role: str, role: str, context_id: str) -> None:
+    """Map LTI_ROLE (URI or short name like Instructor) to a Leaderled ROLE."""
+    with session_scope() as session:
+        row = _platform(session, issuer)
+        override = session.scalar(
+            select(LtiRoleOverride).where(
+                LtiRoleOverride.platform_id == row.id,
+                LtiRoleOverride.context_id == context_id,
+                LtiRoleOverride.lti_role == lti_role,
+            )
+        )
+        if override is None:
+            override = LtiRoleOverride(
+                platform=row, context_id=context_id, lti_role=lti_role, role=Role(role)
+            )
+            session.add(override)
+        override.role = Role(role)
+    where = f"course {context_id}" if context_id else "the whole platform"
+    click.echo(f"{lti_role} -> {role} on {issuer} ({where}).")
+
+
+@lti.group()
+def keys() -> None:
+    """The tool's signing keys (published at /lti/jwks)."""
+
+
+@keys.command("rotate")
+@with_appcontext
+def rotate() -> None:
+    """Make a new current key; the old one stays published as previous."""
+    with session_scope() as session:
+        key = tool_keys.rotate(session)
+        kid = key.kid
+    click.echo(f"New current key {kid}; the previous key stays published until the next rotation.")
+
+
+@keys.command("list")
+@with_appcontext
+def list_keys() -> None:
+    """Show key ids and their status (never the private keys)."""
+    with session_scope() as session:
+        tool_keys.ensure_current_key(session)
+        for key in tool_keys.all_keys(session):
+            click.echo(f"{key.kid}  {key.status.value}  {key.created_at:%Y-%m-%d %H:%M}")
