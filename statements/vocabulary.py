@@ -169,6 +169,32 @@ USED = _existing(
     "De actor heeft het object op een bepaalde manier gebruikt.",
 )
 
+# Existing verbs we do not send but link our minted ones to (relatedMatch).
+COMMENTED = _existing(
+    "Verb",
+    ADL_VERBS + "commented",
+    "commented",
+    "gaf commentaar op",
+    "Indicates the actor provided digital or written annotations on or about an object.",
+    "De actor gaf digitaal of schriftelijk commentaar op of over een object.",
+)
+REVIEWED = _existing(
+    "Verb",
+    TINCAN + "verb/reviewed",
+    "reviewed",
+    "beoordeelde inhoudelijk",
+    "Indicates that the actor has reviewed the object, for instance a piece of work.",
+    "De actor heeft het object inhoudelijk beoordeeld, bijvoorbeeld een stuk werk.",
+)
+CREATED = _existing(
+    "Verb",
+    ACTIVITY_STREAMS + "create",
+    "created",
+    "maakte",
+    "Indicates that the actor has created the object.",
+    "De actor heeft het object gemaakt.",
+)
+
 # --- minted verbs (gaps: no existing verb fits) -------------------------------------------
 
 TAUGHT = Term(
@@ -180,7 +206,7 @@ TAUGHT = Term(
     "De actor, een leidinggevende, gaf of begeleidde de sessie voor de eigen mensen en gaf "
     "daarbij kennis van de organisatie door.",
     path="verbs/taught",
-    related_match=(ADL_VERBS + "attended",),
+    related_match=(ATTENDED.iri(),),
 )
 COACHED = Term(
     "Verb",
@@ -190,7 +216,7 @@ COACHED = Term(
     "ADB 'coached' verb, this says nothing about a queue of requests.",
     "De actor gaf de persoon in het object een informeel coachingsmoment op de werkvloer.",
     path="verbs/coached",
-    related_match=(TINCAN + "verb/mentored",),
+    related_match=(MENTORED.iri(),),
 )
 GAVE_FEEDBACK = Term(
     "Verb",
@@ -201,7 +227,7 @@ GAVE_FEEDBACK = Term(
     "De actor, een ervaren trainer, gaf feedback met een waardering op een sessie die de "
     "instructeur (een nieuwe trainer) gaf.",
     path="verbs/gave-feedback",
-    related_match=(ADL_VERBS + "commented", TINCAN + "verb/reviewed"),
+    related_match=(COMMENTED.iri(), REVIEWED.iri()),
 )
 SET_GOAL = Term(
     "Verb",
@@ -210,7 +236,7 @@ SET_GOAL = Term(
     "The actor set the object goal, alone or agreed with their leader.",
     "De actor stelde het doel in het object, alleen of in overleg met de leidinggevende.",
     path="verbs/set",
-    related_match=(ACTIVITY_STREAMS + "create",),
+    related_match=(CREATED.iri(),),
 )
 CONFIRMED = Term(
     "Verb",
@@ -219,7 +245,7 @@ CONFIRMED = Term(
     "The actor, a learner, confirmed they took part in the object session the instructor led.",
     "De actor, een lerende, bevestigde deelname aan de sessie die de instructeur leidde.",
     path="verbs/confirmed",
-    related_match=(ADL_VERBS + "attended",),
+    related_match=(ATTENDED.iri(),),
 )
 
 # --- existing activity types ----------------------------------------------------------------
@@ -563,7 +589,8 @@ ACTIVITY_TYPES: tuple[Term, ...] = (
 )
 EXTENSIONS: tuple[Term, ...] = (LEARNING_MODE, ATTENDEE_COUNT, NOTES, EXPECTED_ROLE, DUE_DATE)
 ACTIVITIES: tuple[Term, ...] = tuple(TOPICS.values())
-ALL_TERMS: tuple[Term, ...] = VERBS + ACTIVITY_TYPES + EXTENSIONS + ACTIVITIES
+LINKED_ONLY: tuple[Term, ...] = (COMMENTED, REVIEWED, CREATED)
+ALL_TERMS: tuple[Term, ...] = VERBS + LINKED_ONLY + ACTIVITY_TYPES + EXTENSIONS + ACTIVITIES
 MINTED_TERMS: tuple[Term, ...] = tuple(t for t in ALL_TERMS if t.minted)
 
 MATERIAL_TYPES: dict[str, Term] = {
