@@ -18,11 +18,11 @@ from statements.classification.verbs import VOIDED, canonical_verb
 def voided_statement_id(statement: Mapping[str, Any]) -> str | None:
     """The id ``statement`` voids, or ``None`` when it is not a voiding statement."""
     verb = statement.get("verb") if isinstance(statement, Mapping) else None
-    verb_id = verb.get("id") if isinstance(verb, Mapping) else None
+    verb_id = verb.get("id") if isinstance(verb, dict) else None
     if not isinstance(verb_id, str) or canonical_verb(verb_id) != VOIDED:
         return None
     target = statement.get("object")
-    if not isinstance(target, Mapping) or target.get("objectType") != "StatementRef":
+    if not isinstance(target, dict) or target.get("objectType") != "StatementRef":
         return None
     target_id = target.get("id")
     return target_id.lower() if isinstance(target_id, str) and target_id else None
