@@ -87,7 +87,9 @@ class _Base:
         self._server = _Server(("127.0.0.1", 0), handler)
         self.port = int(self._server.server_address[1])
         self.endpoint = f"http://127.0.0.1:{self.port}/xAPI/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         raise NotImplementedError
