@@ -157,7 +157,10 @@ def _flag(value: object) -> bool | None:
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -334,7 +337,11 @@ def _actor(value: object) -> Identity | None:
 def classify(
     statement: Mapping[str, Any], *, profile_base: str = DEFAULT_PROFILE_BASE
 ) -> Classification:
-    """Classify one statement as an LRS returned it (see the module docstring)."""
+    """Classify one statement as an LRS returned it (see the module docstring).
+
+    ``profile_base`` is our configured profile base; a base that is not an
+    absolute http(s) IRI is a configuration error and raises ``ValueError``.
+    """
     if not isinstance(statement, dict):
         statement = dict(statement) if isinstance(statement, Mapping) else _EMPTY
     verb_id = _text(_mapping(statement.get("verb")).get("id"))

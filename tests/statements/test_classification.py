@@ -301,6 +301,11 @@ def test_profile_base_decides_what_is_ours() -> None:
     assert classify(statement, profile_base=base + "/").origin is L
 
 
+def test_a_profile_base_that_is_no_iri_is_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match="absolute http"):
+        classify(load("leaderled_mentoring"), profile_base="leaderled")
+
+
 def test_minted_verb_without_category_is_still_ours() -> None:
     statement = load("leaderled_taught_minted")
     del statement["context"]
@@ -412,6 +417,12 @@ def test_voided_verb_on_an_activity_is_no_void() -> None:
     assert voided_statement_id(statement) is None
 
 
+def test_scores_keep_only_finite_numbers() -> None:
+    c = with_result("scorm_scored", score={"raw": 10**400, "scaled": True, "min": 0, "max": "9"})
+    assert c.score == Score(min=0.0)
+    assert with_result("scorm_scored", score={"raw": float("nan")}).score is None
+
+
 # --- durations ------------------------------------------------------------------------
 
 
@@ -458,7 +469,14 @@ def test_duration_seconds_rejects(text: object) -> None:
 
 # --- never raises ---------------------------------------------------------------------
 
-JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.just(10**400)
+    | st.floats()
+    | st.text(max_size=20)
+)
 JSON = st.recursive(
     JSON_SCALARS,
     lambda children: (
