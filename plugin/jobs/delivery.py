@@ -218,18 +218,20 @@ class DeliveryWorker:
     def _back_off(
         self, session: Session, failed: list[tuple[int, DeliveryResult]], now: int
     ) -> None:
-        attempts = dict(
-            session.execute(
-                select(OutboxRow.id, OutboxRow.attempts).where(
-                    OutboxRow.id.in_([i for i, _ in failed])
-                )
-            ).tuples()
+        """Back to pending, due later; rows with the same attempt count share one UPDATE."""
+        reasons = dict(failed)
+        attempts = session.execute(
+            select(OutboxRow.id, OutboxRow.attempts).where(OutboxRow.id.in_(list(reasons)))
         )
-        for row_id, result in failed:
+        groups: dict[tuple[int, str, int | None], list[int]] = {}
+        for row_id, tries in attempts:
+            result = reasons[row_id]
+            groups.setdefault((tries, result.reason, result.http_status), []).append(row_id)
+        for (tries, reason, status), ids in groups.items():
             session.execute(
                 update(OutboxRow)
                 .where(
-                    OutboxRow.id == row_id,
+                    OutboxRow.id.in_(ids),
                     OutboxRow.state == S.CLAIMED,
                     OutboxRow.lease_owner == self.owner,
                 )
@@ -237,9 +239,9 @@ class DeliveryWorker:
                     state=S.PENDING,
                     lease_owner=None,
                     lease_until_ms=None,
-                    due_ms=now + backoff_ms(attempts.get(row_id, 1), self.options, self._rng),
-                    last_error=result.reason[:MAX_REASON],
-                    last_status=result.http_status,
+                    due_ms=now + backoff_ms(tries, self.options, self._rng),
+                    last_error=reason[:MAX_REASON],
+                    last_status=status,
                 )
             )
 

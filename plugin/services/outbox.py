@@ -49,8 +49,13 @@ def enqueue(
     *,
     lrs: str = DEFAULT_LRS,
     record_id: int | None = None,
+    flush: bool = True,
 ) -> list[OutboxRow]:
-    """Add one pending outbox row per statement, due now; flushed, not committed."""
+    """Add one pending outbox row per statement, due now; not committed.
+
+    Flushed by default so a duplicate id fails here; bulk callers may leave
+    the flush to the commit.
+    """
     due = now_ms()
     rows = []
     for statement in statements:
@@ -67,5 +72,6 @@ def enqueue(
             )
         )
     session.add_all(rows)
-    session.flush()
+    if flush:
+        session.flush()
     return rows

@@ -122,7 +122,9 @@ def _attach(
     role: StatementRole,
     lrs: str,
 ) -> None:
-    queued = enqueue(session, statements, lrs=lrs, record_id=row.id)
-    for outbox_row in queued:
-        row.statements.append(RecordStatement(statement_id=outbox_row.statement_id, role=role))
-    session.flush()
+    """Queue ``statements`` and link their ids to ``row``; flushed by the commit."""
+    queued = enqueue(session, statements, lrs=lrs, record_id=row.id, flush=False)
+    session.add_all(
+        RecordStatement(record=row, statement_id=outbox_row.statement_id, role=role)
+        for outbox_row in queued
+    )

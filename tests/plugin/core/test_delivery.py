@@ -1,0 +1,148 @@
+"""Delivery against a real LRS: outage, poison statement, parked and retried."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from core_helpers import (
+    attended_statements,
+    lrs_ids,
+    outbox_counts,
+    record_sessions,
+    session_activity,
+)
+from flask import Flask
+from sqlalchemy import select
+
+from lrs_client import LRSClient, RetryPolicy, Timeouts
+from plugin.cli import main
+from plugin.db import Database
+from plugin.jobs.delivery import DeliveryOptions, DeliveryWorker
+from plugin.jobs.health import health
+from plugin.models.outbox import OutboxRow, OutboxState
+from plugin.services import outbox
+from tests.lrs_servers.servers import RunningLRS, learning_locker
+
+FAST = DeliveryOptions(
+    batch_size=200,
+    lease_seconds=30,
+    base_backoff_seconds=0.2,
+    max_backoff_seconds=1.0,
+    poll_seconds=0.1,
+)
+
+
+def _client(endpoint: str) -> LRSClient:
+    return LRSClient(
+        endpoint,
+        username="ll-key",
+        password="ll-secret",
+        retry=RetryPolicy(max_attempts=2, max_total=1.0, base_delay=0.1),
+        timeouts=Timeouts(connect=1.0, read=30.0),
+    )
+
+
+def _deliver_all(worker: DeliveryWorker, database: Database, total: int, within: float) -> None:
+    deadline = time.monotonic() + within
+    while outbox_counts(database).get("stored", 0) < total:
+        assert time.monotonic() < deadline, f"not delivered in time: {outbox_counts(database)}"
+        if not worker.run_once().claimed:
+            time.sleep(0.1)
+
+
+def test_records_written_while_the_lrs_is_down_are_all_delivered_once(
+    database: Database, tmp_path: Path
+) -> None:
+    lrs = learning_locker(tmp_path / "lrs")  # not started: the LRS is down
+    activity = session_activity()
+    client = _client(lrs.endpoint)
+    worker = DeliveryWorker(database, client, FAST)
+    ids = record_sessions(database, activity, 1000)
+    for _ in range(3):
+        batch = worker.run_once()
+        assert batch.claimed
+        assert batch.failed == batch.claimed
+        assert batch.stored == 0
+    ids += record_sessions(database, activity, 1000)  # more records while still down
+    worker.run_once()
+    counts = outbox_counts(database)
+    assert counts == {"pending": len(ids)}, counts
+    with database.session_scope() as session:
+        row = session.scalars(select(OutboxRow).where(OutboxRow.attempts > 0).limit(1)).one()
+        assert row.last_error
+        assert "127.0.0.1" in row.last_error
+        assert row.due_ms > 0
+    lrs.start()
+    try:
+        _deliver_all(worker, database, len(ids), within=120)
+        stored = lrs_ids(client, activity)
+        assert set(stored) == {i.lower() for i in ids}
+        assert max(stored.values()) == 1
+        assert outbox_counts(database) == {"stored": len(ids)}
+        with database.session_scope() as session:
+            (figures,) = health(session)
+        assert figures.queue_depth == 0
+        assert figures.stored == len(ids)
+        assert figures.last_delivery_at is not None
+    finally:
+        client.close()
+        lrs.stop()
+
+
+def test_a_poison_statement_is_parked_with_the_reason_and_retried_once_fixed(
+    app: Flask, database: Database, learning_locker: RunningLRS, tmp_path: Path
+) -> None:
+    activity = session_activity()
+    statements = attended_statements(activity, 500)
+    poison = statements[250]
+    fixed = json.loads(json.dumps(poison))
+    poison["actor"] = {"objectType": "Agent", "mbox": "not-an-email"}
+    with database.session_scope() as session:
+        outbox.enqueue(session, statements)
+    client = _client(learning_locker.endpoint)
+    worker = DeliveryWorker(database, client, DeliveryOptions(batch_size=500))
+    batch = worker.run_once()
+    assert (batch.claimed, batch.stored, batch.parked, batch.failed) == (500, 499, 1, 0)
+    assert outbox_counts(database) == {"stored": 499, "parked": 1}
+    with database.session_scope() as session:
+        parked = session.scalars(
+            select(OutboxRow).where(OutboxRow.state == OutboxState.PARKED)
+        ).one()
+        assert parked.statement_id == poison["id"]
+        assert parked.last_status == 400
+        reason = parked.last_error or ""
+    assert "mbox" in reason  # Learning Locker's own words about the bad field
+    held = lrs_ids(client, activity)
+    assert len(held) == 499
+    assert poison["id"] not in held
+
+    runner = app.test_cli_runner()
+    listed = runner.invoke(main, ["outbox", "parked"])
+    assert listed.exit_code == 0, listed.output
+    assert poison["id"] in listed.output
+    assert "mbox" in listed.output
+    status = runner.invoke(main, ["outbox", "status"])
+    assert "parked 1" in status.output
+    assert "stored 499" in status.output
+
+    # The LRS's complaint is about the statement: correct it (same id) and retry.
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({**fixed, "id": statements[0]["id"]}))
+    refused = runner.invoke(main, ["outbox", "retry", poison["id"], "--replace", str(wrong)])
+    assert refused.exit_code != 0
+    assert "keep the id" in refused.output
+    corrected = tmp_path / "fixed.json"
+    corrected.write_text(json.dumps(fixed))
+    retried = runner.invoke(main, ["outbox", "retry", poison["id"], "--replace", str(corrected)])
+    assert retried.exit_code == 0, retried.output
+    assert "1 statements queued again" in retried.output
+    assert runner.invoke(main, ["outbox", "retry"]).exit_code != 0  # says what to give
+    batch = worker.run_once()
+    assert (batch.claimed, batch.stored) == (1, 1)
+    assert outbox_counts(database) == {"stored": 500}
+    held = lrs_ids(client, activity)
+    assert len(held) == 500
+    assert held[poison["id"]] == 1
+    client.close()
