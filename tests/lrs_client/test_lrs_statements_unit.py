@@ -1,0 +1,282 @@
+"""Query paging, inputs, comparison, attachments and delivery logic, without a real LRS."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import responses
+from tincan import Activity, Agent, Statement, Verb
+
+from lrs_client import (
+    Attachment,
+    AuthError,
+    BatchLimits,
+    Filters,
+    InvalidStatement,
+    LRSClient,
+    Outcome,
+    ProtocolError,
+)
+from lrs_client.attachments import decode_multipart, encode_multipart
+from lrs_client.compare import same_statement
+from lrs_client.inputs import prepare
+from tests.lrs_client.helpers import statement
+
+BASE = "https://lrs.example.org/xapi/"
+URL = BASE + "statements"
+
+
+def client(**options: Any) -> LRSClient:
+    return LRSClient(BASE, ("k", "s"), version="1.0.3", **options)
+
+
+def page(ids: list[str], more: str | None, **headers: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"statements": [{"id": i} for i in ids]}
+    if more is not None:
+        body["more"] = more
+    return {"json": body, "headers": headers}
+
+
+@responses.activate
+def test_more_links_relative_absolute_and_empty_are_followed() -> None:
+    responses.get(
+        URL,
+        **page(
+            ["a"],
+            "/xapi/statements?cursor=2",
+            **{"X-Experience-API-Consistent-Through": "2026-01-01T10:00:05Z"},
+        ),
+    )
+    responses.get(
+        BASE + "statements?cursor=2",
+        **page(
+            ["b"],
+            BASE + "statements?cursor=3",
+            **{"X-Experience-API-Consistent-Through": "2026-01-01T10:00:01Z"},
+        ),
+    )
+    responses.get(BASE + "statements?cursor=3", **page(["c"], ""))
+    query = client().query(limit=1)
+    assert [s["id"] for s in query] == ["a", "b", "c"]
+    assert query.pages_fetched == 3
+    assert query.consistent_through == datetime(2026, 1, 1, 10, 0, 1, tzinfo=UTC)
+
+
+@responses.activate
+def test_missing_more_ends_the_query() -> None:
+    responses.get(URL, **page(["a"], None))
+    assert [s["id"] for s in client().query()] == ["a"]
+
+
+@responses.activate
+def test_a_repeating_more_link_is_reported_not_followed_forever() -> None:
+    responses.get(URL, **page(["a"], "/xapi/statements?page=2"))
+    responses.get(BASE + "statements?page=2", **page(["b"], "/xapi/statements?page=2"))
+    with pytest.raises(ProtocolError, match="same 'more' link"):
+        list(client().query())
+
+
+@responses.activate
+def test_a_more_link_to_another_server_is_refused() -> None:
+    responses.get(URL, **page(["a"], "https://evil.example.com/statements?x=1"))
+    with pytest.raises(ProtocolError, match="another server"):
+        list(client().query())
+
+
+@responses.activate
+def test_non_json_statements_answer_is_a_protocol_error() -> None:
+    responses.get(URL, body="<html>login</html>")
+    with pytest.raises(ProtocolError):
+        list(client().query())
+
+
+def test_filters_render_as_the_spec_names_them() -> None:
+    since = datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    params = Filters(
+        agent={"mbox": "mailto:a@example.org"},
+        verb="http://v",
+        activity="http://a",
+        registration="r",
+        related_activities=True,
+        related_agents=False,
+        since=since,
+        until="2026-03-02T00:00:00Z",
+        limit=10,
+        format="ids",
+        attachments=False,
+        ascending=True,
+    ).params()
+    assert params == {
+        "agent": '{"mbox":"mailto:a@example.org"}',
+        "verb": "http://v",
+        "activity": "http://a",
+        "registration": "r",
+        "related_activities": "true",
+        "related_agents": "false",
+        "since": "2026-03-01T10:00:00.000Z",
+        "until": "2026-03-02T00:00:00Z",
+        "limit": "10",
+        "format": "ids",
+        "attachments": "false",
+        "ascending": "true",
+    }
+    with pytest.raises(ValueError, match="timezone"):
+        Filters(since=datetime(2026, 1, 1)).params()
+    with pytest.raises(ValueError, match="format"):
+        Filters(format="full").params()
+
+
+def test_inputs_dict_json_and_tincan() -> None:
+    as_dict = statement()
+    assert prepare(as_dict).id == as_dict["id"]
+    text = json.dumps(as_dict, indent=2)
+    prepared = prepare(text)
+    assert prepared.body == text.encode()
+    no_id = {k: v for k, v in as_dict.items() if k != "id"}
+    generated = prepare(no_id)
+    assert len(generated.id) == 36
+    assert "id" not in no_id
+    tin = Statement(
+        actor=Agent(mbox="mailto:leader@example.org"),
+        verb=Verb(id="http://adlnet.gov/expapi/verbs/experienced"),
+        object=Activity(id="https://leaderled.example.org/activities/1"),
+    )
+    converted = prepare(tin).statement
+    assert converted["actor"]["mbox"] == "mailto:leader@example.org"
+    assert converted["object"]["id"] == "https://leaderled.example.org/activities/1"
+    for bad in ("{not json", "[1, 2]", b"\xff", 42):
+        with pytest.raises(InvalidStatement):
+            prepare(bad)  # type: ignore[arg-type]
+
+
+def test_same_statement_follows_the_spec_comparison_rules() -> None:
+    sent = statement(registration="ABCDEF01-2345-4789-8123-456789ABCDEF")
+    sent["timestamp"] = "2026-01-01T12:00:00+02:00"
+    sent["actor"] = {
+        "objectType": "Group",
+        "mbox": "mailto:team@example.org",
+        "member": [{"mbox": "mailto:a@example.org"}, {"mbox": "mailto:b@example.org"}],
+    }
+    stored = json.loads(json.dumps(sent))
+    stored.update(
+        stored="2026-01-01T10:00:01Z",
+        authority={"mbox": "mailto:lrs@example.org"},
+        version="1.0.0",
+        timestamp="2026-01-01T10:00:00.000Z",
+    )
+    stored["id"] = stored["id"].upper()
+    stored["context"]["registration"] = stored["context"]["registration"].lower()
+    stored["actor"]["member"].reverse()
+    stored["verb"]["display"] = {"EN-us": "experienced"}
+    del stored["object"]["objectType"]
+    assert same_statement(sent, stored)
+    assert not same_statement(sent, {**stored, "verb": {"id": "http://other"}})
+    assert not same_statement(sent, {**stored, "timestamp": "2026-01-01T10:00:01Z"})
+    untimed = {k: v for k, v in sent.items() if k != "timestamp"}
+    assert same_statement(untimed, stored)
+
+
+def test_attachments_multipart_round_trip_binary() -> None:
+    blob = Attachment(bytes(range(256)), "application/octet-stream", "http://u", {"en": "b"})
+    body, content_type = encode_multipart(b'[{"id":"x"}]', [blob, blob])
+    assert body.count(b"X-Experience-API-Hash") == 1
+    document, parts = decode_multipart(body, content_type)
+    assert document == [{"id": "x"}]
+    assert parts == {blob.sha2: blob.content}
+    with pytest.raises(ProtocolError):
+        decode_multipart(body, "multipart/mixed")
+
+
+class FakeLRS:
+    """A ``responses`` callback: rejects batches holding a poison statement with 400."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.stored: dict[str, dict[str, Any]] = {}
+
+    def post(self, request: Any) -> tuple[int, dict[str, str], str]:
+        self.posts += 1
+        batch = json.loads(request.body)
+        for item in batch:
+            if item.get("poison"):
+                return 400, {}, json.dumps({"message": f"{item['id']} is poison"})
+            if item["id"] in self.stored and self.stored[item["id"]] != item:
+                return 409, {}, json.dumps({"message": f"{item['id']} is conflicting"})
+        for item in batch:
+            self.stored[item["id"]] = item
+        return 200, {}, json.dumps([i["id"] for i in batch])
+
+    def get(self, request: Any) -> tuple[int, dict[str, str], str]:
+        sid = request.params.get("statementId")
+        if sid in self.stored:
+            return 200, {}, json.dumps({**self.stored[sid], "stored": "2026-01-01T00:00:00Z"})
+        return 404, {}, "{}"
+
+
+@pytest.fixture
+def fake() -> Any:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        lrs = FakeLRS()
+        mock.add_callback(responses.POST, URL, callback=lrs.post)
+        mock.add_callback(responses.GET, URL, callback=lrs.get)
+        yield lrs
+
+
+@pytest.mark.parametrize("position", [0, 17, 63])
+def test_bisection_costs_at_most_2_log2_n_extra_requests(fake: FakeLRS, position: int) -> None:
+    batch = [statement(n=i) for i in range(64)]
+    batch[position]["poison"] = True
+    report = client().deliver(batch)
+    assert [r.outcome for r in report].count(Outcome.STORED) == 63
+    assert report[position].outcome is Outcome.REJECTED
+    assert report[position].reason == f"{batch[position]['id']} is poison"
+    assert fake.posts - 1 <= 2 * math.log2(64)
+    assert set(fake.stored) == {s["id"] for i, s in enumerate(batch) if i != position}
+
+
+def test_conflict_resolution_by_content(fake: FakeLRS) -> None:
+    first, second = statement(n=1), statement(n=2)
+    client().deliver([first, second])
+    changed = {**second, "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
+    # the fake compares JSON literally: the same instant in another zone gets a 409
+    fake.stored[first["id"]] = {**first, "timestamp": "2026-01-01T00:00:00Z"}
+    report = client().deliver([{**first, "timestamp": "2026-01-01T01:00:00+01:00"}, changed])
+    assert report[0].outcome is Outcome.ALREADY_STORED
+    assert report[1].outcome is Outcome.REJECTED
+    assert "is conflicting" in report[1].reason
+    assert report.stats.lookups == 2
+
+
+def test_duplicates_within_one_batch(fake: FakeLRS) -> None:
+    one = statement()
+    other = {**one, "verb": {"id": "http://other"}}
+    report = client().deliver([one, dict(one), other, "not json"])
+    assert [r.outcome for r in report] == [
+        Outcome.STORED,
+        Outcome.STORED,
+        Outcome.REJECTED,
+        Outcome.REJECTED,
+    ]
+    assert "has this id and other content" in report[2].reason
+    assert "not valid JSON" in report[3].reason
+    assert fake.posts == 1
+
+
+def test_chunks_respect_count_and_bytes(fake: FakeLRS) -> None:
+    batch = [statement(n=i) for i in range(10)]
+    size = len(prepare(batch[0]).body)
+    report = client(batch=BatchLimits(max_count=4, max_bytes=size * 3 + 10)).deliver(batch)
+    assert all(r.outcome is Outcome.STORED for r in report)
+    assert fake.posts == 4  # 3 + 3 + 3 + 1 by bytes, never more than 4 by count
+    assert report.stats.requests == 4
+
+
+@responses.activate
+def test_auth_failure_during_delivery_is_raised() -> None:
+    responses.post(URL, status=401, json={"message": "unauthorised"})
+    with pytest.raises(AuthError):
+        client().deliver([statement()])
