@@ -13,6 +13,7 @@ from plugin.cli import db as db_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
 from plugin.cli import statements as statements_commands
+from plugin.cli import validate_cmd
 from plugin.cli import worker as worker_commands
 
 
@@ -24,6 +25,7 @@ def main() -> None:
 main.add_command(db_commands.db)
 main.add_command(statements_commands.profile)
 main.add_command(statements_commands.statements)
+statements_commands.statements.add_command(validate_cmd.validate)
 main.add_command(lrs_commands.lrs)
 main.add_command(worker_commands.worker)
 main.add_command(worker_commands.sync)
