@@ -25,7 +25,7 @@ from plugin.lti.nrps import (
     memberships_url,
 )
 from plugin.lti.service_token import LtiServiceError, ServiceAccess, ServiceTokenClient
-from plugin.models.lti import IdentityMode, LtiLaunchSession, LtiPlatform
+from plugin.models.lti import IdentityMode, LtiDeployment, LtiLaunchSession, LtiPlatform
 from plugin.models.people import Role
 
 EXTENSION = "leaderled.lti_services"
@@ -67,7 +67,11 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
             "The LMS did not offer the course roster with this launch (Names and Role "
             "Provisioning Services is off for this tool)."
         )
-    client = launch.deployment.client
+    # The launch row may come detached from the launch's own transaction.
+    deployment = session.get(LtiDeployment, launch.deployment_pk)
+    if deployment is None:
+        raise RosterUnavailable("The launch's deployment no longer exists.")
+    client = deployment.client
     platform = client.platform
     context = launch.claims.get(CONTEXT)
     context_id = context.get("id") if isinstance(context, dict) else None

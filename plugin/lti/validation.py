@@ -66,12 +66,18 @@ class LaunchRequest:
 
 
 def check_state(session: Session, request: LaunchRequest, now: int) -> LtiLoginState:
+    """Consume the login named by ``state`` and check it belongs to this browser."""
+    login = nonces.consume_login(session, request.state, now) if request.state else None
+    return check_login(request, login)
+
+
+def check_login(request: LaunchRequest, login: LtiLoginState | None) -> LtiLoginState:
+    """``login`` is what ``request.state`` named (already consumed), or None."""
     if not request.state:
         raise LtiError(
             "The launch has no 'state'. Start the launch again from the course page; if it "
             "keeps failing, check the platform sends the state it received at login."
         )
-    login = nonces.consume_login(session, request.state, now)
     if login is None:
         raise LtiError(
             "The launch's 'state' is unknown, expired or already used. Start the launch again "

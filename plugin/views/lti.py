@@ -43,7 +43,7 @@ from plugin.lti.session import (
     set_cookie,
 )
 from plugin.lti.settings import lti_settings
-from plugin.lti.validation import LaunchRequest, check_state, validate_launch
+from plugin.lti.validation import LaunchRequest, check_login, validate_launch
 from plugin.models.lti import LtiLaunchSession, LtiPlatform
 from plugin.models.people import Person, Team
 
@@ -163,8 +163,10 @@ def launch() -> Response | tuple[str, int] | Any:
     try:
         # The state is spent in its own transaction: single use even if the launch fails.
         with database.session_scope() as session:
-            login = check_state(session, launch_request, now)
-            session.expunge(login)
+            spent = nonces.consume_login(session, state, now) if state else None
+            if spent is not None:
+                session.expunge(spent)
+        login = check_login(launch_request, spent)
         with database.session_scope() as session:
             validated = validate_launch(
                 session,

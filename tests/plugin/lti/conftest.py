@@ -41,6 +41,16 @@ CLIENT_ID = "leaderled-client"
 DEPLOYMENT_ID = "3"
 
 
+NOTHING_STORED = {
+    "person": 0,
+    "person_identifier": 0,
+    "team": 0,
+    "membership": 0,
+    "lti_launch_session": 0,
+    "lti_used_nonce": 0,
+}
+
+
 @dataclass
 class LivePlatform:
     platform: TestPlatform

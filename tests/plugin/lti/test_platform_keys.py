@@ -1,0 +1,115 @@
+"""The platform JWKS cache: Cache-Control, one rate-limited refetch per unknown kid."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from plugin.lti.errors import LtiError
+from plugin.lti.platform_keys import MAX_TTL, MIN_TTL, PlatformKeyCache, ttl_from_cache_control
+
+URL = "https://lms.example.org/jwks"
+
+
+def jwk(kid: str) -> dict[str, Any]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    return {**json.loads(RSAAlgorithm.to_jwk(key)), "kid": kid, "use": "sig"}
+
+
+class FakeLms:
+    """Serves a key set with a Cache-Control header and counts fetches."""
+
+    def __init__(self, *kids: str, cache_control: str = "max-age=300") -> None:
+        self.keys = [jwk(k) for k in kids]
+        self.cache_control = cache_control
+        self.fetches = 0
+
+    def __call__(self, url: str) -> tuple[int, dict[str, str], Any]:
+        self.fetches += 1
+        return 200, {"Cache-Control": self.cache_control}, {"keys": self.keys}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("header", "ttl"),
+    [
+        ("max-age=600", 600),
+        ("public, max-age=120, must-revalidate", 120),
+        ("max-age=1", MIN_TTL),
+        ("max-age=99999999", MAX_TTL),
+        ("no-store", MIN_TTL),
+        (None, 300),
+    ],
+)
+def test_ttl_from_cache_control(header: str | None, ttl: float) -> None:
+    assert ttl_from_cache_control(header) == ttl
+
+
+def test_keys_are_cached_for_max_age() -> None:
+    lms, clock = FakeLms("k1", cache_control="max-age=600"), Clock()
+    cache = PlatformKeyCache(lms, clock=clock)
+    for _ in range(1000):
+        cache.key_for(URL, "k1")
+    assert lms.fetches == 1
+    clock.now += 599
+    cache.key_for(URL, "k1")
+    assert lms.fetches == 1
+    clock.now += 2
+    cache.key_for(URL, "k1")
+    assert lms.fetches == 2
+
+
+def test_rotated_platform_key_is_found_by_one_refetch() -> None:
+    lms, clock = FakeLms("k1"), Clock()
+    cache = PlatformKeyCache(lms, clock=clock)
+    cache.key_for(URL, "k1")
+    lms.keys = [jwk("k2")]
+    assert cache.key_for(URL, "k2").key_id == "k2"
+    assert lms.fetches == 2
+
+
+def test_unknown_kids_refetch_at_most_once_per_interval() -> None:
+    lms, clock = FakeLms("k1"), Clock()
+    cache = PlatformKeyCache(lms, clock=clock, refetch_interval=10)
+    cache.key_for(URL, "k1")
+    for i in range(50):
+        with pytest.raises(LtiError, match="does not publish"):
+            cache.key_for(URL, f"forged-{i}")
+    assert lms.fetches == 2
+    clock.now += 10
+    with pytest.raises(LtiError):
+        cache.key_for(URL, "forged-again")
+    assert lms.fetches == 3
+
+
+def test_unreachable_jwks_is_a_clear_error_and_stale_keys_keep_working() -> None:
+    import requests
+
+    clock = Clock()
+    lms = FakeLms("k1", cache_control="max-age=60")
+    cache = PlatformKeyCache(lms, clock=clock)
+    cache.key_for(URL, "k1")
+
+    def down(url: str) -> tuple[int, dict[str, str], Any]:
+        raise requests.ConnectionError("refused")
+
+    cache._fetch = down
+    clock.now += 120
+    assert cache.key_for(URL, "k1").key_id == "k1"  # served stale rather than failing
+    fresh = PlatformKeyCache(down, clock=clock)
+    with pytest.raises(LtiError, match="Could not fetch the platform's public keys"):
+        fresh.key_for(URL, "k1")
+    broken = PlatformKeyCache(lambda url: (404, {}, None), clock=clock)
+    with pytest.raises(LtiError, match="answered HTTP 404"):
+        broken.key_for(URL, "k1")
