@@ -7,6 +7,7 @@ from typing import Any
 
 from statements.validation.agents import check_actor
 from statements.validation.extensions import check_extensions
+from statements.validation.ifi import IFI_KEYS
 from statements.validation.interactions import INTERACTION_KEYS, check_interaction
 from statements.validation.iri import check_iri
 from statements.validation.language import check_language_map
@@ -20,6 +21,8 @@ OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
 def check_object(value: dict[str, Any], path: str, r: Report) -> str:
     """Any object but a SubStatement; returns the objectType it was checked as."""
     kind = value.get("objectType", "Activity")
+    if "objectType" not in value and "id" not in value and not IFI_KEYS.isdisjoint(value):
+        kind = "Agent"  # an Agent without objectType: say that, not "unknown property mbox"
     if kind == "Activity":
         check_activity(value, path, r)
     elif kind in ("Agent", "Group"):

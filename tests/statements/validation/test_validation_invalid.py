@@ -315,6 +315,12 @@ CASES: list[tuple[str, str, Any, set[tuple[str, str]]]] = [
     ),
     # objects
     (
+        "agent-object-no-object-type",
+        "1.0.3",
+        _no_platform((("object",), {"mbox": "mailto:bob@example.org"})),
+        {("$.object.objectType", "object_type.missing")},
+    ),
+    (
         "activity-no-id",
         "1.0.3",
         with_((("object", "id"), DELETE)),
