@@ -37,6 +37,11 @@ _LANGTAG = re.compile(
 _valid: set[str] = set()
 
 
+def clear_cache() -> None:
+    """Forget tags already seen valid (benchmarks measure the cold cost)."""
+    _valid.clear()
+
+
 def is_language_tag(tag: str) -> bool:
     if tag in _valid:
         return True
