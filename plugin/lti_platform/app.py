@@ -3,7 +3,8 @@
 Routes: ``/jwks`` (the platform's keys, with a configurable Cache-Control),
 ``/auth`` (OIDC authorization endpoint: checks the request and answers with
 an auto-submitting form_post to the tool), ``/launch/<hint>`` (starts a
-prepared launch by sending the browser to the tool's login URL). The LTI
+prepared launch by sending the browser to the tool's login URL) and
+``/course/<hint>`` (a course page embedding that launch in an iframe). The LTI
 services (token endpoint, AGS, NRPS, dynamic registration) live in
 ``plugin/lti_platform/services.py`` and are registered here when present.
 """
@@ -29,6 +30,15 @@ _FORM_POST = """<!doctype html>
 {% endfor %}<noscript><button type="submit">Continue</button></noscript>
 </form>
 <script>document.getElementById("lti").submit();</script>
+</body></html>"""
+
+
+_COURSE_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Course · Development LMS</title></head>
+<body>
+<h1>Development LMS (not for production)</h1>
+<iframe id="tool" name="tool" src="{{ src }}" width="900" height="600"
+        allow="clipboard-write" title="Leaderled"></iframe>
 </body></html>"""
 
 
@@ -63,6 +73,13 @@ def create_platform_app(platform: TestPlatform, **config: Any) -> Flask:
             abort(404)
         tool, params = start
         return redirect(tool.login_url + "?" + urlencode(params))
+
+    @app.get("/course/<hint>")
+    def course(hint: str) -> str:
+        """A course page that embeds the launch in an iframe, as an LMS does."""
+        if hint not in app.extensions.setdefault("lti_platform.starts", {}):
+            abort(404)
+        return render_template_string(_COURSE_PAGE, src="/launch/" + hint)
 
     if importlib.util.find_spec(SERVICES_MODULE) is not None:
         services = importlib.import_module(SERVICES_MODULE)

@@ -1,0 +1,94 @@
+"""A real browser: the tool launched inside an iframe of a page on another
+site keeps its session (SameSite=None; Secure; Partitioned cookies)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from plugin.lti_platform.app import start_url
+from plugin.lti_platform.presets import User
+from plugin.lti_platform.server import serve_in_thread
+
+from .conftest import LivePlatform, make_tool_app, register, spec_for, wipe
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def tool_on_localhost(database_url: str) -> Iterator[tuple[Flask, str]]:
+    """The tool on http://localhost:<port> (a different site from 127.0.0.1)."""
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    app = make_tool_app(database_url, public_url=url)
+    server = serve_in_thread(app, "localhost", port)
+    try:
+        yield app, url
+    finally:
+        server.stop()
+        wipe(app)
+
+
+def test_session_survives_inside_cross_site_iframe(
+    tool_on_localhost: tuple[Flask, str], moodle: LivePlatform
+) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    app, tool_url = tool_on_localhost
+    reg = register(app, moodle, tool_url=tool_url, client_id="browser-client")
+    spec = spec_for(moodle, reg, user=User(sub="77", given_name="Dorothy", family_name="Vaughan"))
+    start = start_url(moodle.app, reg, spec, base_url=moodle.url)
+    course_page = moodle.url + "/course/" + start.rsplit("/", 1)[-1]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(course_page)
+            frame = page.frame_locator("#tool")
+            frame.locator("#who").wait_for(timeout=15_000)
+            assert "Dorothy Vaughan" in frame.locator("#who").inner_text()
+            tool_frame = page.frame(name="tool")
+            assert tool_frame is not None
+            assert tool_frame.url == tool_url + "/lti/launch"
+            # The launch page's cookie check (fetch /lti/session) found the cookie,
+            # so it keeps the "open in a new window" fallback hidden.
+            page.wait_for_load_state("networkidle")
+            assert tool_frame.locator("#new-window").count() == 1
+            assert tool_frame.locator("#new-window").is_hidden()
+            # The iframe's second request (a plain GET) must carry the session cookie.
+            with tool_frame.expect_navigation(timeout=15_000):
+                frame.locator("#again").click()
+            assert tool_frame.url == tool_url + "/lti/home"
+            assert tool_frame.locator("#role").inner_text() == "Leader"
+            assert "Dorothy Vaughan" in tool_frame.locator("#who").inner_text()
+            cookies = page.context.cookies(tool_url)
+            session = [c for c in cookies if c["name"] == "leaderled_launch"]
+            assert len(session) == 1
+            assert session[0]["sameSite"] == "None"
+            assert session[0]["secure"] is True
+        finally:
+            browser.close()
