@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -72,6 +73,7 @@ class LRSClient:
             session=session,
         )
         self._version_info: VersionInfo | None = None
+        self._pinned = version
         if version:
             self._version_info = VersionInfo(chosen=version, note="set by the caller")
             self.transport.version = version
@@ -91,10 +93,13 @@ class LRSClient:
     # -- version -------------------------------------------------------------
 
     def negotiate(self) -> VersionInfo:
-        """Ask ``/about`` now (again) and switch to the chosen version."""
-        self._version_info = negotiate(self.transport)
-        self.transport.version = self._version_info.chosen
-        return self._version_info
+        """Ask ``/about`` now (again) and switch to the chosen version (unless pinned)."""
+        info = negotiate(self.transport)
+        if self._pinned:
+            info = replace(info, chosen=self._pinned, note=f"pinned to {self._pinned}")
+        self._version_info = info
+        self.transport.version = info.chosen
+        return info
 
     @property
     def version_info(self) -> VersionInfo:
