@@ -67,11 +67,6 @@ def _object_rules(spec: TemplateSpec, base: str) -> list[Rule]:
             _rule("$.object.objectType", "included", all=["StatementRef"]),
             _rule("$.object.id", "included", "The id of the statement being corrected."),
         ]
-    if spec.object_kind == "Agent":
-        return [
-            _rule("$.object.objectType", "included", all=["Agent"]),
-            _rule("$.object.account | $.object.mbox", "included"),
-        ]
     rules = [
         _rule("$.object.objectType", "included", all=["Activity"]),
         _rule("$.object.definition.name", "included"),
@@ -101,8 +96,11 @@ def _context_rules(spec: TemplateSpec, base: str) -> list[Rule]:
                 "Shared by the statements of one mentoring relationship or trainer pairing.",
             )
         )
-    if spec.parent_type:
-        rules.append(_rule("$.context.contextActivities.parent[*].definition.name", "included"))
+    for term, presence in spec.context_extensions:
+        location = f"$.context.extensions{ext(term.iri(base))}"
+        rules.append(_rule(location, presence))
+        if term is v.LEARNER:
+            rules.append(_rule(location + ".objectType", presence, all=["Agent"]))
     if spec.topic:
         rules.append(
             _rule(

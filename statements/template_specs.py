@@ -14,7 +14,7 @@ from statements import vocabulary as v
 from statements.vocabulary import LearningMode, Term, normalise_base
 
 Presence = Literal["included", "recommended"]
-ObjectKind = Literal["Activity", "Agent", "StatementRef"]
+ObjectKind = Literal["Activity", "StatementRef"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class TemplateSpec:
     learning_mode: LearningMode
     object_kind: ObjectKind = "Activity"
     object_type: Term | None = None  # determining objectActivityType
-    parent_type: Term | None = None  # determining contextParentActivityType
+    parent_type: Term | None = None  # determining contextParentActivityType (none uses it yet)
     object_types_any: tuple[Term, ...] = ()  # rule when several types fit
     instructor: Presence | None = None  # "included" when the actor is the learner
     registration: Presence | None = None
@@ -42,6 +42,7 @@ class TemplateSpec:
     other_any: tuple[Term, ...] = ()  # recommended "other" activity types
     context_agent_roles: tuple[Term, ...] = ()  # 2.0.0 relevantTypes (recommended)
     context_group_roles: tuple[Term, ...] = ()
+    context_extensions: tuple[tuple[Term, Presence], ...] = ()
     result_extensions: tuple[tuple[Term, Presence], ...] = ()
     object_extensions: tuple[tuple[Term, Presence], ...] = ()
 
@@ -96,33 +97,35 @@ MENTORING_SESSION_HELD = TemplateSpec(
     "mentoring-session-held",
     "Mentoring session held",
     "Mentorgesprek gevoerd",
-    "A leader mentored one of their people (the object); the session is the parent context "
-    "activity and the registration names the mentoring relationship.",
-    "Een leidinggevende begeleidde een van de eigen mensen (het object); het gesprek is de "
-    "bovenliggende contextactiviteit en de registratie noemt de mentorrelatie.",
+    "A leader mentored one of their people in a mentoring session (the object); the mentee is "
+    "in the learner context extension and the registration names the mentoring relationship.",
+    "Een leidinggevende begeleidde een van de eigen mensen in een mentorgesprek (het object); "
+    "de mentee staat in de contextextensie 'lerende', de registratie noemt de mentorrelatie.",
     v.MENTORED,
     "social",
-    object_kind="Agent",
-    parent_type=v.MENTORING_SESSION,
+    object_type=v.MENTORING_SESSION,
     registration="included",
     duration="included",
     context_agent_roles=(v.LEARNER_ROLE,),
+    context_extensions=((v.LEARNER, "included"),),
 )
 COACHING_MOMENT_GIVEN = TemplateSpec(
     "coaching-moment-given",
     "Coaching moment given",
     "Coachingsmoment gegeven",
-    "A leader coached one of their people (the object) in an informal moment; the moment is "
-    "the parent context activity and the registration names the mentoring relationship.",
-    "Een leidinggevende coachte een van de eigen mensen (het object) in een informeel moment; "
-    "het moment is de bovenliggende contextactiviteit, de registratie noemt de relatie.",
+    "A leader coached one of their people in an informal coaching moment (the object); the "
+    "person coached is in the learner context extension and the registration names the "
+    "mentoring relationship.",
+    "Een leidinggevende coachte een van de eigen mensen in een informeel coachingsmoment (het "
+    "object); de gecoachte staat in de contextextensie 'lerende', de registratie noemt de "
+    "mentorrelatie.",
     v.COACHED,
     "experiential",
-    object_kind="Agent",
-    parent_type=v.COACHING_MOMENT,
+    object_type=v.COACHING_MOMENT,
     registration="included",
     duration="included",
     context_agent_roles=(v.LEARNER_ROLE,),
+    context_extensions=((v.LEARNER, "included"),),
 )
 TRAIN_THE_TRAINER_ATTENDED = TemplateSpec(
     "train-the-trainer-attended",
@@ -144,15 +147,17 @@ TRAINER_PAIRING_ASSIGNED = TemplateSpec(
     "trainer-pairing-assigned",
     "Trainer pairing assigned",
     "Trainerskoppel toegewezen",
-    "Someone from L&D assigned a new trainer (the object) to an experienced trainer (the "
-    "instructor); the pairing is the parent context activity and its registration.",
-    "Iemand van L&D wees een nieuwe trainer (het object) toe aan een ervaren trainer (de "
-    "instructeur); het koppel is de bovenliggende contextactiviteit en de registratie.",
+    "Someone from L&D assigned a trainer pairing (the object): the new trainer is in the "
+    "learner context extension, the experienced trainer is the instructor, and the "
+    "registration names the pairing.",
+    "Iemand van L&D wees een trainerskoppel toe (het object): de nieuwe trainer staat in de "
+    "contextextensie 'lerende', de ervaren trainer is instructeur, de registratie noemt het "
+    "koppel.",
     v.ASSIGNED,
     "social",
-    object_kind="Agent",
-    parent_type=v.TRAINER_PAIRING,
+    object_type=v.TRAINER_PAIRING,
     instructor="included",
+    context_extensions=((v.LEARNER, "included"),),
     registration="included",
     context_agent_roles=(v.NEW_TRAINER_ROLE, v.EXPERIENCED_TRAINER_ROLE),
 )

@@ -500,6 +500,33 @@ LEARNING_MODE = Term(
     path="extensions/learning-mode",
     schema={"type": "string", "enum": list(LEARNING_MODES)},
 )
+LEARNER = Term(
+    "ContextExtension",
+    "learner",
+    "lerende",
+    "The person who learns from the actor (the mentee, or the new trainer of a pairing) when "
+    "they are neither actor nor object: an xAPI Agent. xAPI 2.0.0 statements also name them "
+    "in contextAgents; the extension keeps 1.0.3 statements complete, and LRSs that refuse "
+    "Agent objects (Ralph) accept it.",
+    "De persoon die van de actor leert (de mentee, of de nieuwe trainer van een koppel) als "
+    "die geen actor of object is: een xAPI-agent. In xAPI 2.0.0 staat die persoon ook in "
+    "contextAgents.",
+    path="extensions/learner",
+    schema={
+        "type": "object",
+        "required": ["objectType"],
+        "properties": {
+            "objectType": {"enum": ["Agent"]},
+            "name": {"type": "string"},
+            "mbox": {"type": "string", "pattern": "^mailto:"},
+            "account": {
+                "type": "object",
+                "required": ["homePage", "name"],
+                "properties": {"homePage": {"type": "string"}, "name": {"type": "string"}},
+            },
+        },
+    },
+)
 ATTENDEE_COUNT = Term(
     "ResultExtension",
     "attendee count",
@@ -544,6 +571,7 @@ RECOMMENDED_ACTIVITY_TYPES: dict[Term, tuple[Term, ...]] = {
     DUE_DATE: (GOAL,),
 }
 RECOMMENDED_VERBS: dict[Term, tuple[Term, ...]] = {
+    LEARNER: (MENTORED, COACHED, ASSIGNED),
     ATTENDEE_COUNT: (TAUGHT,),
     NOTES: (MENTORED, COACHED, GAVE_FEEDBACK, RATED),
 }
@@ -587,7 +615,14 @@ ACTIVITY_TYPES: tuple[Term, ...] = (
     NEW_TRAINER_ROLE,
     EXPERIENCED_TRAINER_ROLE,
 )
-EXTENSIONS: tuple[Term, ...] = (LEARNING_MODE, ATTENDEE_COUNT, NOTES, EXPECTED_ROLE, DUE_DATE)
+EXTENSIONS: tuple[Term, ...] = (
+    LEARNING_MODE,
+    LEARNER,
+    ATTENDEE_COUNT,
+    NOTES,
+    EXPECTED_ROLE,
+    DUE_DATE,
+)
 ACTIVITIES: tuple[Term, ...] = tuple(TOPICS.values())
 LINKED_ONLY: tuple[Term, ...] = (COMMENTED, REVIEWED, CREATED)
 ALL_TERMS: tuple[Term, ...] = VERBS + LINKED_ONLY + ACTIVITY_TYPES + EXTENSIONS + ACTIVITIES

@@ -92,6 +92,7 @@ class ContextParts:
     """The context of one statement, before it is written for a version."""
 
     instructor: Identity | None = None
+    learner: Identity | None = None  # the mentee or new trainer, in a context extension
     registration: uuid.UUID | None = None
     topic: Topic | None = None
     parent: tuple[Statement, ...] = ()
@@ -256,7 +257,11 @@ def _context(spec: TemplateSpec, options: BuildOptions, parts: ContextParts) -> 
                 }
                 for members, role in groups
             ]
-    context["extensions"] = {v.LEARNING_MODE.iri(base): spec.learning_mode}
+    extensions: Statement = {}
+    if parts.learner is not None:
+        extensions[v.LEARNER.iri(base)] = agent(parts.learner, options)
+    extensions[v.LEARNING_MODE.iri(base)] = spec.learning_mode
+    context["extensions"] = extensions
     return context
 
 

@@ -16,7 +16,6 @@ from statements.builders.common import (
     Statement,
     Text,
     activity,
-    agent,
     assemble,
     format_duration,
     free_text,
@@ -110,11 +109,11 @@ def trainer_pairing_assigned(
         statement_id=statement_id,
         occurred_at=event.occurred_at,
         actor=event.assigned_by,
-        obj=agent(event.new_trainer, options),
+        obj=pairing,
         context=ContextParts(
             instructor=event.experienced_trainer,
+            learner=event.new_trainer,
             registration=event.registration,
-            parent=(pairing,),
             agents=(
                 (event.new_trainer, v.NEW_TRAINER_ROLE),
                 (event.experienced_trainer, v.EXPERIENCED_TRAINER_ROLE),

@@ -151,10 +151,10 @@ def test_our_verb_without_our_category_is_not_ours() -> None:
 
 
 def test_singleton_context_activities_are_normalised_first() -> None:
-    statement = _example("mentoring-session-held")
+    statement = _example("knowledge-session-taught")
     activities = statement["context"]["contextActivities"]
-    activities["parent"] = activities["parent"][0]
-    assert match_profile(statement, PROFILE).matched == [template_iri("mentoring-session-held")]
+    activities["other"] = activities["other"][0]
+    assert match_profile(statement, PROFILE).matched == [template_iri("knowledge-session-taught")]
 
 
 def test_the_base_is_read_from_the_statement_when_no_profile_is_given() -> None:
