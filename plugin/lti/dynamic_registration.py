@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.lti.ags import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
@@ -269,6 +270,31 @@ def register(
     )
 
 
+def _platform_row(session: Session, platform: PlatformConfiguration) -> LtiPlatform:
+    """The platform by issuer, created if new; a concurrent registration of the
+    same new platform (two admins, one LMS) finds the row the other created."""
+    query = select(LtiPlatform).where(LtiPlatform.issuer == platform.issuer)
+    row = session.scalar(query)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = LtiPlatform(
+                issuer=platform.issuer,
+                name=platform.product_family_code,
+                auth_login_url=platform.authorization_endpoint,
+                token_url=platform.token_endpoint,
+                token_audience=platform.token_audience,
+                jwks_url=platform.jwks_uri,
+            )
+            session.add(row)
+    except IntegrityError:
+        row = session.scalar(query)
+        if row is None:
+            raise
+    return row
+
+
 def store(
     session: Session,
     platform: PlatformConfiguration,
@@ -277,18 +303,7 @@ def store(
     auto_approve: bool,
 ) -> tuple[LtiPlatform, LtiDeployment | None]:
     """Save platform, client and deployment; an existing platform keeps its endpoints."""
-    row = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == platform.issuer))
-    if row is None:
-        row = LtiPlatform(
-            issuer=platform.issuer,
-            name=platform.product_family_code,
-            auth_login_url=platform.authorization_endpoint,
-            token_url=platform.token_endpoint,
-            token_audience=platform.token_audience,
-            jwks_url=platform.jwks_uri,
-        )
-        session.add(row)
-        session.flush()
+    row = _platform_row(session, platform)
     client = session.scalar(
         select(LtiClient).where(
             LtiClient.platform_id == row.id, LtiClient.client_id == registration.client_id

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from plugin.db import get_db
 from plugin.lti import keys as tool_keys
 from plugin.lti import roles
 from plugin.lti.claims import CONTEXT
+from plugin.lti.keys import SigningKey
 from plugin.lti.nrps import (
     NrpsClient,
     Roster,
@@ -44,7 +46,14 @@ def clients(app: Flask | None = None) -> tuple[ServiceTokenClient, NrpsClient]:
     return pair
 
 
-def service_access(session: Session, platform: LtiPlatform, client_id: str) -> ServiceAccess:
+def current_key() -> SigningKey:
+    """The tool's signing key, created and committed in its own transaction first:
+    the platform fetches our JWKS while we wait for its token, and must see it."""
+    with get_db().session_scope() as session:
+        return tool_keys.signing_key(session)
+
+
+def service_access(platform: LtiPlatform, client_id: str) -> ServiceAccess:
     if not platform.token_url:
         raise RosterUnavailable(
             f"No token URL is configured for platform {platform.issuer}, so the tool cannot "
@@ -54,7 +63,7 @@ def service_access(session: Session, platform: LtiPlatform, client_id: str) -> S
         issuer=platform.issuer,
         client_id=client_id,
         token_url=platform.token_url,
-        key=tool_keys.signing_key(session),
+        key=current_key(),
         audience=platform.token_audience,
     )
 
@@ -91,7 +100,7 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
     )
     _, nrps = clients()
     return nrps.roster(
-        service_access(session, platform, client.client_id),
+        service_access(platform, client.client_id),
         url,
         identify=identify,
         map_role=map_role,

@@ -15,7 +15,6 @@ from plugin.db import Base, get_db
 from plugin.lti.keys import SigningKey
 from plugin.lti.service_token import ServiceAccess
 from plugin.lti_platform import TestPlatform, create_platform_app, services
-from plugin.lti_platform.server import serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -68,12 +67,9 @@ def lms() -> Iterator[LiveLms]:
     """The core development LMS (keys, OIDC) with these services, on a real port."""
     platform = TestPlatform("http://placeholder")
     app = create_platform_app(platform)
-    server = serve_in_thread(app)
-    platform.issuer = server.url
-    try:
-        yield LiveLms(platform, app, server.url)
-    finally:
-        server.stop()
+    for served in serve(app):
+        platform.issuer = served.url
+        yield LiveLms(platform, app, served.url)
 
 
 @pytest.fixture
@@ -84,20 +80,21 @@ def live_tool(database_url: str) -> Iterator[LiveTool]:
     def wsgi(environ: dict[str, object], start_response: object) -> object:
         return holder["app"](environ, start_response)  # type: ignore[arg-type]
 
-    server = serve_in_thread(wsgi)
+    servers = serve(wsgi)
+    served = next(servers)
     app = create_app(
         {
             "database_url": database_url,
             "testing": True,
             "secret_key": "test-secret",
-            "public_url": server.url,
+            "public_url": served.url,
         }
     )
     holder["app"] = app
     try:
-        yield LiveTool(app, server.url, app.test_client())
+        yield LiveTool(app, served.url, app.test_client())
     finally:
-        server.stop()
+        servers.close()
         database = get_db(app)
         with database.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
