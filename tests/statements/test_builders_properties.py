@@ -21,13 +21,17 @@ from statements.validation import validate
 from statements.vocabulary import DEFAULT_PROFILE_BASE
 from tests.statements.strategies import EVENTS
 
-PROFILE = build_profile(DEFAULT_PROFILE_BASE)
-RULES = {t["id"]: t["rules"] for t in PROFILE["templates"]}
+OTHER_BASE = "https://lrs.example.nl/leaderled"
+PROFILES = {base: build_profile(base) for base in (DEFAULT_PROFILE_BASE, OTHER_BASE)}
 SLUGS = [spec.slug for spec in TEMPLATES]
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 versions = st.sampled_from(["1.0.3", "2.0.0"])
 options = st.builds(
-    BuildOptions, xapi_version=versions, with_names=st.booleans(), include_free_text=st.booleans()
+    BuildOptions,
+    base=st.sampled_from(sorted(PROFILES)),
+    xapi_version=versions,
+    with_names=st.booleans(),
+    include_free_text=st.booleans(),
 )
 
 
@@ -46,8 +50,8 @@ def test_output_matches_exactly_its_template_and_validates(
     slug: str, data: st.DataObject, opts: BuildOptions
 ) -> None:
     statement = _build(slug, data.draw(EVENTS[slug]), opts)
-    verdict = match_profile(statement, PROFILE)
-    assert verdict.matched == [template_iri(slug)]
+    verdict = match_profile(statement, PROFILES[opts.base])
+    assert verdict.matched == [template_iri(slug, opts.base)]
     assert verdict.failures == {}
     report = validate(statement, version=opts.xapi_version)
     assert [(p.path, p.code, p.message) for p in report.errors] == []
@@ -106,10 +110,11 @@ def test_breaking_a_required_part_fails_on_that_rule(
     slug: str, data: st.DataObject, opts: BuildOptions
 ) -> None:
     statement = _build(slug, data.draw(EVENTS[slug]), opts)
-    required = [r for r in RULES[template_iri(slug)] if r.get("presence") == "included"]
+    tid = template_iri(slug, opts.base)
+    (template,) = [t for t in PROFILES[opts.base]["templates"] if t["id"] == tid]
+    required = [r for r in template["rules"] if r.get("presence") == "included"]
     rule = data.draw(st.sampled_from(required))
-    verdict = match_profile(_break(statement, rule), PROFILE)
-    tid = template_iri(slug)
+    verdict = match_profile(_break(statement, rule), PROFILES[opts.base])
     assert tid not in verdict.matched
     assert any(f" at {rule['location']}: " in line for line in verdict.failures[tid])
 
