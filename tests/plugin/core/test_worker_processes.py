@@ -1,0 +1,155 @@
+"""Delivery by real worker processes: SIGKILL at random moments, and four at once on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from core_helpers import (
+    LEADERLED,
+    ROOT,
+    enqueue_attended,
+    lrs_ids,
+    outbox_counts,
+    session_activity,
+    start_worker,
+    worker_env,
+)
+from counting_proxy import CountingProxy
+
+from lrs_client import LRSClient
+from plugin.db import Database
+from tests.lrs_servers.servers import RunningLRS
+
+
+def _wait(predicate, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + within
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=60)
+
+
+def test_killed_workers_leave_nothing_lost_or_doubled(
+    database: Database,
+    database_url: str,
+    learning_locker: RunningLRS,
+    ll_client: LRSClient,
+    tmp_path: Path,
+) -> None:
+    activity = session_activity()
+    ids = enqueue_attended(database, activity, 5000)
+    env = worker_env(
+        database_url,
+        learning_locker.endpoint,
+        delivery_batch_size="100",
+        delivery_lease_seconds="2",
+        delivery_poll_seconds="0.1",
+    )
+    log = tmp_path / "worker.log"
+    rng = random.Random(os.getpid())
+    kills_mid_delivery = kills_holding_leases = 0
+    while kills_mid_delivery < 5:
+        before = outbox_counts(database).get("stored", 0)
+        assert before < len(ids), "all delivered before five kills: slow the worker down"
+        worker = start_worker(env, log=log)
+        _wait(
+            lambda b=before: outbox_counts(database).get("stored", 0) > b,  # type: ignore[misc]
+            within=60,
+            what=f"the worker to deliver (log: {log.read_text()[-2000:]})",
+        )
+        time.sleep(rng.uniform(0.0, 0.4))
+        worker.kill()  # SIGKILL: no clean-up at all
+        worker.wait(timeout=30)
+        counts = outbox_counts(database)
+        if counts.get("pending", 0) + counts.get("claimed", 0):
+            kills_mid_delivery += 1
+        if counts.get("claimed", 0):
+            kills_holding_leases += 1  # killed between claim and settle
+    assert kills_holding_leases >= 1, "no kill landed inside a batch"
+    # A last worker picks up the rest, including rows whose lease the killed ones held.
+    worker = start_worker(env, log=log)
+    _wait(lambda: outbox_counts(database) == {"stored": len(ids)}, 120, "the rest delivered")
+    assert _stop(worker) == 0
+    held = lrs_ids(ll_client, activity)
+    assert set(held) == set(ids)
+    assert max(held.values()) == 1
+    assert outbox_counts(database) == {"stored": len(ids)}
+
+
+def test_sqlite_refuses_a_second_worker(
+    database: Database, database_url: str, learning_locker: RunningLRS, tmp_path: Path
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the single-worker guard is for SQLite; PostgreSQL runs many")
+    env = worker_env(database_url, learning_locker.endpoint, delivery_poll_seconds="0.1")
+    first = start_worker(env, log=tmp_path / "first.log")
+    try:
+        time.sleep(3)  # let the first one take the lock
+        result = subprocess.run(
+            [LEADERLED, "worker", "--no-sync", "--once"],
+            check=False,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode != 0
+        assert "another delivery worker is already running" in result.stderr
+        assert "Traceback" not in result.stderr
+        many = subprocess.run(
+            [LEADERLED, "worker", "--no-sync", "--concurrency", "2"],
+            check=False,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert many.returncode != 0
+        assert "SQLite allows one delivery worker" in many.stderr
+    finally:
+        assert _stop(first) == 0
+
+
+def test_four_workers_on_postgresql_post_each_statement_once(
+    database: Database,
+    database_url: str,
+    learning_locker: RunningLRS,
+    ll_client: LRSClient,
+    tmp_path: Path,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers need PostgreSQL (FOR UPDATE SKIP LOCKED); SQLite runs one")
+    activity = session_activity()
+    ids = enqueue_attended(database, activity, 10_000)
+    upstream = f"http://127.0.0.1:{learning_locker.port}"
+    with CountingProxy(upstream) as proxy:
+        env = worker_env(
+            database_url, proxy.endpoint(), delivery_batch_size="250", delivery_poll_seconds="0.1"
+        )
+        # Two processes with two delivery workers each: four claiming at once.
+        workers = [
+            start_worker(env, "--concurrency", "2", log=tmp_path / f"w{n}.log") for n in range(2)
+        ]
+        try:
+            _wait(lambda: outbox_counts(database) == {"stored": len(ids)}, 180, "delivery")
+        finally:
+            codes = [_stop(w) for w in workers]
+        assert codes == [0, 0]
+        assert set(proxy.posted) == {i.lower() for i in ids}
+        assert max(proxy.posted.values()) == 1, proxy.posted.most_common(3)
+        assert proxy.posts >= 40  # batches of at most 250 went through the proxy
+    held = lrs_ids(ll_client, activity)
+    assert set(held) == set(ids)
+    assert max(held.values()) == 1
