@@ -483,21 +483,23 @@ LTI_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
-@bp.post("/deep-linking/return")
-def deep_linking_return() -> tuple[str, int]:
-    """Where the tool posts its signed choice; verified with the tool's JWKS."""
+class DeepLinkRefused(Exception):
+    """A deep-linking response the platform does not accept."""
+
+
+def verify_deep_link_response(token: str) -> dict[str, Any]:
+    """Check the tool's signed response (Deep Linking 2.0 section 4.2) and keep it."""
     state = _state()
-    token = request.form.get("JWT", "")
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return "Deep linking response refused: not a JWT", 400
+    except jwt.PyJWTError as exc:
+        raise DeepLinkRefused("not a JWT") from exc
     tool = _client(state, str(unverified.get("iss")))
     if tool is None:
-        return "Deep linking response refused: unknown client", 400
+        raise DeepLinkRefused("unknown client")
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             _tool_key(tool, str(header.get("kid"))),
             algorithms=["RS256"],
@@ -506,7 +508,7 @@ def deep_linking_return() -> tuple[str, int]:
             options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
         )
     except (jwt.PyJWTError, OAuthError) as exc:
-        return "Deep linking response refused: " + escape(str(exc)), 400
+        raise DeepLinkRefused(str(exc)) from exc
     checks = {
         "message_type": claims.get(LTI_CLAIM + "message_type") == DL_RESPONSE,
         "version": claims.get(LTI_CLAIM + "version") == "1.3.0",
@@ -515,9 +517,19 @@ def deep_linking_return() -> tuple[str, int]:
     }
     failed = [name for name, ok in checks.items() if not ok]
     if failed:
-        return f"Deep linking response refused: bad {', '.join(failed)}", 400
+        raise DeepLinkRefused(f"bad {', '.join(failed)}")
     with state.lock:
         state.deep_link_responses.append(claims)
+    return claims
+
+
+@bp.post("/deep-linking/return")
+def deep_linking_return() -> tuple[str, int]:
+    """Where the tool posts its signed choice; verified with the tool's JWKS."""
+    try:
+        claims = verify_deep_link_response(request.form.get("JWT", ""))
+    except DeepLinkRefused as refused:
+        return "Deep linking response refused: " + escape(str(refused)), 400
     titles = [str(i.get("title", "")) for i in claims[DL_CLAIM + "content_items"]]
     return "Deep linking response accepted: " + escape("; ".join(titles)), 200
 

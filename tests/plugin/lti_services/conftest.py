@@ -75,12 +75,22 @@ def lms() -> Iterator[LiveLms]:
 @pytest.fixture
 def live_tool(database_url: str) -> Iterator[LiveTool]:
     """The tool on a real port (platforms fetch its JWKS) whose public URL is that port."""
+    yield from _live_tool(database_url, "127.0.0.1")
+
+
+@pytest.fixture
+def tool_on_localhost(database_url: str) -> Iterator[LiveTool]:
+    """The tool on http://localhost:<port>: another site than the 127.0.0.1 platform."""
+    yield from _live_tool(database_url, "localhost")
+
+
+def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
     holder: dict[str, Flask] = {}
 
     def wsgi(environ: dict[str, object], start_response: object) -> object:
         return holder["app"](environ, start_response)  # type: ignore[arg-type]
 
-    servers = serve(wsgi)
+    servers = serve(wsgi, host)
     served = next(servers)
     app = create_app(
         {

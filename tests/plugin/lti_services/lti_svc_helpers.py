@@ -27,14 +27,14 @@ class Served:
     url: str
 
 
-def serve(app: Any) -> Iterator[Served]:
+def serve(app: Any, host: str = "127.0.0.1") -> Iterator[Served]:
     """Run ``app`` on a free loopback port in a thread (concurrent requests);
     a short poll interval keeps shutdown (one per test) quick."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server(host, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
-        yield Served(app, f"http://127.0.0.1:{server.server_port}")
+        yield Served(app, f"http://{host}:{server.server_port}")
     finally:
         server.shutdown()
         server.server_close()
