@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from statements import vocabulary as v
@@ -48,12 +49,13 @@ def match_profile(
     names (falling back to the default base).
     """
     if profile is None:
-        profile = build_profile(_base_of(statement))
+        profile = _our_profile(_base_of(statement))
     normalised = _normalise(statement)
+    facts = _Facts(normalised)
     matched: list[str] = []
     failures: dict[str, list[str]] = {}
     for template in profile.get("templates", []):
-        if not _determining_properties_match(normalised, template):
+        if not facts.determined(template):
             continue
         problems = template_problems(normalised, template)
         if problems:
@@ -63,14 +65,14 @@ def match_profile(
     return TemplateVerdict(matched, failures)
 
 
+@lru_cache(maxsize=8)
+def _our_profile(base: str) -> dict[str, Any]:
+    """Our profile per base, built once (only read from here on)."""
+    return build_profile(base)
+
+
 def _base_of(statement: Mapping[str, Any]) -> str:
-    context = statement.get("context")
-    activities = context.get("contextActivities") if isinstance(context, Mapping) else None
-    category = activities.get("category") if isinstance(activities, Mapping) else None
-    if isinstance(category, Mapping):
-        category = [category]
-    for activity in category if isinstance(category, list) else []:
-        iri = activity.get("id") if isinstance(activity, Mapping) else None
+    for iri in evaluate(_normalise(statement), "$.context.contextActivities.category[*].id"):
         if isinstance(iri, str) and iri.endswith(v.VERSION_PATH):
             try:
                 return v.normalise_base(iri.removesuffix(v.VERSION_PATH))
@@ -79,38 +81,46 @@ def _base_of(statement: Mapping[str, Any]) -> str:
     return v.DEFAULT_PROFILE_BASE
 
 
-def _normalise(statement: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy with singleton contextActivities made into lists, as the spec requires."""
-    copy: dict[str, Any] = json.loads(json.dumps(statement))
-    context = copy.get("context")
-    activities = context.get("contextActivities") if isinstance(context, dict) else None
-    if isinstance(activities, dict):
-        for key, value in activities.items():
-            if isinstance(value, dict):
-                activities[key] = [value]
-    return copy
+def _normalise(statement: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Singleton contextActivities made into lists, as the spec requires; the
+    statement itself is never changed (only the path to a singleton is copied)."""
+    context = statement.get("context")
+    activities = context.get("contextActivities") if isinstance(context, Mapping) else None
+    if not isinstance(activities, Mapping) or not any(
+        isinstance(value, Mapping) for value in activities.values()
+    ):
+        return statement
+    fixed = {k: [a] if isinstance(a, Mapping) else a for k, a in activities.items()}
+    assert isinstance(context, Mapping)
+    return {**statement, "context": {**context, "contextActivities": fixed}}
+
+
+class _Facts:
+    """The statement's determining properties, read once for all templates."""
+
+    def __init__(self, statement: Mapping[str, Any]) -> None:
+        self.verb = evaluate(statement, "$.verb.id")
+        self.object_type = evaluate(statement, "$.object.definition.type")
+        self.context_types = {
+            key: _types_in(statement, f"$.context.contextActivities.{name}[*].definition.type")
+            for key, name in _CONTEXT_LISTS.items()
+        }
+        self.usage_types = _types_in(statement, "$.attachments[*].usageType")
+
+    def determined(self, template: Mapping[str, Any]) -> bool:
+        if "verb" in template and self.verb != [template["verb"]]:
+            return False
+        wanted_type = template.get("objectActivityType")
+        if wanted_type and self.object_type != [wanted_type]:
+            return False
+        for key, types in self.context_types.items():
+            if not set(template.get(key, ())) <= types:
+                return False
+        return set(template.get("attachmentUsageType", ())) <= self.usage_types
 
 
 def _types_in(statement: Mapping[str, Any], where: str) -> set[str]:
     return {t for t in evaluate(statement, where) if isinstance(t, str)}
-
-
-def _determining_properties_match(
-    statement: Mapping[str, Any], template: Mapping[str, Any]
-) -> bool:
-    if "verb" in template and evaluate(statement, "$.verb.id") != [template["verb"]]:
-        return False
-    wanted_type = template.get("objectActivityType")
-    if wanted_type and evaluate(statement, "$.object.definition.type") != [wanted_type]:
-        return False
-    for key, list_name in _CONTEXT_LISTS.items():
-        wanted = template.get(key)
-        if wanted:
-            where = f"$.context.contextActivities.{list_name}[*].definition.type"
-            if not set(wanted) <= _types_in(statement, where):
-                return False
-    wanted = template.get("attachmentUsageType")
-    return not wanted or set(wanted) <= _types_in(statement, "$.attachments[*].usageType")
 
 
 def template_problems(statement: Mapping[str, Any], template: Mapping[str, Any]) -> list[str]:
