@@ -46,6 +46,8 @@ def parse_statements(text: str) -> list[Any]:
         raise _BadInput("the input is empty; expected a JSON statement, array or JSON lines")
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise _BadInput("the JSON is nested too deeply to read") from None
     except json.JSONDecodeError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if len(lines) < 2 or not _parses(lines[0][1]):
@@ -56,6 +58,8 @@ def parse_statements(text: str) -> list[Any]:
         for number, line in lines:
             try:
                 parsed.append(json.loads(line))
+            except RecursionError:
+                raise _BadInput(f"line {number}: the JSON is nested too deeply to read") from None
             except json.JSONDecodeError as exc:
                 raise _BadInput(
                     f"not valid JSON lines: line {number}: {exc.msg} at column {exc.colno}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from statements.validation.json_shape import report_non_json
 from statements.validation.report import SUPPORTED_VERSIONS, Problem, Report, Severity
 from statements.validation.statement import check_statement
 
@@ -29,8 +30,10 @@ def validate(statement: Any, version: str = "1.0.3") -> Report:
     report = Report(_normalise(version))
     try:
         check_statement(statement, report)
-    except RecursionError:
-        report.error("$", "statement.too_deep", "The statement is nested too deeply to check.")
+    except TypeError:
+        # Only dicts built in Python get here (e.g. an int key): say where, not a traceback.
+        report = Report(report.version)
+        report_non_json(statement, report)
     return report
 
 

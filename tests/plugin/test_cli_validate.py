@@ -151,3 +151,10 @@ def test_installed_command_reads_stdin_and_exits_1_without_traceback(tmp_path: P
     assert done.returncode == 1
     assert "statement 1: error $.actor.mbox:" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_absurdly_nested_json_exits_2(tmp_path: Path) -> None:
+    code, out, err = run(write(tmp_path, "[" * 200_000))
+    assert code == 2
+    assert "nested too deeply" in err
+    assert "Traceback" not in out + err

@@ -286,3 +286,121 @@ def test_agent_without_identifier_or_activity_without_id_is_reported(data: st.Da
         ("$.actor", "ifi.count"),
         ("$.object.id", "property.missing"),
     }
+
+
+KEYS = st.sampled_from(
+    [
+        "id",
+        "actor",
+        "verb",
+        "object",
+        "result",
+        "context",
+        "timestamp",
+        "stored",
+        "authority",
+        "version",
+        "attachments",
+        "objectType",
+        "mbox",
+        "mbox_sha1sum",
+        "openid",
+        "account",
+        "homePage",
+        "name",
+        "member",
+        "display",
+        "definition",
+        "type",
+        "moreInfo",
+        "extensions",
+        "interactionType",
+        "correctResponsesPattern",
+        "choices",
+        "scale",
+        "source",
+        "target",
+        "steps",
+        "description",
+        "score",
+        "scaled",
+        "raw",
+        "min",
+        "max",
+        "success",
+        "completion",
+        "response",
+        "duration",
+        "registration",
+        "instructor",
+        "team",
+        "contextActivities",
+        "parent",
+        "grouping",
+        "category",
+        "other",
+        "revision",
+        "platform",
+        "language",
+        "statement",
+        "contextAgents",
+        "contextGroups",
+        "agent",
+        "group",
+        "relevantTypes",
+        "usageType",
+        "contentType",
+        "length",
+        "sha2",
+        "fileUrl",
+        "en",
+    ]
+)
+LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=6),
+    st.sampled_from(
+        [
+            "Agent",
+            "Group",
+            "Activity",
+            "StatementRef",
+            "SubStatement",
+            "contextAgent",
+            "choice",
+            "matching",
+            "performance",
+            "numeric",
+            "likert",
+            "fill-in",
+            "2.0.0",
+            "http://adlnet.gov/expapi/verbs/voided",
+            "mailto:a@b.org",
+            "a[,]b",
+            "a[.]b",
+            "1[:]2",
+            "{case_matters=true}",
+            "PT1H",
+            "2024-05-01T09:30:00",
+        ]
+    ),
+)
+ANY_JSON = st.recursive(
+    LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_JSON, VERSIONS)
+def test_validate_never_raises_and_every_problem_is_well_formed(value: Any, version: str) -> None:
+    report = validate(value, version)
+    for problem in report.problems:
+        assert problem.path.startswith("$")
+        assert problem.code.count(".") == 1
+        assert problem.message.endswith(".")
+    assert report.ok == (not report.errors)

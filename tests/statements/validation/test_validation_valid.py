@@ -391,3 +391,21 @@ def test_deeply_nested_extension_values_are_not_walked() -> None:
     statement = valid_statement()
     statement["context"]["extensions"] = {"https://x.example.org/deep": deep}
     assert validate(statement).ok
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ({1: "x"}, [("$[1]", "json.key_not_string")]),
+        ({"actor": {2: "y"}}, [("$.actor[2]", "json.key_not_string")]),
+        ({"context": {"extensions": {3: 1}}}, [("$.context.extensions[3]", "json.key_not_string")]),
+        (
+            {"verb": {"display": {("en",): "x"}}},
+            [("$.verb.display[('en',)]", "json.key_not_string")],
+        ),
+    ],
+)
+def test_python_values_json_cannot_hold_are_reported_not_raised(
+    statement: Any, expected: list[tuple[str, str]]
+) -> None:
+    assert [(p.path, p.code) for p in validate(statement).errors] == expected
