@@ -15,6 +15,7 @@ _MEDIA_TYPE = re.compile(
     r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"]*\"))*\Z"
 )
 _SHA2 = re.compile(r"(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})\Z")
+SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 _REQUIRED = (
     ("usageType", "the IRI saying how the attachment is used"),
     ("display", "a display name (language map)"),
@@ -56,3 +57,12 @@ def _check_attachment(value: Any, path: str, r: Report) -> None:
     for key, what in _REQUIRED:
         if key not in value:
             missing(path + "." + key, r, what)
+    if value.get("usageType") == SIGNATURE and value.get("contentType") not in (
+        None,
+        "application/octet-stream",
+    ):
+        r.error(
+            path + ".contentType",
+            "attachment.signature_content_type",
+            "A statement signature attachment must have contentType application/octet-stream.",
+        )

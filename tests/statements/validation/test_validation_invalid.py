@@ -861,6 +861,12 @@ CASES: list[tuple[str, str, Any, set[tuple[str, str]]]] = [
         with_((("attachments",), ATT)),
         {("$.attachments", "type.array")},
     ),
+    (
+        "attachment-signature-type",
+        "1.0.3",
+        _attachment(usageType="http://adlnet.gov/expapi/attachments/signature"),
+        {("$.attachments[0].contentType", "attachment.signature_content_type")},
+    ),
     # authority
     (
         "authority-three-members",
