@@ -1,71 +1,30 @@
 """The course roster for a launch session: NRPS with the platform's settings.
 
-Glue between a stored launch (its claims, platform, client) and the NRPS
-client: the tool's current key signs the token request, the platform's role
-overrides and identity mode apply exactly as they do to launches. One token
-client and one roster cache per application, so the TTL cache is shared.
+The platform's role overrides and identity mode apply to roster members
+exactly as they do to launches, so a member picked as an attendee is the
+same person (and actor) as when they launch themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import Session
 
-from plugin.db import get_db
-from plugin.lti import keys as tool_keys
 from plugin.lti import roles
 from plugin.lti.claims import CONTEXT
-from plugin.lti.keys import SigningKey
 from plugin.lti.nrps import (
-    NrpsClient,
     Roster,
     RosterUnavailable,
     account_identity,
     mbox_identity,
     memberships_url,
 )
-from plugin.lti.service_token import LtiServiceError, ServiceAccess, ServiceTokenClient
-from plugin.models.lti import IdentityMode, LtiDeployment, LtiLaunchSession, LtiPlatform
+from plugin.lti.service_clients import clients, launch_platform, service_access
+from plugin.lti.service_token import LtiServiceError
+from plugin.models.lti import IdentityMode, LtiLaunchSession
 from plugin.models.people import Role
-
-EXTENSION = "leaderled.lti_services"
-
-
-def clients(app: Flask | None = None) -> tuple[ServiceTokenClient, NrpsClient]:
-    """The application's shared token client and roster client."""
-    target = app if app is not None else current_app
-    found = target.extensions.get(EXTENSION)
-    if found is None:
-        tokens = ServiceTokenClient()
-        ttl = float(target.config.get("LTI_ROSTER_TTL", 300))
-        found = (tokens, NrpsClient(tokens, ttl=ttl))
-        target.extensions[EXTENSION] = found
-    pair: tuple[ServiceTokenClient, NrpsClient] = found
-    return pair
-
-
-def current_key() -> SigningKey:
-    """The tool's signing key, created and committed in its own transaction first:
-    the platform fetches our JWKS while we wait for its token, and must see it."""
-    with get_db().session_scope() as session:
-        return tool_keys.signing_key(session)
-
-
-def service_access(platform: LtiPlatform, client_id: str) -> ServiceAccess:
-    if not platform.token_url:
-        raise RosterUnavailable(
-            f"No token URL is configured for platform {platform.issuer}, so the tool cannot "
-            "call its services. Add it with the platform's settings."
-        )
-    return ServiceAccess(
-        issuer=platform.issuer,
-        client_id=client_id,
-        token_url=platform.token_url,
-        key=current_key(),
-        audience=platform.token_audience,
-    )
 
 
 def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
@@ -76,12 +35,7 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
             "The LMS did not offer the course roster with this launch (Names and Role "
             "Provisioning Services is off for this tool)."
         )
-    # The launch row may come detached from the launch's own transaction.
-    deployment = session.get(LtiDeployment, launch.deployment_pk)
-    if deployment is None:
-        raise RosterUnavailable("The launch's deployment no longer exists.")
-    client = deployment.client
-    platform = client.platform
+    platform, client_id = launch_platform(session, launch)
     context = launch.claims.get(CONTEXT)
     context_id = context.get("id") if isinstance(context, dict) else None
     per_context, per_platform = roles.overrides_for(
@@ -98,12 +52,8 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
         if platform.identity_mode == IdentityMode.MBOX
         else account_identity(platform.issuer)
     )
-    _, nrps = clients()
-    return nrps.roster(
-        service_access(platform, client.client_id),
-        url,
-        identify=identify,
-        map_role=map_role,
+    return clients().nrps.roster(
+        service_access(platform, client_id), url, identify=identify, map_role=map_role
     )
 
 
