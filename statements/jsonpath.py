@@ -128,25 +128,28 @@ def _parse_bracket(text: str, pos: int, whole: str) -> tuple[tuple[Selector, ...
 
 
 def _walk(value: Any, steps: Sequence[tuple[Selector, ...]]) -> list[Any]:
-    if not steps:
-        return [value]
-    found: list[Any] = []
-    for child in _children(value, steps[0]):
-        found.extend(_walk(child, steps[1:]))
-    return found
+    current = [value]
+    for selectors in steps:
+        found: list[Any] = []
+        for item in current:
+            _children(item, selectors, found)
+        if not found:
+            return found
+        current = found
+    return current
 
 
-def _children(value: Any, selectors: tuple[Selector, ...]) -> list[Any]:
-    children: list[Any] = []
-    for selector in selectors:
-        if selector == WILDCARD:
-            if isinstance(value, Mapping):
-                children.extend(value.values())
-            elif isinstance(value, list):
-                children.extend(value)
-        elif isinstance(selector, int):
-            if isinstance(value, list) and selector < len(value):
-                children.append(value[selector])
-        elif isinstance(value, Mapping) and selector in value:
-            children.append(value[selector])
-    return children
+def _children(value: Any, selectors: tuple[Selector, ...], into: list[Any]) -> None:
+    """Append the children ``selectors`` pick from ``value`` (dicts checked first: fast)."""
+    if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
+        for selector in selectors:
+            if selector == WILDCARD:
+                into.extend(value.values())
+            elif not isinstance(selector, int) and selector in value:
+                into.append(value[selector])
+    elif isinstance(value, list):
+        for selector in selectors:
+            if selector == WILDCARD:
+                into.extend(value)
+            elif isinstance(selector, int) and selector < len(value):
+                into.append(value[selector])
