@@ -21,7 +21,7 @@ from lrs_client.delivery import Deliverer, DeliveryReport, Outcome
 from lrs_client.endpoint import parse_endpoint
 from lrs_client.errors import ConfigError, LRSError, NotFound, ProtocolError
 from lrs_client.feed import Cursor, Feed
-from lrs_client.inputs import StatementInput, prepare
+from lrs_client.inputs import StatementInput, batch_body, prepare
 from lrs_client.query import Filters, StatementQuery
 from lrs_client.transport import Transport
 from lrs_client.version import SUPPORTED, VersionInfo, negotiate
@@ -198,9 +198,7 @@ class LRSClient:
     ) -> list[str]:
         """POST statements whose ``attachments`` metadata refer to ``attachments`` by sha2."""
         prepared = [prepare(s) for s in statements]
-        body, content_type = encode_multipart(
-            b"[" + b",".join(p.body for p in prepared) + b"]", attachments
-        )
+        body, content_type = encode_multipart(batch_body(prepared), attachments)
         self._ready().request(
             "POST",
             self.transport.endpoint.url("statements"),

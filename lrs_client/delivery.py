@@ -45,7 +45,7 @@ from lrs_client.errors import (
     NotFound,
     TransportError,
 )
-from lrs_client.inputs import Prepared, StatementInput, prepare
+from lrs_client.inputs import Prepared, StatementInput, batch_body, prepare
 from lrs_client.transport import Transport, lrs_message
 
 JSON = {"Content-Type": "application/json"}
@@ -152,7 +152,7 @@ class Deliverer:
             firsts[key] = index
             unique.append((index, statement))
         stats.statements = len(results)
-        run = _Run(self._transport, results, stats, self._lookup)
+        run = _Run(self._transport, results, stats, self._lookup, self._limits.max_bytes)
         for chunk in _chunks(unique, self._limits):
             run.post(chunk)
         for index, original in copies.items():
@@ -170,17 +170,9 @@ Chunk = Sequence[tuple[int, Prepared]]
 
 
 def _chunks(items: Sequence[tuple[int, Prepared]], limits: BatchLimits) -> Iterator[Chunk]:
-    """Consecutive runs within the count and byte limits (an oversized one goes alone)."""
-    start, size = 0, 2
-    for position, (_, statement) in enumerate(items):
-        extra = len(statement.body) + 1
-        count = position - start
-        if count and (count >= limits.max_count or size + extra > limits.max_bytes):
-            yield items[start:position]
-            start, size = position, 2
-        size += extra
-    if start < len(items):
-        yield items[start:]
+    """Consecutive runs of at most ``max_count`` (bytes are checked when the body is built)."""
+    for start in range(0, len(items), limits.max_count):
+        yield items[start : start + limits.max_count]
 
 
 class _Run:
@@ -192,8 +184,10 @@ class _Run:
         results: list[DeliveryResult | None],
         stats: DeliveryStats,
         lookup: Callable[[str], dict[str, Any] | None],
+        max_bytes: int,
     ) -> None:
         self._transport = transport
+        self._max_bytes = max_bytes
         self._results = results
         self._stats = stats
         self._lookup = lookup
@@ -207,7 +201,12 @@ class _Run:
             self._stats.bisections += 1
             self._halves(chunk)
             return False
-        body = b"[" + b",".join(statement.body for _, statement in chunk) + b"]"
+        body = batch_body([statement for _, statement in chunk])
+        if len(body) > self._max_bytes and len(chunk) > 1:
+            middle = len(chunk) // 2
+            self.post(chunk[:middle])
+            self.post(chunk[middle:])
+            return False
         try:
             response = self._transport.request(
                 "POST", self._url, data=body, headers=JSON, ok=BISECT | {413, 500}

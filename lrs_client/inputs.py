@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from lrs_client.errors import InvalidStatement
@@ -27,19 +26,44 @@ class ToJson(Protocol):
 
 StatementInput = Mapping[str, Any] | str | bytes | ToJson
 
+# One shared encoder: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
-@dataclass(frozen=True)
+
 class Prepared:
-    """One statement with its id fixed and its JSON body serialised once."""
+    """One statement with its id fixed; its own JSON is made only when needed.
 
-    id: str
-    statement: dict[str, Any]
-    body: bytes
+    Batches are serialised whole (one encoder call for hundreds of
+    statements is much cheaper than one per statement); a statement's own
+    ``body`` is only needed when a batch is split. JSON text given by the
+    caller is kept as ``raw`` and always sent byte for byte.
+    """
+
+    __slots__ = ("_body", "id", "raw", "statement")
+
+    def __init__(self, sid: str, statement: dict[str, Any], raw: bytes | None = None) -> None:
+        self.id = sid
+        self.statement = statement
+        self.raw = raw
+        self._body = raw
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = _ENCODER.encode(self.statement).encode()
+        return self._body
+
+
+def batch_body(items: Sequence[Prepared]) -> bytes:
+    """The JSON array for a POST: one encoder call unless some inputs came as text."""
+    if all(item.raw is None for item in items):
+        return _ENCODER.encode([item.statement for item in items]).encode()
+    return b"[" + b",".join(item.body for item in items) + b"]"
 
 
 def to_dict(item: StatementInput) -> dict[str, Any]:
     """A statement as a plain dict (a shallow copy; the caller's object is not changed)."""
-    if isinstance(item, Mapping):
+    if type(item) is dict or isinstance(item, Mapping):
         return dict(item)
     if isinstance(item, str | bytes):
         return _parse(item)
@@ -53,6 +77,9 @@ def to_dict(item: StatementInput) -> dict[str, Any]:
 
 def prepare(item: StatementInput) -> Prepared:
     """Fix the id (generating one when missing) and serialise."""
+    if type(item) is dict and isinstance(item.get("id"), str):
+        # The hot path of every delivery: nothing to add, so no copy.
+        return Prepared(item["id"], item)
     if isinstance(item, str | bytes):
         statement = _parse(item)
         if isinstance(statement.get("id"), str):
@@ -66,12 +93,12 @@ def prepare(item: StatementInput) -> Prepared:
         statement["id"] = sid
     elif not isinstance(sid, str):
         raise InvalidStatement("a statement id must be a UUID string")
-    return Prepared(sid, statement, dumps(statement))
+    return Prepared(sid, statement)
 
 
 def dumps(value: Any) -> bytes:
-    """Compact, stable JSON, as sent on the wire."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact JSON, as sent on the wire."""
+    return _ENCODER.encode(value).encode()
 
 
 def _parse(text: str | bytes) -> dict[str, Any]:

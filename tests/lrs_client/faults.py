@@ -14,6 +14,7 @@ client's own cost.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import struct
 import threading
@@ -235,6 +236,9 @@ class FaultProxy(_Base):
             handler.close_connection = True
 
 
+_STATEMENT_ID = re.compile(rb'"id": ?"([0-9a-fA-F-]{36})"')
+
+
 class NullSink(_Base):
     """An LRS that keeps nothing; counts what it accepted."""
 
@@ -253,11 +257,11 @@ class NullSink(_Base):
             send(handler, 200, json.dumps(about).encode(), {"Content-Type": "application/json"})
             return
         if method in ("POST", "PUT") and handler.path.startswith("/xAPI/statements"):
-            value = json.loads(body) if body else []
-            items = value if isinstance(value, list) else [value]
-            ids = [s.get("id", "") for s in items]
+            # Statement ids are the only UUID-valued "id" keys in benchmark statements;
+            # a regex keeps the sink's own cost far below any client's.
+            ids = [m.decode() for m in _STATEMENT_ID.findall(body)]
             with self._lock:
-                self.accepted += len(items)
+                self.accepted += len(ids)
             status = 204 if method == "PUT" else 200
             payload = b"" if status == 204 else json.dumps(ids).encode()
             send(handler, status, payload, {"Content-Type": "application/json"})

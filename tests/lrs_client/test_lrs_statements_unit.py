@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -196,10 +197,12 @@ class FakeLRS:
 
     def __init__(self) -> None:
         self.posts = 0
+        self.calls: list[SimpleNamespace] = []
         self.stored: dict[str, dict[str, Any]] = {}
 
     def post(self, request: Any) -> tuple[int, dict[str, str], str]:
         self.posts += 1
+        self.calls.append(SimpleNamespace(request=request))
         batch = json.loads(request.body)
         for item in batch:
             if item.get("poison"):
@@ -269,10 +272,13 @@ def test_duplicates_within_one_batch(fake: FakeLRS) -> None:
 def test_chunks_respect_count_and_bytes(fake: FakeLRS) -> None:
     batch = [statement(n=i) for i in range(10)]
     size = len(prepare(batch[0]).body)
-    report = client(batch=BatchLimits(max_count=4, max_bytes=size * 3 + 10)).deliver(batch)
+    limit = size * 3 + 10
+    report = client(batch=BatchLimits(max_count=4, max_bytes=limit)).deliver(batch)
     assert all(r.outcome is Outcome.STORED for r in report)
-    assert fake.posts == 4  # 3 + 3 + 3 + 1 by bytes, never more than 4 by count
-    assert report.stats.requests == 4
+    bodies = [json.loads(c.request.body) for c in fake.calls]
+    assert [len(b) for b in bodies] == [2, 2, 2, 2, 2]  # 4 by count, then halved to fit bytes
+    assert all(len(c.request.body) <= limit for c in fake.calls)
+    assert report.stats.requests == 5
 
 
 @responses.activate
