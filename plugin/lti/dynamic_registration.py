@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -270,6 +270,11 @@ def register(
     )
 
 
+def pending_count(session: Session) -> int:
+    query = select(func.count()).select_from(LtiDeployment)
+    return session.scalar(query.where(LtiDeployment.status == DeploymentStatus.PENDING)) or 0
+
+
 def _platform_row(session: Session, platform: PlatformConfiguration) -> LtiPlatform:
     """The platform by issuer, created if new; a concurrent registration of the
     same new platform (two admins, one LMS) finds the row the other created."""
@@ -304,6 +309,9 @@ def store(
 ) -> tuple[LtiPlatform, LtiDeployment | None]:
     """Save platform, client and deployment; an existing platform keeps its endpoints."""
     row = _platform_row(session, platform)
+    if row.token_url is None:  # a platform added by hand without services learns them
+        row.token_url = platform.token_endpoint
+        row.token_audience = row.token_audience or platform.token_audience
     client = session.scalar(
         select(LtiClient).where(
             LtiClient.platform_id == row.id, LtiClient.client_id == registration.client_id

@@ -18,6 +18,7 @@ from plugin.models.lti import DeploymentStatus
 bp = Blueprint("lti_registration", __name__)
 
 AUTO_APPROVE_KEY = "LTI_AUTO_APPROVE_REGISTRATIONS"
+MAX_PENDING_KEY = "LTI_MAX_PENDING_REGISTRATIONS"
 
 
 def _refuse(message: str, status: int) -> tuple[str, int]:
@@ -41,6 +42,15 @@ def register() -> str | tuple[str, int]:
     if not dr.is_http_url(config_url):
         return _refuse("openid_configuration must be an absolute http(s) URL.", 400)
     auto_approve = bool(current_app.config.get(AUTO_APPROVE_KEY, False))
+    # Anyone can open this URL: cap what unapproved registrations may pile up.
+    with get_db().session_scope() as session:
+        waiting = dr.pending_count(session)
+    if not auto_approve and waiting >= int(current_app.config.get(MAX_PENDING_KEY, 50)):
+        return _refuse(
+            f"{waiting} registrations are already waiting for approval. An L&D admin must "
+            "approve or remove them (`leaderled lti platform list`) before new ones are taken.",
+            429,
+        )
     with requests.Session() as http:
         try:
             platform = dr.parse_configuration(config_url, dr.fetch_json(http, config_url))

@@ -208,3 +208,12 @@ def test_concurrent_registrations_of_one_new_platform(live_tool: LiveTool, lms: 
     assert results == [200, 200]
     assert len({issuer for issuer, *_ in _deployments(live_tool.app)}) == 1
     assert len(_deployments(live_tool.app)) == 2
+
+
+def test_pending_registrations_are_capped(live_tool: LiveTool, lms: LiveLms) -> None:
+    live_tool.app.config["LTI_MAX_PENDING_REGISTRATIONS"] = 1
+    assert _register(live_tool, lms)[0] == 200
+    status, html = _register(live_tool, lms)
+    assert status == 429
+    assert "already waiting for approval" in html
+    assert len(lms.services.clients) == 1  # refused before calling the platform
