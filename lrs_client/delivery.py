@@ -23,6 +23,9 @@ LRS's reason), or failed for now (retries exhausted; safe to send again):
   by the spec's rules (:mod:`lrs_client.compare`): same content counts as
   already stored, other content is a conflict.
 
+Statements using xAPI 2.0-only properties are rejected without a request
+when the LRS speaks 1.0.x (:mod:`lrs_client.compat`).
+
 401/403/404 are not about a statement but about the set-up (credentials,
 endpoint) and are raised, since every further request would fail the same way.
 """
@@ -37,6 +40,7 @@ from enum import StrEnum
 from typing import Any
 
 from lrs_client.compare import same_statement
+from lrs_client.compat import version_problem
 from lrs_client.config import BatchLimits
 from lrs_client.errors import (
     AuthError,
@@ -137,6 +141,10 @@ class Deliverer:
                 results[index] = DeliveryResult(None, Outcome.REJECTED, str(error))
                 continue
             prepared[index] = statement
+            problem = version_problem(statement.statement, self._transport.version)
+            if problem:
+                results[index] = DeliveryResult(statement.id, Outcome.REJECTED, problem)
+                continue
             key = statement.id.lower()
             if key in firsts:
                 first = prepared[firsts[key]]

@@ -286,3 +286,21 @@ def test_auth_failure_during_delivery_is_raised() -> None:
     responses.post(URL, status=401, json={"message": "unauthorised"})
     with pytest.raises(AuthError):
         client().deliver([statement()])
+
+
+def test_2_0_only_properties_are_refused_towards_a_1_0_3_lrs(fake: FakeLRS) -> None:
+    modern = statement()
+    modern["context"] = {
+        "contextAgents": [{"objectType": "contextAgent", "agent": {"mbox": "mailto:a@b.c"}}]
+    }
+    declared = statement(version="2.0.0")
+    plain = statement()
+    report = client().deliver([modern, declared, plain])
+    assert report[0].outcome is Outcome.REJECTED
+    assert "context.contextAgents exists only in xAPI 2.0" in report[0].reason
+    assert report[1].outcome is Outcome.REJECTED
+    assert "declares xAPI 2.0.0" in report[1].reason
+    assert report[2].outcome is Outcome.STORED
+    assert set(fake.stored) == {plain["id"]}
+    report_2 = LRSClient(BASE, version="2.0.0").deliver([modern])
+    assert report_2[0].outcome is Outcome.STORED
