@@ -111,14 +111,13 @@ def _check_members(value: Any, path: str, r: Report) -> None:
 
 
 def check_authority(value: Any, path: str, r: Report) -> None:
-    """An Agent, or for OAuth an anonymous Group of exactly two Agents."""
+    """An Agent, or for three-legged OAuth a Group of exactly two Agents (XAPI-00099)."""
     if check_actor(value, path, r) != "Group":
         return
     members = value.get("member")
-    if any(k in value for k in IFI_KEYS) or type(members) is not list or len(members) != 2:
+    if type(members) is not list or len(members) != 2:
         r.error(
             path,
             "authority.group",
-            "An authority Group must be anonymous with exactly two Agents "
-            "(the OAuth consumer and the user).",
+            "An authority Group must hold exactly two Agents (the OAuth consumer and the user).",
         )

@@ -869,6 +869,12 @@ CASES: list[tuple[str, str, Any, set[tuple[str, str]]]] = [
     ),
     # authority
     (
+        "authority-group-without-members",
+        "1.0.3",
+        with_((("authority",), {"objectType": "Group", "mbox": "mailto:lms@example.org"})),
+        {("$.authority", "authority.group")},
+    ),
+    (
         "authority-three-members",
         "1.0.3",
         with_((("authority",), {"objectType": "Group", "member": [BOB, BOB, BOB]})),
