@@ -22,13 +22,16 @@ from urllib.parse import urlsplit
 import jwt
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 
+from plugin.db import db_session
 from plugin.lti import claims as c
 from plugin.lti.access import current_launch
 from plugin.lti.errors import LtiError
 from plugin.lti.keys import SigningKey
 from plugin.lti.settings import lti_settings
 from plugin.lti.validation import ValidatedLaunch
+from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 RESPONSE_MESSAGE = "LtiDeepLinkingResponse"
@@ -117,7 +120,35 @@ def start(launch: ValidatedLaunch) -> tuple[str, int] | str:
         token=_serializer().dumps(context),
         offer_line_item=context["accept_lineitem"],
         context_title=context["context_title"],
+        suggestions=_suggestions(row.team_id if row is not None else None),
     )
+
+
+SUGGESTED_KINDS = (
+    RecordKind.KNOWLEDGE_SESSION,
+    RecordKind.MATERIAL_USED,
+    RecordKind.MATERIAL_SHARED,
+)
+
+
+def _suggestions(team_id: int | None, limit: int = 50) -> list[tuple[str, str]]:
+    """(reference, label) of the course's recent knowledge sessions and materials."""
+    if team_id is None:
+        return []
+    query = (
+        select(LeaderLedRecord.id, LeaderLedRecord.kind, LeaderLedRecord.title)
+        .where(
+            LeaderLedRecord.team_id == team_id,
+            LeaderLedRecord.state == RecordState.ACTIVE,
+            LeaderLedRecord.kind.in_(SUGGESTED_KINDS),
+        )
+        .order_by(LeaderLedRecord.occurred_at.desc())
+        .limit(limit)
+    )
+    return [
+        (str(record_id), f"{title or 'untitled'} ({kind.value.replace('_', ' ')})")
+        for record_id, kind, title in db_session().execute(query)
+    ]
 
 
 def load_context(token: str, session_id: int | None) -> dict[str, Any]:

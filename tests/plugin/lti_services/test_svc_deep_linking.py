@@ -124,3 +124,43 @@ def test_platform_rejects_response_signed_with_another_key(
     assert refused.status_code == 400
     assert "Signature verification failed" in refused.text
     assert lms.services.deep_link_responses == []
+
+
+def test_picker_suggests_the_courses_sessions_and_materials(
+    live_tool: LiveTool, lms: LiveLms
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from plugin.db import session_scope
+    from plugin.models.people import Person, Team
+    from plugin.models.records import LeaderLedRecord, RecordKind
+
+    reg = register_tool(live_tool, lms)
+    assert launch(live_tool, lms, reg).status_code == 200  # creates the person and team
+    with session_scope(live_tool.app) as session:
+        leader = session.scalars(select(Person)).one()
+        team = session.scalars(select(Team)).one()
+        when = datetime(2026, 11, 20, tzinfo=UTC)
+        for kind, title in (
+            (RecordKind.KNOWLEDGE_SESSION, "Safety basics"),
+            (RecordKind.MATERIAL_SHARED, "Forklift checklist"),
+            (RecordKind.COACHING_MOMENT, "Private coaching"),
+        ):
+            session.add(
+                LeaderLedRecord(
+                    kind=kind, leader_id=leader.id, team_id=team.id, title=title, occurred_at=when
+                )
+            )
+    page = launch(
+        live_tool,
+        lms,
+        reg,
+        deep_linking=True,
+        deep_linking_return_url=lms.url + "/platform/deep-linking/return",
+    )
+    html = page.get_data(as_text=True)
+    assert "Safety basics (knowledge session)" in html
+    assert "Forklift checklist (material shared)" in html
+    assert "Private coaching" not in html  # coaching stays out of course links
