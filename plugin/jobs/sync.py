@@ -63,6 +63,9 @@ class SyncOptions:
     filters: Filters | None = None
     page_size: int = 500
     overlap_seconds: float = 300.0
+    # History is not being written any more: a short window keeps the cursor's
+    # set of recently seen ids (saved after every page) small during a backfill.
+    backfill_overlap_seconds: float = 5.0
     profile_base: str = ""
 
 
@@ -170,9 +173,10 @@ class Sync:
             cursor = Cursor(mark=datetime.now(UTC))
         result = SyncResult()
         opts = self.options
+        overlap = opts.backfill_overlap_seconds if backfill else opts.overlap_seconds
         feed = self.source.feed(
             cursor,
-            overlap=timedelta(seconds=opts.overlap_seconds),
+            overlap=timedelta(seconds=overlap),
             filters=opts.filters,
             page_size=opts.page_size,
         )

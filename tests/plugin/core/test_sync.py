@@ -106,7 +106,7 @@ def test_backfill_interrupted_and_resumed_lands_each_record_once(
     ann_id, bob_id = _people(database)
     ids = _push_formal(lrs)
     lrs.send(attended_statements(session_activity(), 20))  # ours: skipped by the sync
-    options = SyncOptions(page_size=40, overlap_seconds=60)
+    options = SyncOptions(page_size=40, overlap_seconds=60, backfill_overlap_seconds=60)
     pages = 0
 
     def crash_after_three(_count: int) -> None:

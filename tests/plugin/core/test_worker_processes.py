@@ -153,3 +153,20 @@ def test_four_workers_on_postgresql_post_each_statement_once(
     held = lrs_ids(ll_client, activity)
     assert set(held) == set(ids)
     assert max(held.values()) == 1
+
+
+def test_sigterm_finishes_the_batch_and_releases_every_lease(
+    database: Database, database_url: str, learning_locker: RunningLRS, tmp_path: Path
+) -> None:
+    activity = session_activity()
+    ids = enqueue_attended(database, activity, 3000)
+    env = worker_env(database_url, learning_locker.endpoint, delivery_batch_size="100")
+    worker = start_worker(env, log=tmp_path / "worker.log")
+    _wait(lambda: outbox_counts(database).get("stored", 0) > 0, 60, "delivery to start")
+    assert _stop(worker) == 0
+    counts = outbox_counts(database)
+    assert "claimed" not in counts, counts  # nothing left leased to a stopped worker
+    assert counts.get("pending", 0) > 0, "stopped too late to show anything"
+    assert counts["stored"] + counts["pending"] == len(ids)
+    assert counts["stored"] % 100 == 0  # whole batches only
+    assert "statements delivered by this process" in (tmp_path / "worker.log").read_text()
