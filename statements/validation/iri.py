@@ -14,7 +14,7 @@ from typing import Any
 from statements.validation.report import Report
 from statements.validation.values import is_string
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:.")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _BODY = re.compile(r"[^\s<>\"{}|\\^`\x00-\x1f\x7f]*\Z")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HTTP = re.compile(r"https?://[^/?#@\s]*@?[^/?#:\s]+", re.IGNORECASE)
@@ -31,8 +31,11 @@ def iri_problem(value: str) -> tuple[str, str] | None:
     """``(code, message)`` of what is wrong with an IRI string, or None."""
     if value in _valid:
         return None
-    if not _SCHEME.match(value):
+    scheme = _SCHEME.match(value)
+    if scheme is None:
         return ("iri.not_absolute", f"'{value}' is not an absolute IRI (it needs a scheme).")
+    if scheme.end() == len(value):
+        return ("iri.invalid", f"'{value}' has nothing after its scheme.")
     if not _BODY.match(value):
         return ("iri.invalid", f"'{value}' contains characters an IRI cannot hold.")
     if "%" in value and _BAD_ESCAPE.search(value):

@@ -127,7 +127,7 @@ def test_absolute_iris_pass(iri: str) -> None:
         ("example.org/verb", "iri.not_absolute"),
         ("/verbs/x", "iri.not_absolute"),
         ("1http://x.org", "iri.not_absolute"),
-        ("http:", "iri.not_absolute"),
+        ("http:", "iri.invalid"),
         ("http://ex.org/a b", "iri.invalid"),
         ("http://ex.org/<a>", "iri.invalid"),
         ("http://ex.org/%G0", "iri.invalid"),

@@ -664,8 +664,8 @@ CASES: list[tuple[str, str, Any, set[tuple[str, str]]]] = [
     (
         "result-extension-key",
         "1.0.3",
-        with_((("result", "extensions"), {"urn:": 1})),
-        {("$.result.extensions['urn:']", "iri.not_absolute")},
+        with_((("result", "extensions"), {"attempts": 1})),
+        {("$.result.extensions['attempts']", "iri.not_absolute")},
     ),
     # context
     (
