@@ -19,6 +19,7 @@ from statements.template_specs import TEMPLATES, template_iri
 from statements.templates import match_profile
 from statements.validation import validate
 from statements.vocabulary import DEFAULT_PROFILE_BASE
+from tests.statements.profile_checks import schema_problems
 from tests.statements.strategies import EVENTS
 
 OTHER_BASE = "https://lrs.example.nl/leaderled"
@@ -53,6 +54,7 @@ def test_output_matches_exactly_its_template_and_validates(
     verdict = match_profile(statement, PROFILES[opts.base])
     assert verdict.matched == [template_iri(slug, opts.base)]
     assert verdict.failures == {}
+    assert schema_problems(statement, PROFILES[opts.base]) == []
     report = validate(statement, version=opts.xapi_version)
     assert [(p.path, p.code, p.message) for p in report.errors] == []
     assert [(p.path, p.code, p.message) for p in report.warnings] == []

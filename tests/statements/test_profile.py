@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from jsonschema import Draft7Validator
 
 from statements import vocabulary as v
 from statements.builders import BuildOptions, examples
 from statements.jsonpath import parse
 from statements.profile import build_profile, find_component
+from tests.statements.profile_checks import schema_problems
 
 BASE = "https://learn.example.org/xapi"
 PROFILE = build_profile(BASE)
@@ -147,6 +149,7 @@ def test_minted_concepts_link_to_close_existing_ones() -> None:
 def test_extension_schemas_are_json_schema_objects(concept: dict[str, Any]) -> None:
     schema = json.loads(concept["inlineSchema"])
     assert isinstance(schema, dict)
+    Draft7Validator.check_schema(schema)
     assert schema["type"] in JSON_SCHEMA_TYPES
     assert set(schema) <= JSON_SCHEMA_KEYWORDS
     if "enum" in schema:
@@ -271,3 +274,17 @@ def test_components_are_found_by_iri_with_the_json_ld_context() -> None:
     assert found["@context"] == PROFILE["@context"]
     assert found["prefLabel"]["nl"] == "gaf"
     assert find_component(PROFILE, BASE + "/verbs/nope") is None
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_built_extension_values_follow_their_schemas(version: str) -> None:
+    options = BuildOptions(base=BASE, xapi_version=version, include_free_text=True)
+    for statement in examples(options):
+        assert schema_problems(statement, PROFILE) == []
+
+
+def test_a_value_against_the_schema_is_caught() -> None:
+    statement = examples(BuildOptions(base=BASE))[0]  # knowledge session taught
+    statement["result"]["extensions"][v.ATTENDEE_COUNT.iri(BASE)] = -1
+    (problem,) = schema_problems(statement, PROFILE)
+    assert "-1 is less than the minimum of 0" in problem
