@@ -48,14 +48,14 @@ def version_iri(base: str = DEFAULT_PROFILE_BASE) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One concept: an existing IRI (``iri``) or one we mint (``path`` below the base)."""
+    """One concept: an existing IRI (``existing_iri``) or one we mint (``path`` below the base)."""
 
     kind: TermKind
     en: str
     nl: str
     definition_en: str
     definition_nl: str
-    iri_: str | None = None
+    existing_iri: str | None = None
     path: str | None = None
     broad_match: tuple[str, ...] = ()
     related_match: tuple[str, ...] = ()
@@ -69,8 +69,8 @@ class Term:
         return self.path is not None
 
     def iri(self, base: str = DEFAULT_PROFILE_BASE) -> str:
-        if self.iri_ is not None:
-            return self.iri_
+        if self.existing_iri is not None:
+            return self.existing_iri
         return normalise_base(base) + "/" + str(self.path)
 
     def display(self) -> dict[str, str]:
@@ -83,7 +83,7 @@ class Term:
 def _existing(kind: TermKind, iri: str, *labels: str) -> Term:
     """An existing concept: its IRI, then en and nl labels and definitions."""
     en, nl, def_en, def_nl = labels
-    return Term(kind, en, nl, def_en, def_nl, iri_=iri)
+    return Term(kind, en, nl, def_en, def_nl, existing_iri=iri)
 
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
