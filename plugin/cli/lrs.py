@@ -182,7 +182,7 @@ def check(connection: Connection) -> None:
     report.line("ok" if info.offered else "warn", "versions offered", detail)
     report.line("ok", "version chosen", info.chosen)
 
-    list(client.query(limit=1).pages().__next__().statements)
+    next(client.query(limit=1).pages())
     report.line("ok", "credentials accepted", "read statements")
 
     registration = str(uuid.uuid4())

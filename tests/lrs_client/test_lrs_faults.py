@@ -45,7 +45,7 @@ def test_429_with_retry_after_seconds_waits_then_delivers(
     report = make_client(proxy).deliver(batch)
     elapsed = time.monotonic() - started
     assert [r.outcome for r in report] == [Outcome.STORED] * 3
-    assert 1.0 <= elapsed < 3.0
+    assert 1.0 <= elapsed < 4.0
     assert [s.action for s in proxy.seen("POST")] == ["fault", "forwarded"]
     assert sorted(stored_ids(learning_locker, fresh_registration)) == sorted(s["id"] for s in batch)
 
@@ -57,7 +57,7 @@ def test_retry_after_as_http_date_is_honoured(proxy: FaultProxy, fresh_registrat
     report = make_client(proxy).deliver([statement(fresh_registration)])
     elapsed = time.monotonic() - started
     assert report[0].outcome is Outcome.STORED
-    assert 0.9 <= elapsed < 3.5  # the date has one-second resolution
+    assert 0.9 <= elapsed < 4.5  # the date has one-second resolution
 
 
 def test_503_twice_then_stored_once(
@@ -77,7 +77,7 @@ def test_retry_after_beyond_the_time_budget_gives_up_at_once(
     proxy.add(reply(429, {"message": "come back tomorrow"}, **{"Retry-After": "3600"}))
     started = time.monotonic()
     report = make_client(proxy).deliver([statement(fresh_registration)])
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert report[0].outcome is Outcome.FAILED
     assert report[0].http_status == 429
     assert "come back tomorrow" in report[0].reason
@@ -132,7 +132,7 @@ def test_read_timeout_after_the_lrs_stored_it_still_stores_once(
     started = time.monotonic()
     report = client.deliver([sent])
     assert report[0].outcome is Outcome.STORED
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 4.0
     time.sleep(1.2)  # let the stalled request reach the LRS too
     assert len(proxy.seen("POST", "forwarded")) == 2
     assert stored_ids(learning_locker, fresh_registration) == [sent["id"]]
@@ -149,7 +149,7 @@ def test_server_that_never_answers_fails_within_the_bounds(
     elapsed = time.monotonic() - started
     assert report[0].outcome is Outcome.FAILED
     assert "no answer within 0.4s" in report[0].reason
-    assert 1.2 <= elapsed < 2.5
+    assert 1.2 <= elapsed < 4.0
     assert len(proxy.seen("POST", "hang")) == 3
     assert stored_ids(learning_locker, fresh_registration) == []
 
@@ -164,6 +164,6 @@ def test_unreachable_lrs_fails_fast_with_a_clear_reason() -> None:
     )
     started = time.monotonic()
     report = client.deliver([statement()])
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 3.0
     assert report[0].outcome is Outcome.FAILED
     assert "cannot reach the LRS" in report[0].reason
