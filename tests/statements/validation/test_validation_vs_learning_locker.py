@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_validation_invalid import CASES
+from test_validation_properties import statements
 from test_validation_valid import VALID
 from validation_samples import bent
+
+from statements.validation import validate
 
 LRS_SERVERS = Path(__file__).resolve().parents[2] / "lrs_servers"
 NODE_MODULES = LRS_SERVERS / "node_modules"
@@ -135,3 +140,10 @@ def test_where_both_reject_the_paths_agree() -> None:
         theirs = {_our_path(p) for p in warnings}
         related = any(o.startswith(t) or t.startswith(o) for o in ours for t in theirs)
         assert related, (name, ours, theirs)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(statements("1.0.3"), min_size=10, max_size=10))
+def test_learning_locker_accepts_generated_valid_statements(batch: list[dict[str, Any]]) -> None:
+    assert all(validate(s).ok for s in batch)
+    assert _verdicts(batch) == [[] for _ in batch]
