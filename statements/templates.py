@@ -40,14 +40,15 @@ class TemplateVerdict:
         return bool(self.matched) and not self.failures
 
 
-def match_profile(
-    statement: Mapping[str, Any], profile: dict[str, Any] | None = None
-) -> TemplateVerdict:
+def match_profile(statement: object, profile: dict[str, Any] | None = None) -> TemplateVerdict:
     """Check ``statement`` against every template of ``profile``.
 
     Without a profile, ours is used, for the base the statement's category
-    names (falling back to the default base).
+    names (falling back to the default base). Anything that is not a JSON
+    object matches no template.
     """
+    if not isinstance(statement, Mapping):
+        return TemplateVerdict()
     if profile is None:
         profile = _our_profile(_base_of(statement))
     normalised = _normalise(statement)

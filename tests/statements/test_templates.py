@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statements import vocabulary as v
 from statements.builders import REGISTRY, BuildOptions
@@ -209,3 +211,38 @@ def test_rule_semantics_of_the_profiles_spec(
     else:
         assert problem is not None
         assert expected in problem
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "verb",
+                    "id",
+                    "object",
+                    "context",
+                    "contextActivities",
+                    "category",
+                    "definition",
+                    "type",
+                    "result",
+                    "extensions",
+                    "actor",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(statement=_json)
+def test_any_json_at_all_gets_a_verdict_never_an_exception(statement: Any) -> None:
+    verdict = match_profile(statement)
+    assert verdict.matched == []
