@@ -6,10 +6,13 @@ from typing import Any
 
 from statements.validation.iri import iri_problem
 from statements.validation.report import Report
-from statements.validation.values import describe, key_path
+from statements.validation.values import describe, key_path, null
 
 
 def check_extensions(value: Any, path: str, r: Report) -> None:
+    if value is None:
+        null(path, r)
+        return
     if type(value) is not dict:
         r.error(path, "type.object", f"Extensions must be a JSON object, not {describe(value)}.")
         return

@@ -158,3 +158,9 @@ def test_absurdly_nested_json_exits_2(tmp_path: Path) -> None:
     assert code == 2
     assert "nested too deeply" in err
     assert "Traceback" not in out + err
+
+
+def test_empty_array_has_nothing_to_fail(tmp_path: Path) -> None:
+    code, out, _ = run(write(tmp_path, "[]"))
+    assert code == 0
+    assert "0 statements checked" in out

@@ -667,6 +667,18 @@ CASES: list[tuple[str, str, Any, set[tuple[str, str]]]] = [
         with_((("result", "extensions"), {"attempts": 1})),
         {("$.result.extensions['attempts']", "iri.not_absolute")},
     ),
+    (
+        "result-extensions-null",
+        "1.0.3",
+        with_((("result", "extensions"), None)),
+        {("$.result.extensions", "value.null")},
+    ),
+    (
+        "definition-extensions-list",
+        "1.0.3",
+        with_((("object", "definition", "extensions"), [])),
+        {("$.object.definition.extensions", "type.object")},
+    ),
     # context
     (
         "registration-not-uuid",
