@@ -29,6 +29,9 @@ _REQUIRED = (
     ("object", "what it was done to"),
 )
 _FORBIDDEN_IN_SUB = ("id", "stored", "version", "authority")
+_BODY_KEYS = frozenset(
+    {"actor", "verb", "object", "result", "context", "timestamp", "attachments", "objectType"}
+)
 
 
 def check_statement(value: Any, r: Report) -> None:
@@ -50,11 +53,6 @@ def check_statement(value: Any, r: Report) -> None:
         elif key not in _BODY_KEYS:
             unknown(p, r, "a Statement")
     _check_body(value, "$", r, in_sub=False)
-
-
-_BODY_KEYS = frozenset(
-    {"actor", "verb", "object", "result", "context", "timestamp", "attachments", "objectType"}
-)
 
 
 def _check_body(value: dict[str, Any], path: str, r: Report, *, in_sub: bool) -> None:
