@@ -33,6 +33,7 @@ SCOPE_RESULT_READ = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readon
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+MAX_PAGES = 50
 
 
 class GradebookError(LtiServiceError):
@@ -168,26 +169,33 @@ class AgsClient:
     ) -> dict[str, Any] | None:
         if endpoint.lineitems is None:
             return None
-        response = self._call(
-            access,
-            self._read_scope(endpoint),
-            "GET",
-            endpoint.lineitems,
-            params={"resource_id": spec.resource_id, "tag": spec.tag},
-            headers={"Accept": LINEITEMS_TYPE},
-        )
-        items = _json(response, "listing line items")
-        if not isinstance(items, list):
-            raise GradebookError("the line items response is not a list")
-        for item in items:  # platforms may ignore the filters: check ourselves
-            if (
-                isinstance(item, dict)
-                and item.get("resourceId") == spec.resource_id
-                and item.get("tag") == spec.tag
-                and isinstance(item.get("id"), str)
-            ):
-                return item
-        return None
+        url: str | None = endpoint.lineitems
+        params: dict[str, str] | None = {"resource_id": spec.resource_id, "tag": spec.tag}
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return None
+            response = self._call(
+                access,
+                self._read_scope(endpoint),
+                "GET",
+                url,
+                params=params,
+                headers={"Accept": LINEITEMS_TYPE},
+            )
+            items = _json(response, "listing line items")
+            if not isinstance(items, list):
+                raise GradebookError("the line items response is not a list")
+            for item in items:  # platforms may ignore the filters: check ourselves
+                if (
+                    isinstance(item, dict)
+                    and item.get("resourceId") == spec.resource_id
+                    and item.get("tag") == spec.tag
+                    and isinstance(item.get("id"), str)
+                ):
+                    return item
+            # The next link already carries the query; do not add it twice.
+            url, params = response.links.get("next", {}).get("url"), None
+        raise GradebookError(f"the line items did not end after {MAX_PAGES} pages")
 
     def create_line_item(
         self, access: ServiceAccess, endpoint: AgsEndpoint, spec: LineItemSpec

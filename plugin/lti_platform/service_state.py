@@ -57,6 +57,8 @@ class PlatformServices:
     token_lifetime: int = 3600
     # Moodle's "use this service for grade sync only": no line item management.
     grade_sync_only: bool = False
+    # Some platforms ignore the resource_id/tag filters of line item queries.
+    line_item_filters: bool = True
     product_family_code: str = "leaderled-test-platform"
     clients: dict[str, ToolClient] = field(default_factory=dict)
     contexts: dict[str, dict[str, str]] = field(default_factory=dict)

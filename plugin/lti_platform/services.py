@@ -168,12 +168,18 @@ def _items(context_id: str) -> dict[str, dict[str, Any]]:
 @bp.get("/ags/<context_id>/lineitems")
 def line_items(context_id: str) -> Response:
     require_scope(SCOPE_LINEITEM, SCOPE_LINEITEM_READ)
+    state = current_state()
     found = list(_items(context_id).values())
     for arg, key in (("resource_id", "resourceId"), ("tag", "tag")):
         wanted = request.args.get(arg)
-        if wanted is not None:
+        if wanted is not None and state.line_item_filters:
             found = [item for item in found if item.get(key) == wanted]
-    response = jsonify(found)
+    limit = min(max(request.args.get("limit", state.page_size, type=int) or 1, 1), 1000)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    response = jsonify(found[(page - 1) * limit : page * limit])
+    if page * limit < len(found):
+        query = request.args.to_dict() | {"limit": str(limit), "page": str(page + 1)}
+        response.headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
     response.content_type = LINEITEMS_TYPE
     return response
 

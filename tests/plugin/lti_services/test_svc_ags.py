@@ -156,3 +156,34 @@ def test_platform_validates_score_body(
 def test_scores_url_keeps_query() -> None:
     assert scores_url("https://lms/li/7?type_id=1") == "https://lms/li/7/scores?type_id=1"
     assert scores_url("https://lms/li/7/") == "https://lms/li/7/scores"
+
+
+def test_find_follows_line_item_pages_when_platform_ignores_filters(
+    platform: Served, state: PlatformServices, access: ServiceAccess, tool_jwks_url: str
+) -> None:
+    state.add_client("tool-client", tool_jwks_url)
+    state.line_item_filters = False
+    state.page_size = 2
+    for n in range(5):
+        services.add_line_item(
+            platform.app,
+            "course-1",
+            platform.url,
+            label=f"Other {n}",
+            scoreMaximum=1,
+            resourceId=f"other-{n}",
+            tag="leaderled-participation",
+        )
+    wanted = services.add_line_item(
+        platform.app,
+        "course-1",
+        platform.url,
+        label="Safety",
+        scoreMaximum=1,
+        resourceId="ks-42",
+        tag="leaderled-participation",
+    )
+    endpoint = _endpoint(platform, {SCOPE_LINEITEM, SCOPE_SCORE})
+    found = AgsClient(ServiceTokenClient()).find_line_item(access, endpoint, SPEC)
+    assert found is not None
+    assert found["id"] == wanted["id"]  # on the third page of six items

@@ -119,3 +119,16 @@ def test_memberships_url_from_launch_claims() -> None:
     assert memberships_url({}) is None
     assert memberships_url({claim: {"service_versions": ["2.0"]}}) is None
     assert SCOPE_NRPS.endswith("contextmembership.readonly")
+
+
+def test_revoked_token_is_replaced_once(
+    roster_url: str, access: ServiceAccess, state: PlatformServices
+) -> None:
+    tokens = ServiceTokenClient()
+    client = NrpsClient(tokens, ttl=0)
+    client.roster(access, roster_url)
+    with state.lock:
+        state.tokens.clear()  # the platform forgets every token (restart, revocation)
+    roster = client.roster(access, roster_url)
+    assert len(roster.members) == 8
+    assert tokens.requests_made == 2
