@@ -1,8 +1,8 @@
 """Login states and used nonces, server-side, expiring and capped.
 
 Every ``/lti/login`` call writes a row, so an attacker could try to fill the
-table: rows carry an expiry, expired rows are purged on write, and above the
-cap the oldest rows are evicted, so the table never exceeds its bound. Losing
+table: rows carry an expiry and :mod:`plugin.lti.bounds` purges expired rows
+and evicts the oldest above the cap, so the table never exceeds its bound. Losing
 an old pending login only makes that one launch fail; it never lets a
 replay through, because each state's nonce is random and single use.
 """
@@ -14,9 +14,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from plugin.lti.bounds import enforce_bound
 from plugin.models.lti import LtiLoginState, LtiUsedNonce
 
 
@@ -30,19 +30,6 @@ class IssuedLogin:
     nonce: str
     # Secret bound to the browser (cookie / platform storage); only its hash is stored.
     binding: str
-
-
-def _enforce_bound(
-    session: Session, model: type[LtiLoginState | LtiUsedNonce], now: int, cap: int
-) -> None:
-    session.execute(delete(model).where(model.expires_at <= now))
-    count = session.scalar(select(func.count()).select_from(model)) or 0
-    excess = count - cap + 1
-    if excess > 0:
-        oldest = select(model.expires_at).order_by(model.expires_at).offset(excess - 1).limit(1)
-        threshold = session.scalar(oldest)
-        if threshold is not None:
-            session.execute(delete(model).where(model.expires_at <= threshold))
 
 
 def issue_login(
@@ -60,7 +47,7 @@ def issue_login(
     """A fresh state and nonce for one login, bound to the browser's ``binding``
     secret (a new one when the browser brings none, so parallel logins in
     several tabs or iframes share the browser's binding)."""
-    _enforce_bound(session, LtiLoginState, now, cap)
+    enforce_bound(session, LtiLoginState, now=now, cap=cap)
     if not binding or len(binding) < 32 or len(binding) > 128:
         binding = secrets.token_urlsafe(32)
     issued = IssuedLogin(
@@ -110,5 +97,5 @@ def spend_nonce(
     session: Session, issuer: str, nonce: str, *, until: int, now: int, cap: int
 ) -> None:
     """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
-    _enforce_bound(session, LtiUsedNonce, now, cap)
+    enforce_bound(session, LtiUsedNonce, now=now, cap=cap)
     session.add(LtiUsedNonce(issuer=issuer, nonce=nonce, expires_at=max(until, now + 1)))

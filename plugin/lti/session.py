@@ -14,10 +14,11 @@ import secrets
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from plugin.lti.bounds import enforce_bound
 from plugin.lti.nonces import digest
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import LtiLaunchSession
@@ -34,24 +35,11 @@ class NewSession:
     token: str
 
 
-def _enforce_bound(session: Session, now: int, cap: int) -> None:
-    session.execute(delete(LtiLaunchSession).where(LtiLaunchSession.expires_at <= now))
-    count = session.scalar(select(func.count()).select_from(LtiLaunchSession)) or 0
-    excess = count - cap + 1
-    if excess > 0:
-        oldest = (
-            select(LtiLaunchSession.id).order_by(LtiLaunchSession.id).offset(excess - 1).limit(1)
-        )
-        threshold = session.scalar(oldest)
-        if threshold is not None:
-            session.execute(delete(LtiLaunchSession).where(LtiLaunchSession.id <= threshold))
-
-
 def create_session(
     session: Session, row: LtiLaunchSession, *, now: int, settings: LtiSettings
 ) -> NewSession:
     """Store ``row`` (filled by the caller) under a fresh token and handoff token."""
-    _enforce_bound(session, now, settings.max_sessions)
+    enforce_bound(session, LtiLaunchSession, now=now, cap=settings.max_sessions)
     token = secrets.token_urlsafe(32)
     row.token_hash = digest(token)
     row.expires_at = now + settings.session_ttl

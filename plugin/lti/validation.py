@@ -9,10 +9,12 @@ the caller commits that together with whatever the launch creates.
 from __future__ import annotations
 
 import hmac
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -92,29 +94,50 @@ def check_login(request: LaunchRequest, login: LtiLoginState | None) -> LtiLogin
     return login
 
 
-def check_header(token: str) -> str:
+@dataclass(frozen=True)
+class ParsedToken:
+    """A compact JWS split once: PyJWT's per-character base64 check is the
+    costliest step of a launch, so the token is parsed a single time."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+
+def parse_token(token: str) -> ParsedToken:
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.DecodeError as exc:
+        complete = jwt.api_jws.PyJWS().decode_complete(
+            token.encode("ascii"), options={"verify_signature": False}
+        )
+        payload = json.loads(complete["payload"])
+    except (jwt.DecodeError, UnicodeEncodeError, ValueError) as exc:
         raise LtiError("The id_token is not a well-formed JWT.") from exc
-    alg = header.get("alg")
+    if not isinstance(payload, dict):
+        raise LtiError("The id_token payload is not a JSON object.")
+    return ParsedToken(
+        header=complete["header"],
+        payload=payload,
+        signing_input=token.rsplit(".", 1)[0].encode("ascii"),
+        signature=complete["signature"],
+    )
+
+
+def check_header(token: ParsedToken) -> str:
+    alg = token.header.get("alg")
     if alg not in ALLOWED_ALGORITHMS:
         raise LtiError(
             f"The id_token is signed with '{alg}'; LTI 1.3 requires RS256. Check the "
             "platform's signing settings."
         )
-    kid = header.get("kid")
+    kid = token.header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise LtiError("The id_token header has no 'kid', so its key cannot be found.")
     return kid
 
 
-def check_issuer(session: Session, token: str, login: LtiLoginState) -> LtiPlatform:
-    try:
-        unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.DecodeError as exc:
-        raise LtiError("The id_token payload is not valid JSON.") from exc
-    iss = unverified.get("iss")
+def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> LtiPlatform:
+    iss = token.payload.get("iss")
     if iss != login.issuer:
         raise LtiError(
             f"The id_token's issuer '{iss}' is not the platform that started this login "
@@ -126,31 +149,20 @@ def check_issuer(session: Session, token: str, login: LtiLoginState) -> LtiPlatf
     return platform
 
 
+_RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
+
+
 def verify_signature(
-    token: str, kid: str, platform: LtiPlatform, keys: PlatformKeyCache
+    token: ParsedToken, kid: str, platform: LtiPlatform, keys: PlatformKeyCache
 ) -> dict[str, Any]:
+    """The payload, once its RS256 signature verifies with the platform's key ``kid``."""
     key = keys.key_for(platform.jwks_url, kid)
-    try:
-        payload: dict[str, Any] = jwt.decode(
-            token,
-            key=key,
-            algorithms=list(ALLOWED_ALGORITHMS),
-            options={
-                "verify_exp": False,
-                "verify_iat": False,
-                "verify_nbf": False,
-                "verify_aud": False,
-                "verify_iss": False,
-            },
-        )
-    except jwt.InvalidSignatureError as exc:
+    if not _RS256.verify(token.signing_input, key.key, token.signature):
         raise LtiError(
             "The id_token's signature does not verify against the platform's published key "
             f"'{kid}'. Check the platform's keyset URL and that it signs with that key."
-        ) from exc
-    except jwt.PyJWTError as exc:
-        raise LtiError(f"The id_token could not be verified ({exc}).") from exc
-    return payload
+        )
+    return token.payload
 
 
 def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> None:
@@ -175,9 +187,7 @@ def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> Non
         raise LtiError("The id_token was issued too long ago ('iat'); start the launch again.")
 
 
-def check_audience(
-    session: Session, payload: dict[str, Any], platform: LtiPlatform, login: LtiLoginState
-) -> LtiClient:
+def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
     aud = payload.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
     if login.client_id not in audiences:
@@ -196,16 +206,6 @@ def check_audience(
             f"The id_token's authorized party (azp) '{azp}' is not this tool's client id "
             f"'{login.client_id}'."
         )
-    client = session.scalar(
-        select(LtiClient).where(
-            LtiClient.platform_id == platform.id, LtiClient.client_id == login.client_id
-        )
-    )
-    if client is None:
-        raise LaunchForbidden(
-            f"Client id '{login.client_id}' is not registered for platform '{platform.issuer}'."
-        )
-    return client
 
 
 def check_nonce(session: Session, payload: dict[str, Any], login: LtiLoginState) -> str:
@@ -263,23 +263,34 @@ def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
 
 
 def check_deployment(
-    session: Session, payload: dict[str, Any], platform: LtiPlatform, client: LtiClient
-) -> LtiDeployment:
+    session: Session, payload: dict[str, Any], platform: LtiPlatform, login: LtiLoginState
+) -> tuple[LtiClient, LtiDeployment]:
+    """The registered client and its active deployment (one query for both)."""
     deployment_id = payload.get(c.DEPLOYMENT_ID)
     if not isinstance(deployment_id, str) or not deployment_id:
         raise LtiError("The launch has no deployment_id.")
-    deployment = session.scalar(
-        select(LtiDeployment).where(
-            LtiDeployment.client_pk == client.id, LtiDeployment.deployment_id == deployment_id
+    row = session.execute(
+        select(LtiClient, LtiDeployment)
+        .outerjoin(
+            LtiDeployment,
+            (LtiDeployment.client_pk == LtiClient.id)
+            & (LtiDeployment.deployment_id == deployment_id),
         )
-    )
+        .where(LtiClient.platform_id == platform.id, LtiClient.client_id == login.client_id)
+    ).first()
+    if row is None:
+        raise LaunchForbidden(
+            f"Client id '{login.client_id}' is not registered for platform '{platform.issuer}'."
+        )
+    client: LtiClient = row[0]
+    deployment: LtiDeployment | None = row[1]  # None when the outer join found none
     if deployment is None:
         if platform.auto_approve:
             deployment = LtiDeployment(
                 client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
             )
             session.add(deployment)
-            return deployment
+            return client, deployment
         raise LaunchForbidden(
             f"Deployment '{deployment_id}' of platform '{platform.issuer}' is not known to "
             "this tool. An L&D admin can add it with `leaderled lti platform add` or approve "
@@ -290,7 +301,7 @@ def check_deployment(
             f"Deployment '{deployment_id}' is waiting for approval. An L&D admin can approve "
             f"it with `leaderled lti platform approve {platform.issuer} {deployment_id}`."
         )
-    return deployment
+    return client, deployment
 
 
 def validate_launch(
@@ -308,14 +319,15 @@ def validate_launch(
         login = check_state(session, request, now)
     if not request.id_token:
         raise LtiError("The launch has no id_token. The platform must POST it (form_post).")
-    kid = check_header(request.id_token)
-    platform = check_issuer(session, request.id_token, login)
-    payload = verify_signature(request.id_token, kid, platform, keys)
+    token = parse_token(request.id_token)
+    kid = check_header(token)
+    platform = check_issuer(session, token, login)
+    payload = verify_signature(token, kid, platform, keys)
     check_times(payload, now, settings)
-    client = check_audience(session, payload, platform, login)
+    check_audience(payload, login)
     nonce = check_nonce(session, payload, login)
     check_message(payload, settings)
-    deployment = check_deployment(session, payload, platform, client)
+    client, deployment = check_deployment(session, payload, platform, login)
     until = min(int(payload["exp"]), int(payload["iat"]) + settings.max_token_age)
     nonces.spend_nonce(
         session,

@@ -77,3 +77,12 @@ def test_login_endpoint_respects_the_configured_cap(
         assert count(app, LtiLoginState) <= 5
     finally:
         wipe(app)
+
+
+def test_large_caps_check_periodically_but_stay_bounded(tool: Flask) -> None:
+    from plugin.lti.bounds import check_interval
+
+    assert check_interval(300) == 3
+    for i in range(400):
+        issue(tool, now=1000 + i, cap=300)
+    assert 290 <= count(tool, LtiLoginState) <= 300 + check_interval(300)
