@@ -171,14 +171,19 @@ def launch(role: str) -> Response:
     return redirect(settings.registration.login_url + "?" + urlencode(params), code=302)
 
 
+_BACK_TO_COURSE = """<!doctype html><html><head><meta charset="utf-8"><title>Link added</title>
+</head><body><p>Link added. <a href="/?added=1" target="_top">Back to the course</a></p>
+<script>window.top.location.href = "/?added=1";</script></body></html>"""
+
+
 @bp.post("/demo/deep-linking/return")
-def deep_linking_return() -> Response:
-    """Verify and keep the tool's choice (the services endpoint does the checks)."""
+def deep_linking_return() -> str:
+    """Verify and keep the tool's choice, then show the course (as an LMS closes its dialog)."""
     try:
         verify_deep_link_response(request.form.get("JWT", ""))
     except DeepLinkRefused as refused:
         abort(400, description=f"Deep linking response refused: {refused}")
-    return redirect("/?added=1", code=303)
+    return _BACK_TO_COURSE
 
 
 @dataclass

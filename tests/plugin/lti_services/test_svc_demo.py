@@ -60,6 +60,17 @@ def test_demo_launches_and_registers(tool_on_localhost: LiveTool, demo: DemoPlat
             assert window.locator("#role").inner_text() == "Learner"
             window.close()
 
+            # Deep linking: the teacher picks a knowledge session; the signed answer is
+            # verified by the platform, which then lists the new course link.
+            page.click("#deep-link")
+            frame.locator("#deep-linking-form").wait_for(timeout=15_000)
+            frame.locator("input[value='knowledge-session']").check()
+            frame.locator("#reference").fill("ks-42")
+            frame.locator("#title").fill("Safety basics")
+            with page.expect_navigation(url="**/?added=1", timeout=15_000):
+                frame.locator("button[type=submit]").click()
+            assert "Safety basics" in page.locator("#course-links").inner_text()
+
             with page.expect_popup() as popup_info:
                 page.click("#register")
             registration = popup_info.value
