@@ -53,7 +53,3 @@ class Report:
 
     def warn(self, path: str, code: str, message: str) -> None:
         self.warnings.append(Problem(path, code, message, "warning"))
-
-    def codes(self) -> set[tuple[str, str]]:
-        """``(path, code)`` of every problem; handy for callers comparing reports."""
-        return {(p.path, p.code) for p in self.errors + self.warnings}
