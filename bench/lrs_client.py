@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from lrs_client import BatchLimits, LRSClient, Outcome
+from lrs_client import BatchLimits, LRSClient, Outcome, Timeouts
 from tests.lrs_client.faults import NullSink
 from tests.lrs_servers.servers import RunningLRS, learning_locker
 
@@ -72,7 +72,7 @@ def raw_post(endpoint: str, batch: list[dict[str, Any]]) -> int:
     for start in range(0, len(batch), BATCH):
         chunk = batch[start : start + BATCH]
         response = session.post(
-            endpoint + "statements", data=json.dumps(chunk), headers=HEADERS, timeout=60
+            endpoint + "statements", data=json.dumps(chunk), headers=HEADERS, timeout=(5, 120)
         )
         response.raise_for_status()
         sent += len(chunk)
@@ -80,7 +80,12 @@ def raw_post(endpoint: str, batch: list[dict[str, Any]]) -> int:
 
 
 def ours_post(endpoint: str, batch: list[dict[str, Any]]) -> int:
-    with LRSClient(endpoint, ("bench", "bench"), batch=BatchLimits(max_count=BATCH)) as client:
+    with LRSClient(
+        endpoint,
+        ("bench", "bench"),
+        batch=BatchLimits(max_count=BATCH),
+        timeouts=Timeouts(connect=5, read=120),
+    ) as client:
         report = client.deliver(batch)
     assert all(r.outcome is Outcome.STORED for r in report), "benchmark statements rejected"
     return len(report)
@@ -115,6 +120,7 @@ def tincan_batches(endpoint: str, objects: list[Any]) -> int:
 def send_round(name: str, endpoint: str, rounds: int) -> None:
     print(f"\nsend {SEND:,} statements to {name} (batches of {BATCH}, best of {rounds})")
     rows: dict[str, float] = {}
+    raw_post(endpoint, statements(1_000, str(uuid.uuid4())))  # warm the server (Node's JIT)
     for _ in range(rounds):  # alternate the contenders so load from others hits both
         for label, runner in (
             ("raw requests.Session POST", raw_post),
@@ -158,7 +164,24 @@ def raw_pull(endpoint: str, params: dict[str, str]) -> int:
 
 def ours_pull(endpoint: str, params: dict[str, str]) -> int:
     with LRSClient(endpoint, ("bench", "bench"), version="1.0.3") as client:
-        return sum(1 for _ in client.query(registration=params["registration"], limit=PAGE))
+        return sum(1 for _ in client.query(registration=params.get("registration"), limit=PAGE))
+
+
+def load(server: RunningLRS, count: int, registration: str) -> None:
+    """Store ``count`` statements, checking every one went in (retrying those that failed)."""
+    loader = LRSClient(
+        server.endpoint,
+        ("bench", "bench"),
+        batch=BatchLimits(max_count=1000),
+        timeouts=Timeouts(connect=5, read=300),
+    )
+    pending: list[dict[str, Any]] = statements(count, registration)
+    for _ in range(3):
+        report = loader.deliver(pending)
+        pending = [s for s, r in zip(pending, report, strict=True) if not r.delivered]
+        if not pending:
+            return
+    raise RuntimeError(f"could not load {len(pending)} statements into Learning Locker")
 
 
 def peak_mb(run: Callable[[], Any]) -> float:
@@ -171,16 +194,23 @@ def peak_mb(run: Callable[[], Any]) -> float:
 
 
 def pull_round(server: RunningLRS) -> None:
-    loader = LRSClient(server.endpoint, ("bench", "bench"), batch=BatchLimits(max_count=1000))
-    for size in PULLS:
-        registration = str(uuid.uuid4())
-        for start in range(0, size, 5_000):
-            loader.deliver(statements(min(5_000, size - start), registration))
-        params = {"registration": registration, "limit": str(PAGE)}
-        print(f"\npull {size:,} statements from Learning Locker (pages of {PAGE})")
-        raw_s, raw_n = timed(lambda p=params: raw_pull(server.endpoint, p))  # type: ignore[misc]
-        ours_s, ours_n = timed(lambda p=params: ours_pull(server.endpoint, p))  # type: ignore[misc]
-        assert raw_n == ours_n == size, (raw_n, ours_n, size)
+    """The small pull filters by registration; the large one takes the whole (fresh) store."""
+    small, large = PULLS
+    registration = str(uuid.uuid4())
+    load(server, small, registration)
+    load(server, large - small, str(uuid.uuid4()))
+    for size, params in (
+        (small, {"registration": registration, "limit": str(PAGE)}),
+        (large, {"limit": str(PAGE)}),
+    ):
+        print(f"\npull {size:,} statements from Learning Locker (pages of {PAGE}, best of 2)")
+        raw_s = ours_s = float("inf")
+        for _ in range(2):  # alternate so neither gets only the warm server
+            took, raw_n = timed(lambda p=params: raw_pull(server.endpoint, p))  # type: ignore[misc]
+            raw_s = min(raw_s, took)
+            took, ours_n = timed(lambda p=params: ours_pull(server.endpoint, p))  # type: ignore[misc]
+            ours_s = min(ours_s, took)
+            assert raw_n == ours_n == size, (raw_n, ours_n, size)
         raw_mb = peak_mb(lambda p=params: raw_pull(server.endpoint, p))  # type: ignore[misc]
         ours_mb = peak_mb(lambda p=params: ours_pull(server.endpoint, p))  # type: ignore[misc]
         print("| client | statements/s | peak traced memory |")
