@@ -8,16 +8,17 @@ same person (and actor) as when they launch themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from plugin.lti import roles
 from plugin.lti.claims import CONTEXT
+from plugin.lti.identity import launch_account
 from plugin.lti.nrps import (
     Roster,
     RosterUnavailable,
-    account_identity,
     mbox_identity,
     memberships_url,
 )
@@ -25,6 +26,7 @@ from plugin.lti.service_clients import clients, launch_platform, service_access
 from plugin.lti.service_token import LtiServiceError
 from plugin.models.lti import IdentityMode, LtiLaunchSession
 from plugin.models.people import Role
+from statements.identity import Identity
 
 
 def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
@@ -47,10 +49,12 @@ def roster_for(session: Session, launch: LtiLaunchSession) -> Roster:
             lti_roles, context_overrides=per_context, platform_overrides=per_platform
         )
 
+    def account(user_id: str, member: dict[str, Any]) -> Identity:
+        # A member entry has the claim names of a launch (name, given_name, email).
+        return launch_account(platform, {**member, "sub": user_id})
+
     identify = (
-        mbox_identity(platform.issuer)
-        if platform.identity_mode == IdentityMode.MBOX
-        else account_identity(platform.issuer)
+        mbox_identity(platform.issuer) if platform.identity_mode == IdentityMode.MBOX else account
     )
     return clients().nrps.roster(
         service_access(platform, client_id), url, identify=identify, map_role=map_role
