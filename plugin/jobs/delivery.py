@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lrs_client.delivery import DeliveryResult, Outcome
@@ -102,14 +102,17 @@ class DeliveryWorker:
         """Lease up to ``batch_size`` due rows; returns (row id, statement JSON)."""
         opts = self.options
         now = now_ms()
+        lease_until = now + int(opts.lease_seconds * 1000)
         with self.database.session_scope() as session:
-            due = or_(
-                (OutboxRow.state == S.PENDING) & (OutboxRow.due_ms <= now),
-                (OutboxRow.state == S.CLAIMED) & (OutboxRow.lease_until_ms < now),
-            )
+            # A claimed row's ``due_ms`` is its lease expiry, so one indexed
+            # range finds both due pending rows and rows of a dead worker.
             query = (
                 select(OutboxRow.id, OutboxRow.statement_json)
-                .where(OutboxRow.lrs == opts.lrs, due)
+                .where(
+                    OutboxRow.lrs == opts.lrs,
+                    OutboxRow.state.in_([S.PENDING, S.CLAIMED]),
+                    OutboxRow.due_ms <= now,
+                )
                 .order_by(OutboxRow.due_ms, OutboxRow.id)
                 .limit(opts.batch_size)
             )
@@ -123,7 +126,8 @@ class DeliveryWorker:
                     .values(
                         state=S.CLAIMED,
                         lease_owner=self.owner,
-                        lease_until_ms=now + int(opts.lease_seconds * 1000),
+                        lease_until_ms=lease_until,
+                        due_ms=lease_until,
                         attempts=OutboxRow.attempts + 1,
                     )
                 )
@@ -254,7 +258,9 @@ class DeliveryWorker:
             if ids is not None:
                 query = query.where(OutboxRow.id.in_(ids))
             result = session.execute(
-                query.values(state=S.PENDING, lease_owner=None, lease_until_ms=None)
+                query.values(
+                    state=S.PENDING, lease_owner=None, lease_until_ms=None, due_ms=now_ms()
+                )
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
