@@ -102,7 +102,7 @@ class DeliveryReport(list[DeliveryResult]):
         super().__init__(results)
         self.stats = stats
 
-    def count(self, outcome: Outcome) -> int:  # type: ignore[override]
+    def tally(self, outcome: Outcome) -> int:
         """How many statements ended with ``outcome``."""
         return sum(1 for r in self if r.outcome is outcome)
 
@@ -122,17 +122,36 @@ class Deliverer:
 
     def deliver(self, inputs: Iterable[StatementInput]) -> DeliveryReport:
         started = time.monotonic()
-        before = (
-            self._transport.stats.requests,
-            self._transport.stats.retries,
-            self._transport.stats.bytes_sent,
-        )
-        stats = DeliveryStats()
+        counters = self._transport.stats
+        before = (counters.requests, counters.retries, counters.bytes_sent)
+        results, unique, copies = self._admit(inputs)
+        stats = DeliveryStats(statements=len(results))
+        run = _Run(self._transport, results, stats, self._lookup, self._limits.max_bytes)
+        for chunk in _chunks(unique, self._limits):
+            run.post(chunk)
+        for index, original in copies.items():
+            results[index] = results[original]
+        stats.requests = counters.requests - before[0]
+        stats.retries = counters.retries - before[1]
+        stats.bytes_sent = counters.bytes_sent - before[2]
+        stats.seconds = time.monotonic() - started
+        final = [r for r in results if r is not None]
+        assert len(final) == len(results), "every input gets a result"
+        return DeliveryReport(final, stats)
+
+    def _admit(
+        self, inputs: Iterable[StatementInput]
+    ) -> tuple[list[DeliveryResult | None], list[tuple[int, Prepared]], dict[int, int]]:
+        """Prepare inputs; settle at once those that cannot or need not be sent.
+
+        Returns a result slot per input (filled for settled ones), the statements
+        to send with their input index, and repeated ids mapped to their first use.
+        """
         results: list[DeliveryResult | None] = []
-        firsts: dict[str, int] = {}
+        firsts: dict[str, Prepared] = {}
+        first_index: dict[str, int] = {}
         copies: dict[int, int] = {}
         unique: list[tuple[int, Prepared]] = []
-        prepared: dict[int, Prepared] = {}
         for index, item in enumerate(inputs):
             results.append(None)
             try:
@@ -140,16 +159,14 @@ class Deliverer:
             except InvalidStatement as error:
                 results[index] = DeliveryResult(None, Outcome.REJECTED, str(error))
                 continue
-            prepared[index] = statement
             problem = version_problem(statement.statement, self._transport.version)
             if problem:
                 results[index] = DeliveryResult(statement.id, Outcome.REJECTED, problem)
                 continue
             key = statement.id.lower()
             if key in firsts:
-                first = prepared[firsts[key]]
-                if same_statement(first.statement, statement.statement):
-                    copies[index] = firsts[key]
+                if same_statement(firsts[key].statement, statement.statement):
+                    copies[index] = first_index[key]
                 else:
                     results[index] = DeliveryResult(
                         statement.id,
@@ -157,21 +174,10 @@ class Deliverer:
                         "another statement in the same batch has this id and other content",
                     )
                 continue
-            firsts[key] = index
+            firsts[key] = statement
+            first_index[key] = index
             unique.append((index, statement))
-        stats.statements = len(results)
-        run = _Run(self._transport, results, stats, self._lookup, self._limits.max_bytes)
-        for chunk in _chunks(unique, self._limits):
-            run.post(chunk)
-        for index, original in copies.items():
-            results[index] = results[original]
-        stats.requests = self._transport.stats.requests - before[0]
-        stats.retries = self._transport.stats.retries - before[1]
-        stats.bytes_sent = self._transport.stats.bytes_sent - before[2]
-        stats.seconds = time.monotonic() - started
-        final = [r for r in results if r is not None]
-        assert len(final) == len(results), "every input gets a result"
-        return DeliveryReport(final, stats)
+        return results, unique, copies
 
 
 Chunk = Sequence[tuple[int, Prepared]]

@@ -234,7 +234,7 @@ def test_bisection_costs_at_most_2_log2_n_extra_requests(fake: FakeLRS, position
     batch = [statement(n=i) for i in range(64)]
     batch[position]["poison"] = True
     report = client().deliver(batch)
-    assert [r.outcome for r in report].count(Outcome.STORED) == 63
+    assert report.tally(Outcome.STORED) == 63
     assert report[position].outcome is Outcome.REJECTED
     assert report[position].reason == f"{batch[position]['id']} is poison"
     assert fake.posts - 1 <= 2 * math.log2(64)
