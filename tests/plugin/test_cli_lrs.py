@@ -79,6 +79,7 @@ def test_check_with_a_wrong_password(database_url: str, ralph: RunningLRS) -> No
         (["--endpoint", "{ll}nope/"], "check the endpoint path"),
         (["--endpoint", "{ll}", "--xapi-version", "2.0.0"], "rejects the xAPI version header"),
         (["--endpoint", "http://127.0.0.1:{free}/xAPI/"], "cannot reach the LRS"),
+        (["--endpoint", "https://127.0.0.1:{port}/xAPI/"], "TLS failed"),
         (["--endpoint", "lrs.example.org"], "must be an http(s) URL"),
         ([], "no LRS endpoint"),
     ],
@@ -86,7 +87,10 @@ def test_check_with_a_wrong_password(database_url: str, ralph: RunningLRS) -> No
 def test_check_failures_say_what_to_fix(
     database_url: str, learning_locker: RunningLRS, args: list[str], expected: str
 ) -> None:
-    filled = [a.format(ll=learning_locker.endpoint, free=free_port()) for a in args]
+    filled = [
+        a.format(ll=learning_locker.endpoint, free=free_port(), port=learning_locker.port)
+        for a in args
+    ]
     result = run(make_app(database_url), "check", "--timeout", "3", *filled)
     assert result.exit_code == 1
     assert expected in result.stderr
