@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import requests
 from flask import Blueprint, current_app, render_template, request
+from werkzeug.wrappers import Response
 
 from plugin.db import get_db
 from plugin.lti import dynamic_registration as dr
@@ -16,6 +17,14 @@ from plugin.lti.settings import lti_settings
 from plugin.models.lti import DeploymentStatus
 
 bp = Blueprint("lti_registration", __name__)
+
+
+@bp.after_request
+def _no_referrer(response: Response) -> Response:
+    """The URL carries the platform's registration token: keep it out of Referer headers."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
 
 AUTO_APPROVE_KEY = "LTI_AUTO_APPROVE_REGISTRATIONS"
 MAX_PENDING_KEY = "LTI_MAX_PENDING_REGISTRATIONS"

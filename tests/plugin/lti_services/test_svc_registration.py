@@ -28,6 +28,7 @@ def _register(live_tool: LiveTool, lms: LiveLms, **query: str) -> tuple[int, str
         "registration_token": lms.services.issue_registration_token(),
     } | query
     response = live_tool.client.get("/lti/register", query_string=params)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
     return response.status_code, response.get_data(as_text=True)
 
 
