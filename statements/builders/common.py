@@ -182,8 +182,15 @@ def activity(
 
 
 def agent(identity: Identity, options: BuildOptions) -> Statement:
+    """The Agent for an identity; refuses identities an LRS would reject."""
     if not isinstance(identity, Identity):
         raise TypeError(f"expected an Identity, got {type(identity).__name__}")
+    if not identity.value.strip():
+        raise ValueError(f"{identity.kind} identity has an empty value")
+    if identity.kind == "account":
+        check_iri(identity.home_page or "", "account homePage")
+    elif identity.kind == "mbox" and "@" not in identity.value:
+        raise ValueError(f"mbox identity needs an email address, got {identity.value!r}")
     return identity.to_actor(with_name=options.with_names)
 
 

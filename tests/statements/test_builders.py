@@ -320,6 +320,26 @@ def test_material_links_to_a_company_value() -> None:
         (lambda: BuildOptions(xapi_version="1.0.0"), "xAPI version must be one of"),  # type: ignore[arg-type]
         (lambda: BuildOptions(base="localhost/xapi"), "absolute http"),
         (
+            lambda: knowledge_session_taught(
+                SessionTaught(Identity("account", "17"), SESSION, AT, timedelta(0))
+            ),
+            "account homePage must be an absolute IRI",
+        ),
+        (
+            lambda: knowledge_session_taught(
+                SessionTaught(
+                    Identity.account("https://lms.example", " "), SESSION, AT, timedelta(0)
+                )
+            ),
+            "account identity has an empty value",
+        ),
+        (
+            lambda: knowledge_session_taught(
+                SessionTaught(Identity.mbox("nobody"), SESSION, AT, timedelta(0))
+            ),
+            "mbox identity needs an email address",
+        ),
+        (
             lambda: SessionRef("https://x.example/1", Text("x"), "party").activity(  # type: ignore[arg-type]
                 BuildOptions()
             ),
