@@ -62,6 +62,12 @@ def test_registration_pending_until_approved_then_launch_and_roster(
         "LtiDeepLinkingRequest",
     }
     assert config["target_link_uri"] == live_tool.url + "/lti/launch"
+    assert config["domain"] == live_tool.url.removeprefix("http://")
+    assert {"iss", "sub", "email", "given_name"} <= set(config["claims"])
+    # The platform offers $User.username, which the username identity mode needs.
+    assert config["custom_parameters"] == {"username": "$User.username"}
+    assert tool.registration["initiate_login_uri"] == live_tool.url + "/lti/login"
+    assert tool.registration["jwks_uri"] == live_tool.url + "/lti/jwks"
     assert {SCOPE_NRPS, SCOPE_LINEITEM} <= tool.scopes
     ((issuer, stored_client, deployment, state),) = _deployments(live_tool.app)
     assert (issuer, stored_client, state) == (lms.url, client_id, DeploymentStatus.PENDING)
