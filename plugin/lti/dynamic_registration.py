@@ -120,6 +120,17 @@ def fetch_json(http: requests.Session, url: str) -> Any:
         raise RegistrationError("The platform's configuration is not JSON.") from exc
 
 
+def _message_types(supported: Any) -> list[str]:
+    """``[{"type": ...}]`` per the spec; some platform versions list bare strings."""
+    if not isinstance(supported, list):
+        return []
+    return [
+        m if isinstance(m, str) else m["type"]
+        for m in supported
+        if isinstance(m, str) or (isinstance(m, dict) and isinstance(m.get("type"), str))
+    ]
+
+
 def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     """Check the document against LTI Dynamic Registration 1.0 section 3.4."""
     if not isinstance(doc, dict):
@@ -157,11 +168,7 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     lti = doc.get(PLATFORM_CONFIG)
     if not isinstance(lti, dict):
         raise RegistrationError(f"The platform's configuration lacks {PLATFORM_CONFIG}.")
-    messages = frozenset(
-        m["type"]
-        for m in lti.get("messages_supported", [])
-        if isinstance(m, dict) and isinstance(m.get("type"), str)
-    )
+    messages = frozenset(_message_types(lti.get("messages_supported")))
     if "LtiResourceLinkRequest" not in messages:
         raise RegistrationError("The platform does not support LtiResourceLinkRequest launches.")
     scopes = doc.get("scopes_supported")
