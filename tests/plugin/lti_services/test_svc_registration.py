@@ -224,3 +224,23 @@ def test_pending_registrations_are_capped(live_tool: LiveTool, lms: LiveLms) -> 
     assert status == 429
     assert "already waiting for approval" in html
     assert len(lms.services.clients) == 1  # refused before calling the platform
+
+
+def test_platform_registration_endpoint_checks_token_and_metadata(lms: LiveLms) -> None:
+    import requests
+
+    url = lms.url + "/platform/register"
+    assert requests.post(url, json={}, timeout=10).status_code == 401
+    token = lms.services.issue_registration_token()
+    bad = requests.post(
+        url,
+        json={"initiate_login_uri": "https://tool/login", "token_endpoint_auth_method": "none"},
+        headers={"Authorization": "Bearer " + token},
+        timeout=10,
+    )
+    assert bad.status_code == 400
+    body = bad.json()
+    assert body["error"] == "invalid_client_metadata"
+    assert "jwks_uri" in body["error_description"]
+    assert "token_endpoint_auth_method" in body["error_description"]
+    assert lms.services.clients == {}
