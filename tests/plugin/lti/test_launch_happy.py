@@ -3,11 +3,15 @@ shapes), with real RS256 tokens and the platform JWKS fetched over HTTP."""
 
 from __future__ import annotations
 
+import time
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from plugin.db import session_scope
+from plugin.lti_platform import mutators as m
 from plugin.lti_platform.presets import User
 from plugin.models import (
     LtiLaunchSession,
@@ -78,3 +82,30 @@ def test_canvas_launch_with_audience_list_and_fine_grained_roles(
         person = session.scalars(select(Person)).one()
         assert person.locale == "en-GB"
     assert stored(tool)["lti_launch_session"] == 1
+
+
+def test_login_initiation_by_post_as_moodle_sends_it(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    spec = spec_for(moodle, reg)
+    started = tool_client.post("/lti/login", data=moodle.platform.login_params(reg, spec))
+    assert started.status_code == 302
+    query = dict(parse_qsl(urlsplit(started.location).query))
+    assert started.location.startswith(moodle.url + "/auth?")
+    assert query["redirect_uri"] == "http://localhost/lti/launch"
+    assert query["client_id"] == reg.client_id
+    _, form = moodle.platform.authorize(query)
+    assert tool_client.post("/lti/launch", data=form).status_code == 200
+
+
+def test_small_clock_skew_within_leeway_is_accepted(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    """Moodle's tokens live 60 s: a platform clock a few seconds off must still work."""
+    reg = register(tool, moodle)
+    now = int(time.time())
+    ahead = spec_for(moodle, reg, mutators=(m.set_claims(iat=now + 5, exp=now + 65),))
+    assert launch(tool_client, moodle, reg, ahead)[0].status_code == 200
+    just_expired = spec_for(moodle, reg, mutators=(m.set_claims(iat=now - 65, exp=now - 5),))
+    assert launch(tool_client, moodle, reg, just_expired)[0].status_code == 200

@@ -184,3 +184,12 @@ def test_unknown_kid_after_one_rate_limited_refetch(
     assert_refused(again, 400, "does not publish")
     assert moodle.platform.jwks_hits == hits + 1  # rate-limited: no second refetch
     assert stored(tool) == before
+
+
+def test_garbage_id_token(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    state = dict(parse_qsl(urlsplit(started.location).query))["state"]
+    response = tool_client.post("/lti/launch", data={"state": state, "id_token": "not.a.jwt!"})
+    assert_refused(response, 400, "not a well-formed JWT")
+    assert stored(tool) == NOTHING
