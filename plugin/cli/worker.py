@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from tqdm import tqdm
 
 from lrs_client.errors import LRSError
@@ -20,7 +22,7 @@ from plugin.jobs.guard import WorkerBusy
 from plugin.jobs.health import health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
 from plugin.jobs.sync import Sync
-from plugin.models.outbox import OutboxRow, OutboxState
+from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.services.outbox import OutboxError, now_ms, statement_text
 
 
@@ -55,6 +57,7 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
     """
     if not delivery and not sync_:
         raise click.UsageError("nothing to do: both --no-delivery and --no-sync were given")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     plan = RunPlan(
         delivery=delivery,
         sync=sync_,
@@ -216,3 +219,27 @@ def _replacement(path: Path, statement_id: str) -> str:
         return statement_text(statement)
     except OutboxError as error:
         raise click.BadParameter(str(error), param_hint="--replace") from None
+
+
+@outbox.command()
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="Keep what was stored (or happened) more recently than this.",
+)
+@with_appcontext
+def purge(older_than_days: int) -> None:
+    """Delete delivered outbox rows and old delivery events (pending and parked stay)."""
+    cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+    with get_db().session_scope() as session:
+        rows = session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.state == OutboxState.STORED, OutboxRow.stored_at < cutoff
+            )
+        )
+        events = session.execute(delete(DeliveryEvent).where(DeliveryEvent.at < cutoff))
+    removed = int(getattr(rows, "rowcount", 0) or 0)
+    old_events = int(getattr(events, "rowcount", 0) or 0)
+    click.echo(f"Removed {removed} delivered statements and {old_events} delivery events.")

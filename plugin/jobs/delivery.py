@@ -217,6 +217,20 @@ class DeliveryWorker:
                     )
                 )
         outcome.stored, outcome.parked, outcome.failed = len(stored), len(parked), len(failed)
+        if parked:
+            log.warning(
+                "LRS %r rejected %d statements; parked (see `leaderled outbox parked`): %s",
+                self.options.lrs,
+                len(parked),
+                parked[0][1].reason,
+            )
+        if failed:
+            log.warning(
+                "%d statements not delivered to LRS %r, retried later: %s",
+                len(failed),
+                self.options.lrs,
+                failed[0][1].reason,
+            )
         outcome.reasons = [r.reason for _, r in parked]
 
     def _back_off(

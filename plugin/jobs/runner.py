@@ -105,6 +105,7 @@ def run(settings: Settings, plan: RunPlan) -> int:
             "SQLite allows one delivery worker; use PostgreSQL (LEADERLED_DATABASE_URL) "
             "to run several"
         )
+    lrs_client(settings).close()  # a missing or malformed LRS setting fails here, once
     stop = threading.Event()
     install_stop_handlers(stop)
     with single_worker(settings.database_url) if plan.delivery else nullcontext():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core_helpers import (
     attended_statements,
+    enqueue_attended,
     lrs_ids,
     outbox_counts,
     record_sessions,
@@ -146,3 +148,33 @@ def test_a_poison_statement_is_parked_with_the_reason_and_retried_once_fixed(
     assert len(held) == 500
     assert held[poison["id"]] == 1
     client.close()
+
+
+def test_worker_and_outbox_commands_explain_bad_set_ups(app: Flask, database: Database) -> None:
+    runner = app.test_cli_runner()  # this app has no LRS configured
+    no_lrs = runner.invoke(main, ["worker", "--once"])
+    assert no_lrs.exit_code == 1
+    assert "LEADERLED_LRS_ENDPOINT" in no_lrs.output
+    assert "Traceback" not in no_lrs.output
+    nothing = runner.invoke(main, ["worker", "--no-delivery", "--no-sync"])
+    assert nothing.exit_code == 2
+    assert "nothing to do" in nothing.output
+    unknown = runner.invoke(main, ["outbox", "retry", "00000000-0000-4000-8000-000000000000"])
+    assert unknown.exit_code == 0
+    assert "not parked" in unknown.output
+
+
+def test_purge_removes_only_old_delivered_rows(app: Flask, database: Database) -> None:
+    activity = session_activity()
+    ids = enqueue_attended(database, activity, 3)
+    with database.session_scope() as session:
+        old, recent, _waiting = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        old.state = recent.state = OutboxState.STORED
+        old.stored_at = datetime.now(UTC) - timedelta(days=40)
+        recent.stored_at = datetime.now(UTC)
+    result = app.test_cli_runner().invoke(main, ["outbox", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 delivered statements" in result.output
+    with database.session_scope() as session:
+        left = set(session.scalars(select(OutboxRow.statement_id)))
+    assert left == {ids[1].lower(), ids[2].lower()}
