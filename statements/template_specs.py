@@ -120,7 +120,7 @@ COACHING_MOMENT_GIVEN = TemplateSpec(
     "object); de gecoachte staat in de contextextensie 'lerende', de registratie noemt de "
     "mentorrelatie.",
     v.COACHED,
-    "experiential",
+    "social",  # 70-20-10: coaching is learning from others (the 20)
     object_type=v.COACHING_MOMENT,
     registration="included",
     duration="included",

@@ -83,7 +83,7 @@ EXPECTED: dict[str, tuple[Origin, Source, Kind, LearningMode | None, bool | None
     "leaderled_taught_minted": (L, Source.LEADERLED, PART, SOCIAL, None, None),
     "leaderled_goal_met": (L, Source.LEADERLED, ACH, EXPERIENTIAL, None, True),
     "leaderled_material_shared": (L, Source.LEADERLED, PART, SOCIAL, None, None),
-    "leaderled_coaching_moment": (L, Source.LEADERLED, PART, EXPERIENTIAL, None, None),
+    "leaderled_coaching_moment": (L, Source.LEADERLED, PART, SOCIAL, None, None),
     "leaderled_expectations_acknowledged": (L, Source.LEADERLED, PART, EXPERIENTIAL, None, None),
     "leaderled_void": (L, Source.LEADERLED, Kind.VOID, None, None, None),
     "video_watched": (OTH, Source.UNKNOWN, PART, None, None, None),
@@ -331,7 +331,7 @@ MODE_EXTENSION = BASE + "/extensions/learning-mode"
         (ADL + "attended", BASE + "/activity-types/knowledge-session", SOCIAL),
         (ADL + "attended", BASE + "/activity-types/train-the-trainer-session", FORMAL),
         (ADL + "attended", None, SOCIAL),  # two templates disagree: the default
-        (BASE + "/verbs/coached", None, EXPERIENTIAL),  # one template: the verb decides
+        (BASE + "/verbs/coached", None, SOCIAL),  # one template: the verb decides
         ("http://activitystrea.ms/use", BASE + "/activity-types/training-material", EXPERIENTIAL),
         (ADL + "shared", BASE + "/activity-types/best-practice", SOCIAL),
         (BASE + "/verbs/set", "http://id.tincanapi.com/activitytype/goal", EXPERIENTIAL),
