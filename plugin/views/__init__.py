@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from plugin.views import (
         errors,
         home,
+        lti_approvals,
         lti_deep_linking,
         lti_registration,
         lti_roster,
@@ -22,4 +23,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_registration.bp)
     app.register_blueprint(lti_deep_linking.bp)
     app.register_blueprint(lti_roster.bp)
+    app.register_blueprint(lti_approvals.bp)
     errors.register(app)

@@ -1,0 +1,95 @@
+"""An L&D admin approves their own platform's dynamic registrations in the tool."""
+
+from __future__ import annotations
+
+from lti_svc_helpers import LiveLms, LiveTool, form_fields, launch, register_tool
+from sqlalchemy import select
+
+from plugin.db import session_scope
+from plugin.lti_platform.presets import User
+from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
+
+
+def _dynamic_registration(live_tool: LiveTool, lms: LiveLms) -> str:
+    response = live_tool.client.get(
+        "/lti/register",
+        query_string={
+            "openid_configuration": lms.url + "/platform/openid-configuration",
+            "registration_token": lms.services.issue_registration_token(),
+        },
+    )
+    assert response.status_code == 200
+    (client_id,) = lms.services.clients
+    return lms.platform.tools[client_id].deployment_id
+
+
+def _status(live_tool: LiveTool, deployment_id: str) -> DeploymentStatus:
+    with session_scope(live_tool.app) as session:
+        row = session.scalars(
+            select(LtiDeployment).where(LtiDeployment.deployment_id == deployment_id)
+        ).one()
+        return row.status
+
+
+def test_admin_approves_pending_deployment_of_own_platform(
+    live_tool: LiveTool, lms: LiveLms
+) -> None:
+    reg = register_tool(live_tool, lms)
+    pending = _dynamic_registration(live_tool, lms)
+    assert launch(live_tool, lms, reg, role="admin", user=User(sub="1")).status_code == 200
+    page = live_tool.client.get("/lti/registrations")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'data-deployment="{pending}"' in html
+    action, fields = form_fields(html)
+    done = live_tool.client.post(action, data=fields)
+    assert done.status_code == 303
+    assert _status(live_tool, pending) is DeploymentStatus.ACTIVE
+    after = live_tool.client.get(done.location).get_data(as_text=True)
+    assert 'id="approved"' in after
+    assert 'id="none-pending"' in after
+    # Approving twice is refused in words, not a 500.
+    again = live_tool.client.post(action, data=fields)
+    assert again.status_code == 403
+    assert "already active" in again.get_data(as_text=True)
+
+
+def test_other_platforms_registrations_stay_with_the_cli(live_tool: LiveTool, lms: LiveLms) -> None:
+    reg = register_tool(live_tool, lms)
+    _dynamic_registration(live_tool, lms)  # one of our own, so the page has a form
+    with session_scope(live_tool.app) as session:
+        other = LtiPlatform(
+            issuer="https://other.example",
+            name="Other",
+            auth_login_url="https://other.example/auth",
+            jwks_url="https://other.example/jwks",
+        )
+        client = LtiClient(platform=other, client_id="x")
+        deployment = LtiDeployment(client=client, deployment_id="77")
+        session.add_all([other, client, deployment])
+        session.flush()
+        foreign_pk = deployment.id
+    assert launch(live_tool, lms, reg, role="admin", user=User(sub="1")).status_code == 200
+    page = live_tool.client.get("/lti/registrations").get_data(as_text=True)
+    assert 'data-deployment="77"' not in page
+    _, fields = form_fields(page)
+    refused = live_tool.client.post(f"/lti/registrations/{foreign_pk}/approve", data=fields)
+    assert refused.status_code == 403
+    assert "leaderled lti platform approve" in refused.get_data(as_text=True)
+    assert _status(live_tool, "77") is DeploymentStatus.PENDING
+
+
+def test_leaders_and_forged_forms_are_refused(live_tool: LiveTool, lms: LiveLms) -> None:
+    reg = register_tool(live_tool, lms)
+    pending = _dynamic_registration(live_tool, lms)
+    assert launch(live_tool, lms, reg, role="leader").status_code == 200
+    assert live_tool.client.get("/lti/registrations").status_code == 403
+    assert launch(live_tool, lms, reg, role="admin", user=User(sub="1")).status_code == 200
+    action, fields = form_fields(live_tool.client.get("/lti/registrations").get_data(as_text=True))
+    forged = live_tool.client.post(action, data={"token": fields["token"] + "x"})
+    assert forged.status_code == 400
+    # Another admin's browser cannot replay this admin's form.
+    other = LiveTool(live_tool.app, live_tool.url, live_tool.app.test_client())
+    assert launch(other, lms, reg, role="admin", user=User(sub="5")).status_code == 200
+    assert other.client.post(action, data=fields).status_code == 403
+    assert _status(live_tool, pending) is DeploymentStatus.PENDING
