@@ -14,6 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -75,14 +76,25 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
     return row
 
 
+_LOGIN_COLUMNS = [column.name for column in LtiLoginState.__table__.columns]
+
+
 def consume_login(session: Session, state: str, now: int) -> LtiLoginState | None:
-    """The login for ``state``, deleted so it can never be used again."""
-    row = session.get(LtiLoginState, state)
+    """The login for ``state``, deleted so it can never be used again.
+
+    One ``DELETE ... RETURNING``: of two concurrent launches with the same
+    state only one gets the row. The result is a detached copy.
+    """
+    statement = (
+        delete(LtiLoginState)
+        .where(LtiLoginState.state == state)
+        .returning(*LtiLoginState.__table__.columns)
+    )
+    row = session.execute(statement, execution_options={"synchronize_session": False}).first()
     if row is None:
         return None
-    session.delete(row)
-    session.flush()
-    return row if row.expires_at > now else None
+    login = LtiLoginState(**dict(zip(_LOGIN_COLUMNS, row, strict=True)))
+    return login if login.expires_at > now else None
 
 
 def binding_matches(row: LtiLoginState, binding: str | None) -> bool:

@@ -164,8 +164,6 @@ def launch() -> Response | tuple[str, int] | Any:
         # The state is spent in its own transaction: single use even if the launch fails.
         with database.session_scope() as session:
             spent = nonces.consume_login(session, state, now) if state else None
-            if spent is not None:
-                session.expunge(spent)
         login = check_login(launch_request, spent)
         with database.session_scope() as session:
             validated = validate_launch(
