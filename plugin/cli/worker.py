@@ -21,7 +21,7 @@ from plugin.jobs.connection import lrs_client
 from plugin.jobs.guard import WorkerBusy
 from plugin.jobs.health import health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
-from plugin.jobs.sync import Sync
+from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.services.outbox import OutboxError, now_ms, statement_text
 
@@ -97,6 +97,8 @@ def sync(backfill: bool, from_start: bool) -> None:
             raise click.ClickException(
                 f"sync stopped: {error} (run it again: it resumes where it stopped)"
             ) from None
+        except SyncBusy as error:
+            raise click.ClickException(str(error)) from None
         finally:
             client.close()
     click.echo(

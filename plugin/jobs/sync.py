@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from lrs_client import Cursor, FeedPage, Filters
@@ -35,6 +37,26 @@ log = logging.getLogger(__name__)
 
 #: The query name of the unfiltered feed.
 ALL = "all"
+
+
+class SyncBusy(RuntimeError):
+    """Another process is syncing the same LRS and query right now."""
+
+
+@contextmanager
+def _advisory_lock(database: Database, name: str) -> Iterator[None]:
+    """A PostgreSQL session lock: two syncs of one feed would fight over its cursor."""
+    key = zlib.crc32(name.encode())
+    with database.engine.connect() as conn:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        conn.commit()
+        if not got:
+            raise SyncBusy(f"another process is already running the {name!r} feed; try later")
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            conn.commit()
 
 
 class StatementFeed(Protocol):
@@ -168,6 +190,17 @@ class Sync:
         present: history is the backfill's job (it shows progress and can
         be interrupted and resumed).
         """
+        with self._exclusive():
+            return self._run(backfill, on_page)
+
+    def _exclusive(self) -> AbstractContextManager[None]:
+        if self.database.is_sqlite:
+            return nullcontext()  # one worker per SQLite database (plugin.jobs.guard)
+        return _advisory_lock(
+            self.database, f"leaderled sync {self.options.lrs} {self.options.query}"
+        )
+
+    def _run(self, backfill: bool, on_page: Callable[[int], None] | None) -> SyncResult:
         cursor = self.saved_cursor()
         if cursor is None and not backfill:
             cursor = Cursor(mark=datetime.now(UTC))

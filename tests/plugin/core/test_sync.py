@@ -212,3 +212,18 @@ def test_sync_command_reports_progress_and_readable_errors(
         assert "resumes where it stopped" in down.output
     finally:
         own_lrs.start()
+
+
+def test_two_syncs_of_one_feed_do_not_run_at_once(
+    database: Database, database_url: str, lrs: LRSClient
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one worker (file lock); the advisory lock is PostgreSQL's")
+    from plugin.jobs.sync import SyncBusy, _advisory_lock
+
+    with (
+        _advisory_lock(database, "leaderled sync default all"),
+        pytest.raises(SyncBusy, match="already running"),
+    ):
+        Sync(database, lrs).run(backfill=True)
+    assert Sync(database, lrs).run(backfill=True).complete
