@@ -29,6 +29,7 @@ from plugin.db import Database
 from plugin.models.formal import FormalRecord
 from plugin.models.outbox import DEFAULT_LRS, DeliveryEvent, DeliveryEventKind
 from plugin.models.people import PersonIdentifier
+from plugin.models.records import RecordStatement
 from plugin.models.sync import SyncCursor
 from plugin.services.identity import Resolver
 from statements.classification import Classification, Origin, classify
@@ -289,8 +290,14 @@ class Sync:
             update(FormalRecord).where(FormalRecord.statement_id.in_(voids)).values(voided=True)
         )
         # A void can arrive before (or without) its target: keep a tombstone so
-        # the target, if it is pulled later, lands already voided.
-        for sid in voids - existing:
+        # the target, if it is pulled later, lands already voided. Voids of our
+        # own statements (corrections) need none: those are never formal records.
+        ours = set(
+            session.scalars(
+                select(RecordStatement.statement_id).where(RecordStatement.statement_id.in_(voids))
+            )
+        )
+        for sid in voids - existing - ours:
             session.add(
                 FormalRecord(
                     statement_id=sid,

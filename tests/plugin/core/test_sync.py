@@ -227,3 +227,38 @@ def test_two_syncs_of_one_feed_do_not_run_at_once(
     ):
         Sync(database, lrs).run(backfill=True)
     assert Sync(database, lrs).run(backfill=True).complete
+
+
+def test_a_corrected_record_round_trips_without_becoming_a_formal_record(
+    database: Database, lrs: LRSClient
+) -> None:
+    from plugin.jobs.delivery import DeliveryWorker
+    from plugin.models.people import Person
+    from plugin.models.records import LeaderLedRecord, RecordKind
+    from plugin.services import recording
+
+    activity = session_activity()
+    first, second = attended_statements(activity, 1), attended_statements(activity, 1)
+    with database.session_scope() as session:
+        leader = Person(display_name="Leader")
+        session.add(leader)
+        session.flush()
+        row = LeaderLedRecord(
+            kind=RecordKind.KNOWLEDGE_SESSION,
+            leader_id=leader.id,
+            occurred_at=datetime(2026, 11, 3, tzinfo=UTC),
+            details={},
+        )
+        recording.record(session, row, first)
+        row_id = row.id
+    worker = DeliveryWorker(database, lrs)
+    assert worker.run_once().stored == 1
+    with database.session_scope() as session:
+        row = session.get_one(LeaderLedRecord, row_id)
+        recording.correct(session, row, second, recording.voiding_by(Identity.account(MOODLE, "l")))
+    assert worker.run_once().stored == 2
+    assert lrs.get_voided(first[0]["id"])["id"] == first[0]["id"]
+    result = Sync(database, lrs).run(backfill=True)
+    # The LRS hides the voided original; the void and the correction are ours.
+    assert (result.statements, result.skipped, result.voided) == (2, 2, 1)
+    assert _formal_count(database) == 0
