@@ -1,8 +1,11 @@
-"""Formal learning records pulled from the LRS (courses, quizzes, badges, ...).
+"""Learning records pulled from the LRS: formal ones (courses, quizzes, badges)
+and, with ``origin`` "other", whatever else other tools recorded.
 
 Keyed by statement id, so a page pulled twice (the sync overlap window) lands
 once. Only the classified fields are kept, not the whole statement: the
-reports need these, and a page of them is small.
+reports need these, and a page of them is small. A voided statement keeps its
+row with ``voided`` set (so a late copy of it cannot come back) and is not a
+record any more.
 """
 
 from __future__ import annotations
