@@ -70,7 +70,7 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
                 batch = worker.run_once()
                 stored += batch.stored
                 claimed = batch.claimed
-            if syncer is not None and time.monotonic() >= next_sync and not claimed:
+            if syncer is not None and time.monotonic() >= next_sync:
                 try:
                     syncer.run()
                 except Exception as error:  # a failed pass is retried at the next interval
