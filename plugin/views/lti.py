@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import time
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -32,7 +31,7 @@ from plugin.lti.access import current_launch, require_launch
 from plugin.lti.claims import DEEP_LINKING_REQUEST
 from plugin.lti.errors import LtiError
 from plugin.lti.launch import CompletedLaunch, complete_launch
-from plugin.lti.login import LAUNCH_PATH, start_login
+from plugin.lti.login import start_login
 from plugin.lti.platform_keys import PlatformKeyCache
 from plugin.lti.session import (
     BINDING_COOKIE,
@@ -110,7 +109,7 @@ def login() -> Response | tuple[str, int]:
         target.issued.binding,
         max_age=settings.login_state_ttl,
         settings=settings,
-        path=LAUNCH_PATH,
+        path="/lti/",  # seen by the next login too, which reuses it (parallel launches)
     )
     return response
 
@@ -148,7 +147,7 @@ def _origin(url: str) -> str:
 
 
 @bp.post("/launch")
-def launch() -> Response | tuple[str, int] | Any:
+def launch() -> Response | tuple[str, int]:
     settings = lti_settings()
     state = request.form.get("state") or None
     id_token = request.form.get("id_token") or None
@@ -185,7 +184,8 @@ def launch() -> Response | tuple[str, int] | Any:
     set_cookie(
         response, SESSION_COOKIE, completed.token, max_age=settings.session_ttl, settings=settings
     )
-    response.delete_cookie(BINDING_COOKIE, path=LAUNCH_PATH)
+    # The binding cookie stays until it expires: parallel launches (several
+    # iframes on one course page) share it.
     return response
 
 

@@ -22,7 +22,7 @@ from plugin.models import (
     Team,
 )
 
-from .conftest import LivePlatform, launch, register, spec_for, stored
+from .conftest import LivePlatform, launch, login, register, spec_for, stored
 
 
 def test_moodle_leader_launch_lands_on_home_page(
@@ -109,3 +109,19 @@ def test_small_clock_skew_within_leeway_is_accepted(
     assert launch(tool_client, moodle, reg, ahead)[0].status_code == 200
     just_expired = spec_for(moodle, reg, mutators=(m.set_claims(iat=now - 65, exp=now - 5),))
     assert launch(tool_client, moodle, reg, just_expired)[0].status_code == 200
+
+
+def test_two_launches_started_in_parallel_in_one_browser_both_work(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    """Two tool iframes on one course page: both logins happen before either launch."""
+    reg = register(tool, moodle)
+    first = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    second = login(tool_client, moodle, reg, spec_for(moodle, reg, role="admin"))
+    forms = [
+        moodle.platform.authorize(dict(parse_qsl(urlsplit(r.location).query)))[1]
+        for r in (first, second)
+    ]
+    assert tool_client.post("/lti/launch", data=forms[1]).status_code == 200
+    assert tool_client.post("/lti/launch", data=forms[0]).status_code == 200
+    assert stored(tool)["lti_launch_session"] == 2
