@@ -40,7 +40,7 @@ from enum import StrEnum
 from typing import Any
 
 from lrs_client.compare import same_statement
-from lrs_client.compat import version_problem
+from lrs_client.compat import speaks_1_0, version_problem
 from lrs_client.config import BatchLimits
 from lrs_client.errors import (
     AuthError,
@@ -152,6 +152,8 @@ class Deliverer:
         first_index: dict[str, int] = {}
         copies: dict[int, int] = {}
         unique: list[tuple[int, Prepared]] = []
+        version = self._transport.version
+        older = speaks_1_0(version)
         for index, item in enumerate(inputs):
             results.append(None)
             try:
@@ -159,7 +161,7 @@ class Deliverer:
             except InvalidStatement as error:
                 results[index] = DeliveryResult(None, Outcome.REJECTED, str(error))
                 continue
-            problem = version_problem(statement.statement, self._transport.version)
+            problem = version_problem(statement.statement, version) if older else None
             if problem:
                 results[index] = DeliveryResult(statement.id, Outcome.REJECTED, problem)
                 continue

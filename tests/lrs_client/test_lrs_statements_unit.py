@@ -304,3 +304,21 @@ def test_2_0_only_properties_are_refused_towards_a_1_0_3_lrs(fake: FakeLRS) -> N
     assert set(fake.stored) == {plain["id"]}
     report_2 = LRSClient(BASE, version="2.0.0").deliver([modern])
     assert report_2[0].outcome is Outcome.STORED
+
+
+def test_2_0_context_inside_a_substatement_is_found_too() -> None:
+    from lrs_client.compat import version_problem
+
+    inner = statement()
+    inner["context"] = {"contextGroups": []}
+    outer = statement(
+        object={
+            "objectType": "SubStatement",
+            **{k: inner[k] for k in ("actor", "verb", "object", "context")},
+        }
+    )
+    assert version_problem(outer, "1.0.3") == (
+        "object.context.contextGroups exists only in xAPI 2.0; this LRS speaks 1.0.3"
+    )
+    assert version_problem(outer, "2.0.0") is None
+    assert version_problem(statement(), "1.0.3") is None
