@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+MAX_SHOWN = 120
+
+
+def shown(value: object) -> str:
+    """A request-supplied value fit for a message and a log line: printable,
+    one line, and short (whatever length an attacker sent)."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
 
 class LtiError(Exception):
     """A login or launch we refuse. ``message`` is shown to the person as is,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.lti import nonces
-from plugin.lti.errors import LaunchForbidden, LtiError
+from plugin.lti.errors import LaunchForbidden, LtiError, shown
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import LtiClient, LtiPlatform
 
@@ -43,8 +43,8 @@ def resolve_client(session: Session, platform: LtiPlatform, client_id: str) -> s
     if client_id:
         if not any(c.client_id == client_id for c in clients):
             raise LaunchForbidden(
-                f"Client id '{client_id}' is not registered for platform '{platform.issuer}'. "
-                "Check the client id in the tool registration."
+                f"Client id '{shown(client_id)}' is not registered for platform "
+                f"'{platform.issuer}'. Check the client id in the tool registration."
             )
         return client_id
     if len(clients) == 1:
@@ -72,13 +72,13 @@ def start_login(
         raise LtiError("The login request has no 'login_hint'.")
     if not target or not settings.is_own_url(target):
         raise LtiError(
-            f"The login request's target_link_uri '{target}' is not a URL of this tool "
+            f"The login request's target_link_uri '{shown(target)}' is not a URL of this tool "
             f"({settings.public_url}). Set the tool URL in the platform to a Leaderled URL."
         )
     platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
     if platform is None:
         raise LaunchForbidden(
-            f"No platform with issuer '{iss}' is registered with this tool. Register it by "
+            f"No platform with issuer '{shown(iss)}' is registered with this tool. Register it by "
             "dynamic registration or with `leaderled lti platform add`."
         )
     client_id = resolve_client(session, platform, _param(params, "client_id"))

@@ -20,7 +20,7 @@ import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 
-from plugin.lti.errors import LtiError
+from plugin.lti.errors import LtiError, shown
 
 # (url) -> (status, headers, json body); a seam for tests and benchmarks.
 Fetcher = Callable[[str], tuple[int, dict[str, str], Any]]
@@ -102,7 +102,7 @@ class PlatformKeyCache:
             key = entry.keys.get(kid)
         if key is None:
             raise LtiError(
-                f"The platform signed the launch with key id '{kid}', which its key set at "
+                f"The platform signed the launch with key id '{shown(kid)}', which its key set at "
                 f"{jwks_url} does not publish. Check the platform's public keyset URL in the "
                 "tool registration."
             )

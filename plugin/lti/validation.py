@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
 from plugin.lti import nonces
-from plugin.lti.errors import LaunchForbidden, LtiError
+from plugin.lti.errors import LaunchForbidden, LtiError, shown
 from plugin.lti.platform_keys import PlatformKeyCache
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import (
@@ -127,7 +127,7 @@ def check_header(token: ParsedToken) -> str:
     alg = token.header.get("alg")
     if alg not in ALLOWED_ALGORITHMS:
         raise LtiError(
-            f"The id_token is signed with '{alg}'; LTI 1.3 requires RS256. Check the "
+            f"The id_token is signed with '{shown(alg)}'; LTI 1.3 requires RS256. Check the "
             "platform's signing settings."
         )
     kid = token.header.get("kid")
@@ -140,12 +140,14 @@ def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> 
     iss = token.payload.get("iss")
     if iss != login.issuer:
         raise LtiError(
-            f"The id_token's issuer '{iss}' is not the platform that started this login "
+            f"The id_token's issuer '{shown(iss)}' is not the platform that started this login "
             f"('{login.issuer}'). Issuers must match exactly, including any trailing slash."
         )
     platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
     if platform is None:
-        raise LaunchForbidden(f"No platform with issuer '{iss}' is registered with this tool.")
+        raise LaunchForbidden(
+            f"No platform with issuer '{shown(iss)}' is registered with this tool."
+        )
     return platform
 
 
@@ -160,7 +162,7 @@ def verify_signature(
     if not _RS256.verify(token.signing_input, key.key, token.signature):
         raise LtiError(
             "The id_token's signature does not verify against the platform's published key "
-            f"'{kid}'. Check the platform's keyset URL and that it signs with that key."
+            f"'{shown(kid)}'. Check the platform's keyset URL and that it signs with that key."
         )
     return token.payload
 
@@ -192,7 +194,7 @@ def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
     audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
     if login.client_id not in audiences:
         raise LtiError(
-            f"The id_token's audience {audiences!r} does not include this tool's client id "
+            f"The id_token's audience {shown(audiences)} does not include this tool's client id "
             f"'{login.client_id}'. Check the client id in the platform's tool registration."
         )
     azp = payload.get("azp")
@@ -203,7 +205,7 @@ def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
         )
     if azp is not None and azp != login.client_id:
         raise LtiError(
-            f"The id_token's authorized party (azp) '{azp}' is not this tool's client id "
+            f"The id_token's authorized party (azp) '{shown(azp)}' is not this tool's client id "
             f"'{login.client_id}'."
         )
 
@@ -228,17 +230,17 @@ def check_nonce(session: Session, payload: dict[str, Any], login: LtiLoginState)
 def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
     version = payload.get(c.VERSION)
     if version != c.LTI_VERSION:
-        raise LtiError(f"The launch says LTI version '{version}'; this tool speaks 1.3.0.")
+        raise LtiError(f"The launch says LTI version '{shown(version)}'; this tool speaks 1.3.0.")
     message_type = payload.get(c.MESSAGE_TYPE)
     if message_type not in c.SUPPORTED_MESSAGE_TYPES:
         raise LtiError(
-            f"This tool does not handle '{message_type}' messages; it accepts "
+            f"This tool does not handle '{shown(message_type)}' messages; it accepts "
             f"{', '.join(sorted(c.SUPPORTED_MESSAGE_TYPES))}."
         )
     target = payload.get(c.TARGET_LINK_URI)
     if not isinstance(target, str) or not settings.is_own_url(target):
         raise LtiError(
-            f"The launch's target_link_uri '{target}' is not a URL of this tool "
+            f"The launch's target_link_uri '{shown(target)}' is not a URL of this tool "
             f"({settings.public_url}). Check the tool URL configured in the platform."
         )
     if message_type == c.RESOURCE_LINK_REQUEST:
@@ -292,14 +294,14 @@ def check_deployment(
             session.add(deployment)
             return client, deployment
         raise LaunchForbidden(
-            f"Deployment '{deployment_id}' of platform '{platform.issuer}' is not known to "
+            f"Deployment '{shown(deployment_id)}' of platform '{platform.issuer}' is not known to "
             "this tool. An L&D admin can add it with `leaderled lti platform add` or approve "
             "it in the tool."
         )
     if deployment.status != DeploymentStatus.ACTIVE:
         raise LaunchForbidden(
-            f"Deployment '{deployment_id}' is waiting for approval. An L&D admin can approve "
-            f"it with `leaderled lti platform approve {platform.issuer} {deployment_id}`."
+            f"Deployment '{shown(deployment_id)}' is waiting for approval. An L&D admin can "
+            f"approve it with `leaderled lti platform approve {platform.issuer} {deployment_id}`."
         )
     return client, deployment
 

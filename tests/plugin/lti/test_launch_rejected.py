@@ -193,3 +193,15 @@ def test_garbage_id_token(tool: Flask, tool_client: FlaskClient, moodle: LivePla
     response = tool_client.post("/lti/launch", data={"state": state, "id_token": "not.a.jwt!"})
     assert_refused(response, 400, "not a well-formed JWT")
     assert stored(tool) == NOTHING
+
+
+def test_reflected_values_are_short_and_on_one_line(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    target = "https://evil.example/" + "x" * 5000 + "\n<script>alert(1)</script>"
+    response = login(tool_client, moodle, reg, spec_for(moodle, reg), target_link_uri=target)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "x" * 200 not in page
+    assert "<script>alert(1)" not in page
