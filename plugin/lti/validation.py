@@ -1,9 +1,11 @@
 """The launch validation chain of DESIGN.md section 8, one check per step.
 
 Each step raises :class:`LtiError` with a sentence an LMS admin can act on.
-Nothing here writes except consuming the login state (single use, even when
-the launch then fails) and, only once every check passed, spending the nonce;
-the caller commits that together with whatever the launch creates.
+The only writes: consuming the login state (the view does that in its own
+transaction, so a state is single use even when the launch then fails) and,
+once every check passed, spending the nonce (and adding the deployment of an
+auto-approving platform); the caller commits those together with whatever
+the launch creates, or rolls all of it back.
 """
 
 from __future__ import annotations
