@@ -225,7 +225,7 @@ def pull_round(server: RunningLRS) -> None:
 
 def main() -> None:
     with NullSink() as sink:
-        send_round("a null sink", sink.endpoint, rounds=3)
+        send_round("a null sink", sink.endpoint, rounds=5)
     workdir = Path(tempfile.mkdtemp(prefix="bench-ll-"))
     server = learning_locker(workdir)
     server.start()
