@@ -213,20 +213,23 @@ def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
 
 
 def check_nonce(session: Session, payload: dict[str, Any], login: LtiLoginState) -> str:
+    """The nonce must be the one issued with this login's state. That alone
+    makes it single use (the state was deleted as it was read); the used-nonce
+    store only tells a replay apart from a mismatch, so it is read on failure."""
     nonce = payload.get("nonce")
     if not isinstance(nonce, str) or not nonce:
         raise LtiError("The id_token has no 'nonce'; LTI 1.3 requires one.")
+    if hmac.compare_digest(nonce.encode("utf-8"), login.nonce.encode("utf-8")):
+        return nonce
     if nonces.nonce_used(session, login.issuer, nonce):
         raise LtiError(
             "This launch was already used (its nonce was seen before). Each launch link "
             "works once: start the launch again from the course page."
         )
-    if not hmac.compare_digest(nonce.encode("utf-8"), login.nonce.encode("utf-8")):
-        raise LtiError(
-            "The id_token's nonce is not the one issued for this login. Start the launch "
-            "again from the course page."
-        )
-    return nonce
+    raise LtiError(
+        "The id_token's nonce is not the one issued for this login. Start the launch "
+        "again from the course page."
+    )
 
 
 def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
