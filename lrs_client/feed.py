@@ -80,7 +80,7 @@ class Feed:
 
     def pages(self) -> Iterator[FeedPage]:
         start = self.cursor
-        since = start.mark - self.overlap if start.mark else None
+        since = start.mark - self.overlap if start.mark else self._filters.since
         query = StatementQuery(
             self._transport,
             replace(self._filters, since=since, ascending=True, limit=self._page_size),

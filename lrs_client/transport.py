@@ -28,6 +28,7 @@ from lrs_client.endpoint import Endpoint
 from lrs_client.errors import (
     ConnectError,
     HTTPStatusError,
+    ProtocolError,
     TimeoutError,
     TLSError,
     TransportError,
@@ -146,6 +147,12 @@ class Transport:
                 wait = None
             else:
                 status = response.status_code
+                if 300 <= status < 400 and status != 304:
+                    location = _shown(response.headers.get("Location", "")) or "elsewhere"
+                    raise ProtocolError(
+                        f"{method} {_shown(url)}: the LRS redirects (HTTP {status}) to "
+                        f"{location}; use that address as the endpoint"
+                    )
                 if status < 400 or status in ok:
                     return response
                 wait = parse_retry_after(response.headers.get("Retry-After"))

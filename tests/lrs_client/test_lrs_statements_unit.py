@@ -322,3 +322,24 @@ def test_2_0_context_inside_a_substatement_is_found_too() -> None:
     )
     assert version_problem(outer, "2.0.0") is None
     assert version_problem(statement(), "1.0.3") is None
+
+
+@responses.activate
+def test_feed_starts_at_the_callers_since_then_at_its_mark_minus_overlap() -> None:
+    stored = "2026-05-01T10:00:00.000Z"
+    responses.get(
+        URL,
+        json={"statements": [{"id": "a", "stored": stored}]},
+        headers={"X-Experience-API-Consistent-Through": "2026-05-01T09:59:00Z"},
+    )
+    feed = client().feed(
+        filters=Filters(since="2026-04-01T00:00:00Z"), overlap=timedelta(minutes=2)
+    )
+    assert [s["id"] for s in feed] == ["a"]
+    assert responses.calls[0].request.params["since"] == "2026-04-01T00:00:00Z"
+    assert responses.calls[0].request.params["ascending"] == "true"
+    # capped at consistent-through, which is earlier than the statement's stored time
+    assert feed.cursor.mark == datetime(2026, 5, 1, 9, 59, tzinfo=UTC)
+    again = client().feed(feed.cursor, overlap=timedelta(minutes=2))
+    assert list(again) == []  # "a" is seen again in the overlap and skipped
+    assert responses.calls[1].request.params["since"] == "2026-05-01T09:57:00.000Z"

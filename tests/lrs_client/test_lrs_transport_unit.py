@@ -221,3 +221,15 @@ def test_bad_settings_are_config_errors() -> None:
         RetryPolicy(max_attempts=0)
     with pytest.raises(ConfigError):
         LRSClient(BASE, version="0.9")
+
+
+@responses.activate
+def test_a_redirect_is_an_error_naming_the_new_address_not_a_success() -> None:
+    responses.post(
+        BASE + "statements",
+        status=301,
+        headers={"Location": "https://new.example.org/xapi/statements"},
+    )
+    client = make_client([], version="1.0.3")
+    with pytest.raises(LRSError, match=r"redirects \(HTTP 301\) to https://new.example.org"):
+        client.deliver([{"id": "x", "actor": {}, "verb": {}, "object": {}}])
