@@ -15,6 +15,7 @@ import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from types import FrameType
+from typing import Any
 
 from plugin.config import Settings
 from plugin.db import Database
@@ -47,12 +48,16 @@ def sync_options(settings: Settings) -> SyncOptions:
     )
 
 
-def install_stop_handlers(stop: threading.Event) -> None:
+def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
+    """SIGTERM and SIGINT set ``stop``; returns the handlers they replaced."""
+
     def handler(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, handler)
+    return previous
 
 
 def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
@@ -107,7 +112,15 @@ def run(settings: Settings, plan: RunPlan) -> int:
         )
     lrs_client(settings).close()  # a missing or malformed LRS setting fails here, once
     stop = threading.Event()
-    install_stop_handlers(stop)
+    previous = install_stop_handlers(stop)
+    try:
+        return _run(settings, plan, stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
     with single_worker(settings.database_url) if plan.delivery else nullcontext():
         context = multiprocessing.get_context("spawn")
         children = [

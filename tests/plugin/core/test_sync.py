@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from core_helpers import MOODLE, attended_statements, session_activity
+from core_helpers import (
+    MOODLE,
+    attended_statements,
+    enqueue_attended,
+    lrs_ids,
+    session_activity,
+)
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -262,3 +268,28 @@ def test_a_corrected_record_round_trips_without_becoming_a_formal_record(
     # The LRS hides the voided original; the void and the correction are ours.
     assert (result.statements, result.skipped, result.voided) == (2, 2, 1)
     assert _formal_count(database) == 0
+
+
+def test_worker_once_delivers_and_syncs_from_the_saved_cursor(
+    database_url: str, database: Database, own_lrs: RunningLRS, lrs: LRSClient
+) -> None:
+    ann_id, _ = _people(database)
+    configured = create_app(
+        {
+            "database_url": database_url,
+            "lrs_endpoint": own_lrs.endpoint,
+            "lrs_username": "ll-key",
+            "lrs_password": "ll-secret",
+        }
+    )
+    runner = configured.test_cli_runner()
+    assert runner.invoke(main, ["sync", "--backfill"]).exit_code == 0  # empty LRS: sets the cursor
+    newer = lrs.send([moodle_completion({"account": {"homePage": MOODLE, "name": "42"}}, 5, 1)])
+    activity = session_activity()
+    queued = enqueue_attended(database, activity, 30)
+    done = runner.invoke(main, ["worker", "--once"])
+    assert done.exit_code == 0, done.output
+    assert "30 statements delivered" in done.output
+    assert set(lrs_ids(lrs, activity)) == set(queued)
+    with database.session_scope() as session:
+        assert [r.statement_id for r in formal_records_of(session, ann_id)] == [newer[0].lower()]
