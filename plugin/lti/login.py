@@ -21,6 +21,8 @@ from plugin.lti.settings import LtiSettings
 from plugin.models.lti import LtiClient, LtiPlatform
 
 LAUNCH_PATH = "/lti/launch"
+# Echoed into the redirect URL; real platforms send a short opaque id.
+MAX_MESSAGE_HINT = 2048
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,12 @@ def start_login(
             f"The login request's target_link_uri '{shown(target)}' is not a URL of this tool "
             f"({settings.public_url}). Set the tool URL in the platform to a Leaderled URL."
         )
+    message_hint = _param(params, "lti_message_hint")
+    if len(message_hint) > MAX_MESSAGE_HINT:
+        raise LtiError(
+            f"The login request's lti_message_hint is too long (over {MAX_MESSAGE_HINT} "
+            "characters); the platform's launch link looks corrupted."
+        )
     platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
     if platform is None:
         raise LaunchForbidden(
@@ -105,7 +113,6 @@ def start_login(
         "state": issued.state,
         "nonce": issued.nonce,
     }
-    message_hint = _param(params, "lti_message_hint")
     if message_hint:
         query["lti_message_hint"] = message_hint
     separator = "&" if urlsplit(platform.auth_login_url).query else "?"

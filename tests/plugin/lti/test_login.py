@@ -1,0 +1,60 @@
+"""OIDC login initiation: every refusal is a readable 4xx and leaves no state."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from plugin.db import session_scope
+from plugin.models import LtiLoginState
+
+from .conftest import LivePlatform, login, register, spec_for
+
+
+def states(app: Flask) -> int:
+    with session_scope(app) as session:
+        return session.scalar(select(func.count()).select_from(LtiLoginState)) or 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "phrase"),
+    [
+        ({"iss": ""}, 400, "has no &#39;iss&#39;"),
+        ({"login_hint": ""}, 400, "has no &#39;login_hint&#39;"),
+        ({"iss": "https://unknown-lms.example"}, 403, "No platform with issuer"),
+        ({"client_id": "not-ours"}, 403, "Client id &#39;not-ours&#39; is not registered"),
+        ({"lti_message_hint": "m" * 5000}, 400, "lti_message_hint is too long"),
+    ],
+    ids=["no iss", "no login_hint", "unknown issuer", "unknown client", "huge message hint"],
+)
+def test_login_refusals(
+    overrides: dict[str, str],
+    status: int,
+    phrase: str,
+    tool: Flask,
+    tool_client: FlaskClient,
+    moodle: LivePlatform,
+) -> None:
+    reg = register(tool, moodle)
+    response = login(tool_client, moodle, reg, spec_for(moodle, reg), **overrides)
+    assert response.status_code == status
+    assert phrase in response.get_data(as_text=True)
+    assert "Location" not in response.headers
+    assert states(tool) == 0
+
+
+def test_several_clients_need_client_id(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    register(tool, moodle, client_id="second-client")
+    params = moodle.platform.login_params(reg, spec_for(moodle, reg))
+    del params["client_id"]
+    response = tool_client.get("/lti/login", query_string=params)
+    assert response.status_code == 400
+    assert "several client ids" in response.get_data(as_text=True)
+    # With the client id named, the same login goes through.
+    params["client_id"] = "second-client"
+    assert tool_client.get("/lti/login", query_string=params).status_code == 302
