@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -49,6 +50,21 @@ from plugin.models.people import Person, Team
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 DEEP_LINKING_MODULE = "plugin.lti.deep_linking"
+
+
+@bp.record_once
+def _iframe_safe_flask_session(state: BlueprintSetupState) -> None:
+    """Pages inside the LMS iframe post forms whose CSRF token lives in Flask's
+    own session cookie; a Lax cookie is not sent there, so give it the same
+    cross-site attributes as the launch cookie (unless cookies are not Secure)."""
+    if state.app.config.get("LTI_SECURE_COOKIES", True):
+        state.app.config.update(
+            SESSION_COOKIE_SAMESITE="None",
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_PARTITIONED=True,
+        )
+
+
 STORAGE_KEY_PREFIX = "leaderled_binding_"
 
 

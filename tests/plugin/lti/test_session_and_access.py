@@ -146,3 +146,18 @@ def test_deep_linking_is_handed_to_the_handler(
     assert response.get_data(as_text=True) == "picker"
     settings = seen[0].claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]
     assert settings["deep_link_return_url"] == moodle.url + "/dl"
+
+
+def test_flask_session_cookie_is_iframe_safe_too(tool: Flask) -> None:
+    """CSRF tokens of forms inside the LMS iframe live in Flask's session cookie."""
+    from flask import session
+
+    @tool.get("/test-sets-session")
+    def sets_session() -> str:
+        session["seen"] = True
+        return "ok"
+
+    response = tool.test_client().get("/test-sets-session")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned"):
+        assert attribute in cookie
