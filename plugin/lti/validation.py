@@ -138,19 +138,50 @@ def check_header(token: ParsedToken) -> str:
     return kid
 
 
-def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> LtiPlatform:
+@dataclass(frozen=True)
+class Registration:
+    """The platform, client and deployment rows a launch names, read together."""
+
+    platform: LtiPlatform
+    client: LtiClient | None
+    deployment: LtiDeployment | None
+
+
+def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> Registration:
+    """The issuer must be the login's; its registration is read in one query.
+
+    The deployment id comes from the not yet verified payload: it only selects
+    rows here and is acted on after the signature verified.
+    """
     iss = token.payload.get("iss")
     if iss != login.issuer:
         raise LtiError(
             f"The id_token's issuer '{shown(iss)}' is not the platform that started this login "
             f"('{login.issuer}'). Issuers must match exactly, including any trailing slash."
         )
-    platform = session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == iss))
-    if platform is None:
+    claimed = token.payload.get(c.DEPLOYMENT_ID)
+    deployment_id = claimed if isinstance(claimed, str) else ""
+    row = session.execute(
+        select(LtiPlatform, LtiClient, LtiDeployment)
+        .outerjoin(
+            LtiClient,
+            (LtiClient.platform_id == LtiPlatform.id) & (LtiClient.client_id == login.client_id),
+        )
+        .outerjoin(
+            LtiDeployment,
+            (LtiDeployment.client_pk == LtiClient.id)
+            & (LtiDeployment.deployment_id == deployment_id),
+        )
+        .where(LtiPlatform.issuer == iss)
+    ).first()
+    if row is None:
         raise LaunchForbidden(
             f"No platform with issuer '{shown(iss)}' is registered with this tool."
         )
-    return platform
+    # Outer joins: client and deployment are None when not registered.
+    client: LtiClient | None = row[1]
+    deployment: LtiDeployment | None = row[2]
+    return Registration(platform=row[0], client=client, deployment=deployment)
 
 
 _RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
@@ -270,27 +301,19 @@ def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
 
 
 def check_deployment(
-    session: Session, payload: dict[str, Any], platform: LtiPlatform, login: LtiLoginState
+    session: Session, payload: dict[str, Any], registration: Registration, login: LtiLoginState
 ) -> tuple[LtiClient, LtiDeployment]:
-    """The registered client and its active deployment (one query for both)."""
+    """The registered client and its active deployment."""
+    platform = registration.platform
     deployment_id = payload.get(c.DEPLOYMENT_ID)
     if not isinstance(deployment_id, str) or not deployment_id:
         raise LtiError("The launch has no deployment_id.")
-    row = session.execute(
-        select(LtiClient, LtiDeployment)
-        .outerjoin(
-            LtiDeployment,
-            (LtiDeployment.client_pk == LtiClient.id)
-            & (LtiDeployment.deployment_id == deployment_id),
-        )
-        .where(LtiClient.platform_id == platform.id, LtiClient.client_id == login.client_id)
-    ).first()
-    if row is None:
+    client = registration.client
+    if client is None:
         raise LaunchForbidden(
             f"Client id '{login.client_id}' is not registered for platform '{platform.issuer}'."
         )
-    client: LtiClient = row[0]
-    deployment: LtiDeployment | None = row[1]  # None when the outer join found none
+    deployment = registration.deployment
     if deployment is None:
         if platform.auto_approve:
             deployment = LtiDeployment(
@@ -328,13 +351,14 @@ def validate_launch(
         raise LtiError("The launch has no id_token. The platform must POST it (form_post).")
     token = parse_token(request.id_token)
     kid = check_header(token)
-    platform = check_issuer(session, token, login)
+    registration = check_issuer(session, token, login)
+    platform = registration.platform
     payload = verify_signature(token, kid, platform, keys)
     check_times(payload, now, settings)
     check_audience(payload, login)
     nonce = check_nonce(session, payload, login)
     check_message(payload, settings)
-    client, deployment = check_deployment(session, payload, platform, login)
+    client, deployment = check_deployment(session, payload, registration, login)
     until = min(int(payload["exp"]), int(payload["iat"]) + settings.max_token_age)
     nonces.spend_nonce(
         session,
