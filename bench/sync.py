@@ -91,7 +91,7 @@ def run_phase(name: str, endpoint: str, database_url: str) -> tuple[float, int, 
     if process.returncode:
         raise RuntimeError(f"phase {name} failed with code {process.returncode}")
     figures = json.loads(output.decode().strip().splitlines()[-1])
-    return figures["seconds"], figures["count"], usage.ru_maxrss / 1024
+    return figures["seconds"], figures["count"], usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def main() -> None:
@@ -135,8 +135,8 @@ def main() -> None:
                 rate = f"{count / secs:,.0f}" if count else "-"
                 ratio = f"{secs / base[0]:.2f}x" if count else "-"
                 print(
-                    f"| {label} | {secs:.1f} | {rate} | {ratio} | {rss:.0f} MiB | "
-                    f"+{rss - idle[2]:.0f} MiB |",
+                    f"| {label} | {secs:.1f} | {rate} | {ratio} | {rss:.1f} MiB | "
+                    f"+{rss - idle[2]:.1f} MiB |",
                     flush=True,
                 )
         finally:

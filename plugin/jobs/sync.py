@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from lrs_client import Cursor, FeedPage, Filters
@@ -260,6 +260,7 @@ class Sync:
                     )
                 )
             )
+            fresh: list[dict[str, Any]] = []
             for sid, (statement, c) in records.items():
                 values = _values(c, statement, opts.lrs)
                 values["person_id"] = people.get(values["actor_key"] or "")
@@ -273,8 +274,13 @@ class Sync:
                         .values(attempts_seen=FormalRecord.attempts_seen + 1, **values)
                     )
                 else:
-                    session.add(FormalRecord(statement_id=sid, voided=False, **values))
+                    fresh.append(
+                        {"statement_id": sid, "voided": False, "attempts_seen": 1, **values}
+                    )
                     existing.add(sid)
+            if fresh:
+                # Core executemany (pipelined by psycopg): no ORM objects to build.
+                session.execute(insert(FormalRecord), fresh)
             result.upserted += len(records)
             self._apply_voids(session, voids, existing)
             result.voided += len(voids)
