@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from plugin.db import session_scope
 from plugin.lti import keys as tool_keys
+from plugin.lti.settings import lti_settings
 from plugin.models.lti import (
     DeploymentStatus,
     IdentityMode,
@@ -25,6 +26,20 @@ from plugin.models.people import Role
 @click.group()
 def lti() -> None:
     """LTI 1.3: platforms (LMSs), deployments and the tool's keys."""
+
+
+@lti.command("urls")
+@with_appcontext
+def urls() -> None:
+    """Print the tool URLs an LMS admin types in for a manual registration."""
+    settings = lti_settings()
+    for label, path in (
+        ("Tool URL / target link URI", "/lti/launch"),
+        ("Initiate login URL", "/lti/login"),
+        ("Redirection URI", "/lti/launch"),
+        ("Public keyset URL", "/lti/jwks"),
+    ):
+        click.echo(f"{label + ':':28} {settings.url(path)}")
 
 
 @lti.group()

@@ -127,3 +127,10 @@ def test_launch_with_approved_deployment_after_pending(
     assert code == 0, out
     accepted, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
     assert accepted.status_code == 200
+
+
+def test_urls_for_a_manual_registration(tool: Flask) -> None:
+    code, out = run(tool, "urls")
+    assert code == 0
+    assert "Initiate login URL:          http://localhost/lti/login" in out
+    assert "Public keyset URL:           http://localhost/lti/jwks" in out
