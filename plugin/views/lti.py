@@ -22,6 +22,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from plugin.app import csrf
@@ -44,7 +45,7 @@ from plugin.lti.session import (
 )
 from plugin.lti.settings import lti_settings
 from plugin.lti.validation import LaunchRequest, check_login, validate_launch
-from plugin.models.lti import LtiLaunchSession, LtiPlatform
+from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiPlatform
 from plugin.models.people import Person, Team
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -180,16 +181,7 @@ def launch() -> Response | tuple[str, int]:
         with database.session_scope() as session:
             spent = nonces.consume_login(session, state, now) if state else None
         login = check_login(launch_request, spent)
-        with database.session_scope() as session:
-            validated = validate_launch(
-                session,
-                launch_request,
-                keys=key_cache(),
-                settings=settings,
-                now=now,
-                login=login,
-            )
-            completed = complete_launch(session, validated, settings=settings, now=now)
+        completed = _validate_and_complete(launch_request, login, now)
     except LtiError as error:
         return _refuse(error)
     g.lti_launch = completed.session
@@ -203,6 +195,35 @@ def launch() -> Response | tuple[str, int]:
     # The binding cookie stays until it expires: parallel launches (several
     # iframes on one course page) share it.
     return response
+
+
+def _validate_and_complete(
+    launch_request: LaunchRequest, login: LtiLoginState, now: int
+) -> CompletedLaunch:
+    """Validate and store the launch in one transaction. Two first launches of
+    the same person or course at once (two iframes) collide on a unique key;
+    the loser runs once more and then finds the rows the winner created."""
+    settings = lti_settings()
+    for attempt in (1, 2):
+        try:
+            with get_db().session_scope() as session:
+                validated = validate_launch(
+                    session,
+                    launch_request,
+                    keys=key_cache(),
+                    settings=settings,
+                    now=now,
+                    login=login,
+                )
+                return complete_launch(session, validated, settings=settings, now=now)
+        except IntegrityError:
+            if attempt == 2:
+                break
+    raise LtiError(
+        "Another launch for the same person was being stored at the same moment. Start the "
+        "launch again from the course page.",
+        status=409,
+    )
 
 
 # Cross-site POSTs from the LMS, protected by state + nonce instead of a CSRF token.
