@@ -39,6 +39,24 @@ _COURSE_PAGE = """<!doctype html>
 <h1>Development LMS (not for production)</h1>
 <iframe id="tool" name="tool" src="{{ src }}" width="900" height="600"
         allow="clipboard-write" title="Leaderled"></iframe>
+<script>
+/* LTI client-side storage (lti.put_data / lti.get_data), kept per tool origin,
+   for launches started with lti_storage_target=_parent. */
+(function () {
+  var store = {};
+  window.addEventListener("message", function (event) {
+    var data = event.data || {};
+    var slot = event.origin + " " + data.key;
+    if (data.subject === "lti.put_data") {
+      store[slot] = data.value;
+    } else if (data.subject !== "lti.get_data") {
+      return;
+    }
+    event.source.postMessage({subject: data.subject + ".response", message_id: data.message_id,
+                              key: data.key, value: store[slot]}, event.origin);
+  });
+})();
+</script>
 </body></html>"""
 
 

@@ -92,3 +92,48 @@ def test_session_survives_inside_cross_site_iframe(
             assert session[0]["secure"] is True
         finally:
             browser.close()
+
+
+def test_platform_storage_replaces_a_dropped_login_cookie(
+    tool_on_localhost: tuple[Flask, str], moodle: LivePlatform
+) -> None:
+    """The browser drops our cookie on the launch POST (as a browser blocking all
+    third-party cookies does); the binding comes back through the LMS's
+    lti.put_data / lti.get_data postMessage storage instead."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import Request, Route, sync_playwright
+
+    app, tool_url = tool_on_localhost
+    reg = register(app, moodle, tool_url=tool_url, client_id="storage-client")
+    spec = spec_for(moodle, reg, user=User(sub="78", given_name="Mary", family_name="Jackson"))
+    start = start_url(moodle.app, reg, spec, base_url=moodle.url, lti_storage_target="_parent")
+    course_page = moodle.url + "/course/" + start.rsplit("/", 1)[-1]
+    launch_posts: list[str] = []
+
+    def record(request: Request) -> None:
+        if request.url == tool_url + "/lti/launch":
+            launch_posts.append(request.post_data or "")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.on("request", record)
+
+            def drop_cookies(route: Route) -> None:
+                # Between login and launch: the browser loses the tool's cookie.
+                context.clear_cookies()
+                route.continue_()
+
+            page.route(moodle.url + "/auth?*", drop_cookies)
+            page.goto(course_page)
+            frame = page.frame_locator("#tool")
+            frame.locator("#who").wait_for(timeout=15_000)
+            assert "Mary Jackson" in frame.locator("#who").inner_text()
+        finally:
+            browser.close()
+    assert len(launch_posts) == 2  # the form_post, then the relay with the stored binding
+    assert "lti_storage_binding" not in launch_posts[0]
+    assert "lti_storage_binding=" in launch_posts[1]
