@@ -137,3 +137,44 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
     assert len(launch_posts) == 2  # the form_post, then the relay with the stored binding
     assert "lti_storage_binding" not in launch_posts[0]
     assert "lti_storage_binding=" in launch_posts[1]
+
+
+def test_new_window_fallback_when_the_iframe_keeps_no_cookie(
+    tool_on_localhost: tuple[Flask, str], moodle: LivePlatform
+) -> None:
+    """The session cookie is lost inside the iframe: the launch page notices and
+    offers a new window, which opens the same session first-party."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import Route, sync_playwright
+
+    app, tool_url = tool_on_localhost
+    reg = register(app, moodle, tool_url=tool_url, client_id="window-client")
+    spec = spec_for(moodle, reg, user=User(sub="79", given_name="Annie", family_name="Easley"))
+    start = start_url(moodle.app, reg, spec, base_url=moodle.url)
+    course_page = moodle.url + "/course/" + start.rsplit("/", 1)[-1]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+
+            def lose_cookies(route: Route) -> None:
+                context.clear_cookies()
+                route.continue_()
+
+            page.route(tool_url + "/lti/session", lose_cookies)
+            page.goto(course_page)
+            frame = page.frame_locator("#tool")
+            offer = frame.locator("#new-window")
+            offer.wait_for(state="visible", timeout=15_000)
+            with context.expect_page(timeout=15_000) as opened:
+                offer.locator("a").click()
+            window = opened.value
+            window.locator("#role").wait_for(timeout=15_000)
+            assert window.url == tool_url + "/lti/home"
+            assert window.locator("#role").inner_text() == "Leader"
+            assert "Annie Easley" in window.locator("#who").inner_text()
+        finally:
+            browser.close()
