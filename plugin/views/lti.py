@@ -51,6 +51,7 @@ from plugin.models.people import Person, Team
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 DEEP_LINKING_MODULE = "plugin.lti.deep_linking"
+STORAGE_KEY_PREFIX = "leaderled_binding_"
 
 
 @bp.record_once
@@ -64,9 +65,6 @@ def _iframe_safe_flask_session(state: BlueprintSetupState) -> None:
             SESSION_COOKIE_SECURE=True,
             SESSION_COOKIE_PARTITIONED=True,
         )
-
-
-STORAGE_KEY_PREFIX = "leaderled_binding_"
 
 
 def key_cache(app: Flask | None = None) -> PlatformKeyCache:
@@ -161,6 +159,13 @@ def _storage_page(state: str, id_token: str) -> Response | None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Login and launch pages carry tokens and personal data: never cache them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 @bp.post("/launch")

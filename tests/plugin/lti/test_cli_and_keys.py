@@ -83,7 +83,9 @@ def test_role_override_command(tool: Flask) -> None:
 
 
 def test_rotation_publishes_current_and_previous(tool: Flask, tool_client: FlaskClient) -> None:
-    first = tool_client.get("/lti/jwks").get_json()["keys"]
+    published = tool_client.get("/lti/jwks")
+    assert published.headers["Cache-Control"] == "public, max-age=300"
+    first = published.get_json()["keys"]
     assert len(first) == 1
     code, out = run(tool, "keys", "rotate")
     assert code == 0, out

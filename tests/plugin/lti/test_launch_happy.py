@@ -61,6 +61,7 @@ def test_session_cookie_is_small_and_iframe_safe(
     cookie = cookies[0]
     for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned", "Path=/"):
         assert attribute in cookie
+    assert response.headers["Cache-Control"] == "no-store"
     value = cookie.split(";", 1)[0].split("=", 1)[1]
     assert len(value) < 64  # a token, not the launch data
     again = tool_client.get("/lti/home")
