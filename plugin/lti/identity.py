@@ -10,9 +10,12 @@ an identifier too, so a person stays one person if the mode changes later.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugin.lti.claims import CUSTOM
 from plugin.lti.errors import LtiError
 from plugin.lti.validation import ValidatedLaunch
 from plugin.models.lti import IdentityMode, LtiPlatform
@@ -35,7 +38,17 @@ def launch_account(platform: LtiPlatform, claims: dict[str, object]) -> Identity
 
 def actor_identity(launch: ValidatedLaunch) -> Identity:
     """The identity statements about this user carry, per the platform setting."""
-    platform, claims = launch.platform, launch.claims
+    return identity_for(launch.platform, launch.claims)
+
+
+def statement_actor(platform: LtiPlatform, claims: dict[str, Any]) -> dict[str, Any]:
+    """The xAPI Agent for a launch's user, with a name only where the platform
+    opted in (names are optional in statements, DESIGN.md section 9).
+    ``claims`` may be a stored :attr:`LtiLaunchSession.claims`."""
+    return identity_for(platform, claims).to_actor(with_name=platform.names_in_statements)
+
+
+def identity_for(platform: LtiPlatform, claims: dict[str, Any]) -> Identity:
     display = _display_name(claims)
     if platform.identity_mode == IdentityMode.MBOX:
         email = claims.get("email")
@@ -47,7 +60,8 @@ def actor_identity(launch: ValidatedLaunch) -> Identity:
             )
         return Identity.mbox(email, display=display)
     if platform.identity_mode == IdentityMode.USERNAME:
-        username = launch.custom.get(platform.username_parameter)
+        custom = claims.get(CUSTOM)
+        username = custom.get(platform.username_parameter) if isinstance(custom, dict) else None
         if not isinstance(username, str) or not username or username.startswith("$"):
             raise LtiError(
                 f"Platform '{platform.issuer}' is set to identify people by username, but the "

@@ -73,3 +73,28 @@ def test_same_user_twice_is_one_person_and_mode_change_keeps_them(
         assert len(session.scalars(select(Person)).all()) == 1
         assert len(session.scalars(select(LtiLaunchSession)).all()) == 3
     assert "mbox mailto:ada@example.org" in identifier_keys(tool)
+
+
+def test_statement_actor_from_a_stored_session_names_only_when_opted_in(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    from plugin.lti.identity import statement_actor
+    from plugin.models import LtiPlatform
+
+    reg = register(tool, moodle)
+    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, user=User(sub="12")))
+    assert response.status_code == 200
+    with session_scope(tool) as session:
+        platform = session.scalars(select(LtiPlatform)).one()
+        claims = session.scalars(select(LtiLaunchSession)).one().claims
+        assert statement_actor(platform, claims) == {
+            "objectType": "Agent",
+            "account": {"homePage": moodle.url, "name": "12"},
+        }
+        platform.names_in_statements = True
+        platform.identity_mode = IdentityMode.MBOX
+        assert statement_actor(platform, claims) == {
+            "objectType": "Agent",
+            "name": "Ada Leader",
+            "mbox": "mailto:ada@example.org",
+        }
