@@ -69,18 +69,19 @@ def test_session_survives_inside_cross_site_iframe(
             page = browser.new_page()
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=15_000)
+            frame.locator("#who").wait_for(timeout=30_000)
             assert "Dorothy Vaughan" in frame.locator("#who").inner_text()
             tool_frame = page.frame(name="tool")
             assert tool_frame is not None
             assert tool_frame.url == tool_url + "/lti/launch"
             # The launch page's cookie check (fetch /lti/session) found the cookie,
             # so it keeps the "open in a new window" fallback hidden.
-            page.wait_for_load_state("networkidle")
+            frame.locator(".lti-home[data-cookie-check]").wait_for(timeout=30_000)
+            assert tool_frame.locator(".lti-home").get_attribute("data-cookie-check") == "kept"
             assert tool_frame.locator("#new-window").count() == 1
             assert tool_frame.locator("#new-window").is_hidden()
             # The iframe's second request (a plain GET) must carry the session cookie.
-            with tool_frame.expect_navigation(timeout=15_000):
+            with tool_frame.expect_navigation(timeout=30_000):
                 frame.locator("#again").click()
             assert tool_frame.url == tool_url + "/lti/home"
             assert tool_frame.locator("#role").inner_text() == "Leader"
@@ -130,7 +131,7 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
             page.route(moodle.url + "/auth?*", drop_cookies)
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=15_000)
+            frame.locator("#who").wait_for(timeout=30_000)
             assert "Mary Jackson" in frame.locator("#who").inner_text()
         finally:
             browser.close()
@@ -168,11 +169,11 @@ def test_new_window_fallback_when_the_iframe_keeps_no_cookie(
             page.goto(course_page)
             frame = page.frame_locator("#tool")
             offer = frame.locator("#new-window")
-            offer.wait_for(state="visible", timeout=15_000)
-            with context.expect_page(timeout=15_000) as opened:
+            offer.wait_for(state="visible", timeout=30_000)
+            with context.expect_page(timeout=30_000) as opened:
                 offer.locator("a").click()
             window = opened.value
-            window.locator("#role").wait_for(timeout=15_000)
+            window.locator("#role").wait_for(timeout=30_000)
             assert window.url == tool_url + "/lti/home"
             assert window.locator("#role").inner_text() == "Leader"
             assert "Annie Easley" in window.locator("#who").inner_text()
