@@ -10,6 +10,12 @@ overlap window and the dedupe set catch late arrivals without duplicates.
 Pages are yielded with the cursor as it stands *after* that page; persist
 it once the page is processed and a crash resumes exactly there. Only one
 page and the ids inside the overlap window are held in memory.
+
+That relies on the LRS honouring ``ascending=true``. Some do not (Ralph's
+filesystem backend ignores it): once a statement arrives older than one
+before it, the mark stays where the run started until the last page, so an
+interrupted run repeats (and dedupes) rather than skips; the seen ids then
+grow with the run instead of staying within one window.
 """
 
 from __future__ import annotations
@@ -87,29 +93,45 @@ class Feed:
         )
         newest = start.mark
         seen = dict(start.seen)
+        in_order = True
+        previous: datetime | None = None
         for page in query.pages():
             fresh: list[dict[str, Any]] = []
             for statement in page.statements:
                 sid = str(statement.get("id", "")).lower()
                 stored = parse_time(statement.get("stored"))
+                if stored is not None:
+                    if previous is not None and stored < previous:
+                        in_order = False
+                    previous = stored
+                    if newest is None or stored > newest:
+                        newest = stored  # seen ones count too: they were yielded before
                 if not sid or sid in seen:
                     continue
                 fresh.append(statement)
                 if stored is not None:
                     seen[sid] = stored
-                    if newest is None or stored > newest:
-                        newest = stored
-            mark = newest
-            limit = query.consistent_through
-            if mark is not None and limit is not None and mark > limit:
-                mark = limit
-            if start.mark is not None and (mark is None or mark < start.mark):
+            if in_order or page.more is None:
+                mark = self._capped(newest, start.mark, query.consistent_through)
+            else:
                 mark = start.mark
             if mark is not None:
                 floor = mark - self.overlap
                 seen = {sid: at for sid, at in seen.items() if at >= floor}
             self.cursor = Cursor(mark=mark, seen=dict(seen))
             yield FeedPage(fresh, self.cursor)
+
+    @staticmethod
+    def _capped(
+        newest: datetime | None, start: datetime | None, consistent: datetime | None
+    ) -> datetime | None:
+        """The newest stored time, never past consistent-through, never backwards."""
+        mark = newest
+        if mark is not None and consistent is not None and mark > consistent:
+            mark = consistent
+        if start is not None and (mark is None or mark < start):
+            mark = start
+        return mark
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for page in self.pages():

@@ -16,6 +16,7 @@ from lrs_client import (
     Attachment,
     AuthError,
     BatchLimits,
+    Cursor,
     Filters,
     InvalidStatement,
     LRSClient,
@@ -343,3 +344,24 @@ def test_feed_starts_at_the_callers_since_then_at_its_mark_minus_overlap() -> No
     again = client().feed(feed.cursor, overlap=timedelta(minutes=2))
     assert list(again) == []  # "a" is seen again in the overlap and skipped
     assert responses.calls[1].request.params["since"] == "2026-05-01T09:57:00.000Z"
+
+
+@responses.activate
+def test_feed_interrupted_on_an_lrs_that_ignores_ascending_skips_nothing() -> None:
+    def item(sid: str, minute: int) -> dict[str, str]:
+        return {"id": sid, "stored": f"2026-05-01T10:{minute:02d}:00Z"}
+
+    # newest first although the feed asks for ascending order (Ralph does this)
+    responses.get(URL, json={"statements": [item("d", 4), item("c", 3)], "more": "/xapi/p2"})
+    responses.get(BASE + "p2", json={"statements": [item("b", 2), item("a", 1)], "more": ""})
+    feed = client().feed(overlap=timedelta(seconds=30))
+    first_page = next(feed.pages())
+    assert [s["id"] for s in first_page.statements] == ["d", "c"]
+    saved = first_page.cursor.to_json()  # then the worker dies
+
+    responses.get(
+        URL, json={"statements": [item("d", 4), item("c", 3), item("b", 2), item("a", 1)]}
+    )
+    resumed = client().feed(Cursor.from_json(saved), overlap=timedelta(seconds=30))
+    assert [s["id"] for s in resumed] == ["b", "a"]
+    assert resumed.cursor.mark == datetime(2026, 5, 1, 10, 4, tzinfo=UTC)
