@@ -22,8 +22,8 @@ pytestmark = pytest.mark.lrs
 
 
 @pytest.fixture(scope="module")
-def proxy(learning_locker: RunningLRS) -> Iterator[FaultProxy]:
-    with FaultProxy(f"http://127.0.0.1:{learning_locker.port}") as running:
+def proxy(learning_locker_process: RunningLRS) -> Iterator[FaultProxy]:
+    with FaultProxy(f"http://127.0.0.1:{learning_locker_process.port}") as running:
         yield running
 
 

@@ -31,15 +31,34 @@ def _run(server: RunningLRS) -> Iterator[RunningLRS]:
 
 
 @pytest.fixture(scope="session")
-def learning_locker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLRS]:
-    """Learning Locker's statement service; accepts any Basic credentials."""
+def learning_locker_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLRS]:
+    """One Learning Locker statement service for the session."""
     yield from _run(make_learning_locker(tmp_path_factory.mktemp("learning-locker")))
 
 
+@pytest.fixture
+def learning_locker(learning_locker_process: RunningLRS) -> RunningLRS:
+    """Learning Locker's statement service (any Basic credentials), restarted if it died."""
+    return _alive(learning_locker_process)
+
+
 @pytest.fixture(scope="session")
-def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLRS]:
-    """Ralph with one user (``.username`` / ``.password``); keep its data small."""
+def ralph_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLRS]:
+    """One Ralph for the session."""
     yield from _run(make_ralph(tmp_path_factory.mktemp("ralph")))
+
+
+@pytest.fixture
+def ralph(ralph_process: RunningLRS) -> RunningLRS:
+    """Ralph with one user (``.username`` / ``.password``); keep its data small."""
+    return _alive(ralph_process)
+
+
+def _alive(server: RunningLRS) -> RunningLRS:
+    try:
+        return server.ensure_running()
+    except LRSStartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture

@@ -78,6 +78,13 @@ class RunningLRS:
             self.process.wait(timeout=10)
         self.process = None
 
+    def ensure_running(self) -> RunningLRS:
+        """Start it again if it died (Learning Locker exits on some uncaught errors)."""
+        if self.process is None or self.process.poll() is not None:
+            self.process = None
+            self.start()
+        return self
+
     def restart(self) -> None:
         """Stop and start again on the same port (memory-mode LRSs come back empty)."""
         self.stop()
