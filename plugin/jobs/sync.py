@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lrs_client import Cursor, FeedPage, Filters
@@ -253,47 +254,32 @@ class Sync:
         result.skipped += sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
         with self.database.session_scope() as session:
             people = Resolver(session).resolve(c.actor for _, c in records.values())
-            existing = set(
-                session.scalars(
-                    select(FormalRecord.statement_id).where(
-                        FormalRecord.statement_id.in_(list(records) + list(voids))
-                    )
-                )
-            )
-            fresh: list[dict[str, Any]] = []
+            rows: list[dict[str, Any]] = []
             for sid, (statement, c) in records.items():
                 values = _values(c, statement, opts.lrs)
                 values["person_id"] = people.get(values["actor_key"] or "")
                 if values["person_id"] is None:
                     result.unresolved += 1
-                if sid in existing:
-                    # A tombstone (void seen first) stays voided; a repeat just refreshes.
-                    session.execute(
-                        update(FormalRecord)
-                        .where(FormalRecord.statement_id == sid)
-                        .values(attempts_seen=FormalRecord.attempts_seen + 1, **values)
-                    )
-                else:
-                    fresh.append(
-                        {"statement_id": sid, "voided": False, "attempts_seen": 1, **values}
-                    )
-                    existing.add(sid)
-            if fresh:
-                # Core executemany (pipelined by psycopg): no ORM objects to build.
-                session.execute(insert(FormalRecord), fresh)
+                rows.append({"statement_id": sid, "voided": False, "attempts_seen": 1, **values})
+            if rows:
+                session.execute(_upsert(session), rows)
             result.upserted += len(records)
-            self._apply_voids(session, voids, existing)
+            self._apply_voids(session, voids)
             result.voided += len(voids)
             row = self._cursor_row(session)
             row.cursor_json = page.cursor.to_json()
             row.pulled += len(page.statements)
 
-    def _apply_voids(self, session: Session, voids: set[str], existing: set[str]) -> None:
+    def _apply_voids(self, session: Session, voids: set[str]) -> None:
         if not voids:
             return
-        session.flush()
         session.execute(
             update(FormalRecord).where(FormalRecord.statement_id.in_(voids)).values(voided=True)
+        )
+        existing = set(
+            session.scalars(
+                select(FormalRecord.statement_id).where(FormalRecord.statement_id.in_(voids))
+            )
         )
         # A void can arrive before (or without) its target: keep a tombstone so
         # the target, if it is pulled later, lands already voided. Voids of our
@@ -314,6 +300,26 @@ class Sync:
                     attempts_seen=0,
                 )
             )
+
+
+def _upsert(session: Session) -> Any:
+    """INSERT ... ON CONFLICT (statement_id) DO UPDATE, in the session's SQL dialect.
+
+    A page seen again refreshes its rows and counts the sighting; ``voided``
+    is never reset, so a voided statement pulled late stays voided. No
+    SELECT of existing ids first: one executemany per page whatever the
+    table's size.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement: Any = dialect.insert(FormalRecord)
+    keep = {"statement_id", "voided", "attempts_seen"}
+    refreshed: dict[str, Any] = {
+        column.name: statement.excluded[column.name]
+        for column in FormalRecord.__table__.columns
+        if column.name not in keep
+    }
+    refreshed["attempts_seen"] = FormalRecord.attempts_seen + 1
+    return statement.on_conflict_do_update(index_elements=["statement_id"], set_=refreshed)
 
 
 def relink_people(database: Database) -> int:
