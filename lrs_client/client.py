@@ -119,9 +119,9 @@ class LRSClient:
     # -- statements ------------------------------------------------------------
 
     def send(self, statements: Iterable[StatementInput]) -> list[str]:
-        """Store statements; raise on the first failure (see :meth:`deliver` for the gentle way).
+        """Deliver statements, then raise :class:`LRSError` naming the first one not stored.
 
-        Returns the statement ids in input order.
+        Returns the statement ids in input order. :meth:`deliver` reports instead of raising.
         """
         report = self.deliver(statements)
         for result in report:
