@@ -51,7 +51,7 @@ def test_killed_workers_leave_nothing_lost_or_doubled(
     env = worker_env(
         database_url,
         learning_locker.endpoint,
-        delivery_batch_size="100",
+        delivery_batch_size="50",
         delivery_lease_seconds="2",
         delivery_poll_seconds="0.1",
     )
@@ -67,7 +67,7 @@ def test_killed_workers_leave_nothing_lost_or_doubled(
             within=60,
             what=f"the worker to deliver (log: {log.read_text()[-2000:]})",
         )
-        time.sleep(rng.uniform(0.0, 0.4))
+        time.sleep(rng.uniform(0.0, 0.25))
         worker.kill()  # SIGKILL: no clean-up at all
         worker.wait(timeout=30)
         counts = outbox_counts(database)
