@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,23 @@ from counting_proxy import CountingProxy
 from lrs_client import LRSClient
 from plugin.db import Database
 from tests.lrs_servers.servers import RunningLRS
+from tests.lrs_servers.servers import learning_locker as make_learning_locker
+
+
+@pytest.fixture(scope="module")
+def learning_locker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLRS]:
+    """A Learning Locker of this module alone: its 20,000 statements stay out of the shared one."""
+    server = make_learning_locker(tmp_path_factory.mktemp("worker-lrs"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ll_client(learning_locker: RunningLRS) -> Iterator[LRSClient]:
+    client = LRSClient(learning_locker.endpoint, username="ll-key", password="ll-secret")
+    yield client
+    client.close()
 
 
 def _wait(predicate, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
