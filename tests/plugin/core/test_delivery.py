@@ -72,6 +72,12 @@ def test_records_written_while_the_lrs_is_down_are_all_delivered_once(
     counts = outbox_counts(database)
     assert counts == {"pending": len(ids)}, counts
     with database.session_scope() as session:
+        (down,) = health(session)
+    assert down.queue_depth == len(ids)
+    assert down.oldest_pending_seconds is not None
+    assert down.oldest_pending_seconds >= 0
+    assert down.last_delivery_at is None
+    with database.session_scope() as session:
         row = session.scalars(select(OutboxRow).where(OutboxRow.attempts > 0).limit(1)).one()
         assert row.last_error
         assert "127.0.0.1" in row.last_error

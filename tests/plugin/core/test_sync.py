@@ -21,6 +21,7 @@ from lrs_client import LRSClient
 from plugin import create_app
 from plugin.cli import main
 from plugin.db import Database
+from plugin.jobs.health import health
 from plugin.jobs.sync import Sync, SyncOptions
 from plugin.models.formal import FormalRecord
 from plugin.models.sync import SyncCursor
@@ -129,9 +130,13 @@ def test_backfill_interrupted_and_resumed_lands_each_record_once(
         assert cursor.cursor_json
         assert cursor.pulled == 120
 
+    with database.session_scope() as session:
+        assert health(session)[0].last_sync_at is None  # the interrupted run did not finish
     result = Sync(database, lrs, options).run(backfill=True)
     assert result.complete
     assert result.skipped == 20
+    with database.session_scope() as session:
+        assert health(session)[0].last_sync_at is not None
     with database.session_scope() as session:
         rows = session.execute(select(FormalRecord.statement_id, FormalRecord.person_id)).all()
         assert len(rows) == 300
