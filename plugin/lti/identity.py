@@ -10,6 +10,7 @@ an identifier too, so a person stays one person if the mode changes later.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -19,8 +20,11 @@ from plugin.lti.claims import CUSTOM
 from plugin.lti.errors import LtiError
 from plugin.lti.validation import ValidatedLaunch
 from plugin.models.lti import IdentityMode, LtiPlatform
-from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from plugin.models.people import Membership, Person, Role, Team
+from plugin.services.identity import IdentityConflict, find_person, link
 from statements.identity import Identity
+
+log = logging.getLogger(__name__)
 
 
 def _display_name(claims: dict[str, object]) -> str | None:
@@ -73,13 +77,16 @@ def identity_for(platform: LtiPlatform, claims: dict[str, Any]) -> Identity:
 
 
 def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -> Person:
-    """The one Person named by any of this launch's identifiers, created if new."""
-    identities = {i.key(): i for i in (launch_account(launch.platform, launch.claims), actor)}
-    found = session.scalars(
-        select(PersonIdentifier).where(PersonIdentifier.key.in_(list(identities)))
-    ).all()
-    person = found[0].person if found else Person()
-    if not found:
+    """The one Person named by any of this launch's identifiers, created if new.
+
+    Identifiers are linked through :mod:`plugin.services.identity`, the same
+    path pulled formal records take, so an email is also stored in its
+    ``mbox_sha1sum`` form and an LRS that hides addresses still matches.
+    """
+    identities = [launch_account(launch.platform, launch.claims), actor]
+    person = find_person(session, identities)
+    if person is None:
+        person = Person()
         session.add(person)
     display = _display_name(launch.claims)
     if display:
@@ -90,10 +97,14 @@ def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -
     locale = launch.claims.get("locale")
     if isinstance(locale, str) and locale:
         person.locale = locale[:16]
-    known = {row.key for row in found}
-    for key, identity in identities.items():
-        if key not in known:
-            session.add(PersonIdentifier(person=person, kind=identity.kind, key=key))
+    session.flush()
+    for identity in identities:
+        try:
+            link(session, person, identity)
+        except IdentityConflict as conflict:
+            # Another person already owns this identifier: keep it there (an
+            # admin merges people; a launch never moves identifiers).
+            log.warning("launch identity not linked: %s", conflict)
     return person
 
 
