@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from plugin import db
-from plugin.config import Settings
+from plugin.config import Settings, flask_config_from_env
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -20,7 +20,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     ``config`` keys may be settings names (``database_url``) or their
     environment spelling (``LEADERLED_DATABASE_URL``); other keys (such as
-    ``WTF_CSRF_ENABLED``) go to Flask's config as they are.
+    ``WTF_CSRF_ENABLED``) go to Flask's config as they are, after any
+    ``LEADERLED_LTI_*`` environment variables (see ``flask_config_from_env``).
     """
     settings = Settings.from_env().merged(config).with_secret()
     app = Flask(__name__)
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.config.update(flask_config_from_env())
     if config:
         app.config.update(
             {k: v for k, v in config.items() if k.isupper() and not k.startswith("LEADERLED_")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,33 @@ def _as_number(name: str, raw: str, kind: object) -> int | float:
         return int(raw) if kind in ("int", int) else float(raw)
     except ValueError:
         raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+
+#: Flask config keys that may also come from the environment as ``LEADERLED_<KEY>``
+#: (the LTI layer's limits live next to the code that enforces them).
+FLASK_KEY_PREFIXES = ("LTI_",)
+
+
+def flask_config_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``LEADERLED_LTI_CLOCK_LEEWAY=5`` -> ``{"LTI_CLOCK_LEEWAY": 5}``, typed.
+
+    Values read as booleans (true/false, yes/no, on/off) or whole numbers
+    where they look like one, so ``bool("false")`` can never switch a check on.
+    """
+    env = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for name, raw in env.items():
+        key = name.removeprefix(ENV_PREFIX)
+        if key == name or not key.startswith(FLASK_KEY_PREFIXES):
+            continue
+        lowered = raw.strip().lower()
+        if lowered in {"true", "yes", "on", "false", "no", "off"}:
+            found[key] = lowered in {"true", "yes", "on"}
+        elif lowered.lstrip("-").isdigit():
+            found[key] = int(lowered)
+        else:
+            found[key] = raw
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 
@@ -74,3 +75,31 @@ def test_migrations_match_the_models(app) -> None:  # type: ignore[no-untyped-de
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_lti_limits_come_from_the_environment_typed() -> None:
+    from plugin.config import flask_config_from_env
+
+    found = flask_config_from_env(
+        {
+            "LEADERLED_LTI_CLOCK_LEEWAY": "5",
+            "LEADERLED_LTI_SECURE_COOKIES": "false",
+            "LEADERLED_LTI_AUTO_APPROVE_REGISTRATIONS": "yes",
+            "LEADERLED_DATABASE_URL": "sqlite://",
+            "LTI_CLOCK_LEEWAY": "99",
+        }
+    )
+    assert found == {
+        "LTI_CLOCK_LEEWAY": 5,
+        "LTI_SECURE_COOKIES": False,
+        "LTI_AUTO_APPROVE_REGISTRATIONS": True,
+    }
+
+
+def test_explicit_config_wins_over_lti_environment(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADERLED_LTI_CLOCK_LEEWAY", "5")
+    assert create_app({"database_url": database_url}).config["LTI_CLOCK_LEEWAY"] == 5
+    app = create_app({"database_url": database_url, "LTI_CLOCK_LEEWAY": 7})
+    assert app.config["LTI_CLOCK_LEEWAY"] == 7
