@@ -40,12 +40,17 @@ def _read(file: str) -> str:
         raise _BadInput(f"{file} cannot be read: {exc.strerror or exc}") from None
 
 
+def _no_constants(name: str) -> Any:
+    """JSON has no NaN or Infinity; Python's json module would accept them."""
+    raise _BadInput(f"not valid JSON: {name} is not a JSON number")
+
+
 def parse_statements(text: str) -> list[Any]:
     """A JSON statement, a JSON array of statements, or JSON lines (one per line)."""
     if not text.strip():
         raise _BadInput("the input is empty; expected a JSON statement, array or JSON lines")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_no_constants)
     except RecursionError:
         raise _BadInput("the JSON is nested too deeply to read") from None
     except json.JSONDecodeError as whole:
@@ -57,7 +62,7 @@ def parse_statements(text: str) -> list[Any]:
         parsed = []
         for number, line in lines:
             try:
-                parsed.append(json.loads(line))
+                parsed.append(json.loads(line, parse_constant=_no_constants))
             except RecursionError:
                 raise _BadInput(f"line {number}: the JSON is nested too deeply to read") from None
             except json.JSONDecodeError as exc:

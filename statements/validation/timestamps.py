@@ -60,8 +60,13 @@ def _parse(value: str) -> tuple[datetime | None, bool, str | None]:
         offset = (oh * 60 + om) * (-1 if zone[0] == "-" else 1)
     fraction = m.group(8)
     micro = int((fraction + "000000")[:6]) if fraction else 0
-    moment = datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=UTC)
-    return moment - timedelta(minutes=offset), zone is not None, None
+    if year < 1:
+        return None, False, "has year 0, which ISO 8601 dates in xAPI cannot use"
+    try:
+        moment = datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=UTC)
+        return moment - timedelta(minutes=offset), zone is not None, None
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:59-01:00 in UTC
+        return None, False, "is outside the range of dates an LRS can store"
 
 
 def check_timestamp(value: Any, path: str, r: Report, *, not_future: bool = False) -> None:

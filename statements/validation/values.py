@@ -7,6 +7,7 @@ rule and its wording live in one place.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from statements.validation.report import Report
@@ -75,6 +76,9 @@ def is_number(value: Any, path: str, r: Report) -> bool:
     t = type(value)
     if t is not int and t is not float:
         r.error(path, "type.number", f"Must be a number, not {describe(value)}.")
+        return False
+    if t is float and not math.isfinite(value):
+        r.error(path, "type.number", f"Must be a finite number, not {value} (not JSON).")
         return False
     return True
 

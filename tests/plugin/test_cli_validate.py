@@ -87,6 +87,7 @@ def test_stdin(tmp_path: Path) -> None:
         ("", "the input is empty"),
         ('{"actor": ', "not valid JSON: Expecting value at line 1"),
         (json.dumps(GOOD) + "\n{oops}\n", "not valid JSON lines: line 2"),
+        ('{"result": {"score": {"raw": NaN}}}', "NaN is not a JSON number"),
     ],
 )
 def test_unparseable_input_exits_2_with_a_message(tmp_path: Path, text: str, message: str) -> None:

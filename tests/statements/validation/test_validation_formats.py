@@ -46,6 +46,9 @@ def test_rfc3339_timestamps_pass(value: str) -> None:
         "2024-05-01T09:30:00ZZ",
         "1 May 2024",
         "2024-05-01T09:30:00.Z",
+        "0000-01-01T00:00:00Z",  # no year 0; Python's datetime cannot hold it either
+        "0001-01-01T00:00:00+01:00",  # before the first representable instant in UTC
+        "9999-12-31T23:59:59-01:00",  # after the last one
     ],
 )
 def test_impossible_timestamps_are_errors(value: str) -> None:
@@ -157,3 +160,17 @@ def test_uuid_standard_form_and_variant(value: str, expected: list[tuple[str, st
     report = Report()
     check_uuid(value, "$.id", report)
     assert [(p.severity, p.code) for p in report.problems] == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_are_not_json_numbers(value: float) -> None:
+    from statements.validation import validate
+
+    statement = {
+        "actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/scored"},
+        "object": {"id": "http://example.org/quiz"},
+        "result": {"score": {"raw": value}},
+    }
+    codes = {(p.path, p.code) for p in validate(statement).errors}
+    assert ("$.result.score.raw", "type.number") in codes
