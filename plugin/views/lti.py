@@ -43,7 +43,7 @@ from plugin.lti.session import (
     rotate_token,
     set_cookie,
 )
-from plugin.lti.settings import lti_settings
+from plugin.lti.settings import LtiSettings, lti_settings
 from plugin.lti.validation import LaunchRequest, check_login, validate_launch
 from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiPlatform
 from plugin.models.people import Person, Team
@@ -168,13 +168,26 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _same_origin_binding(settings: LtiSettings) -> str | None:
+    """The binding secret posted in the form, trusted only from our own page
+    (the platform-storage relay of ``storage_launch.html``). Any site can post
+    a form here: a binding it sends would log the victim's browser into the
+    attacker's launch (login CSRF), so a cross-site form's binding is ignored
+    and only the browser's own cookie counts."""
+    value = request.form.get(BINDING_FIELD)
+    if not value or request.headers.get("Origin") != settings.origin:
+        return None
+    return value
+
+
 @bp.post("/launch")
 def launch() -> Response | tuple[str, int]:
     settings = lti_settings()
     state = request.form.get("state") or None
     id_token = request.form.get("id_token") or None
-    binding = request.form.get(BINDING_FIELD) or request.cookies.get(BINDING_COOKIE)
-    if state and id_token and not request.form.get(BINDING_FIELD):
+    form_binding = _same_origin_binding(settings)
+    binding = form_binding or request.cookies.get(BINDING_COOKIE)
+    if state and id_token and not form_binding:
         page = _storage_page(state, id_token)
         if page is not None:
             return page

@@ -209,17 +209,22 @@ def launch(
     return client.post(urlsplit(action).path, data=form), form
 
 
-def stored(app: Flask) -> dict[str, int]:
-    """Row counts of everything a launch may create."""
+def stored(app: Flask, *, registrations: bool = False) -> dict[str, int]:
+    """Row counts of everything a launch may create; with ``registrations``,
+    also of the platform, client and deployment rows (logins and launches of
+    an unapproved platform must not add any)."""
+    models: tuple[type[Any], ...] = (
+        Person,
+        PersonIdentifier,
+        Team,
+        Membership,
+        LtiLaunchSession,
+        LtiUsedNonce,
+    )
+    if registrations:
+        models += (LtiPlatform, LtiClient, LtiDeployment)
     with session_scope(app) as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (
-                Person,
-                PersonIdentifier,
-                Team,
-                Membership,
-                LtiLaunchSession,
-                LtiUsedNonce,
-            )
+            for model in models
         }

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from plugin.db import session_scope
 from plugin.lti_platform import mutators as m
+from plugin.lti_platform.presets import User
 from plugin.models import DeploymentStatus, LtiLoginState
 
 from .conftest import LivePlatform, launch, login, register, spec_for, stored
@@ -205,3 +206,27 @@ def test_reflected_values_are_short_and_on_one_line(
     assert response.status_code == 400
     assert "x" * 200 not in page
     assert "<script>alert(1)" not in page
+
+
+def test_cross_site_launch_with_an_attackers_binding(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    """Login CSRF: an attacker starts a launch as themselves and makes the
+    victim's browser post it (an auto-submitting form on another site) with the
+    attacker's binding in the form. The form binding is trusted only from the
+    tool's own relay page, so the victim's browser gets no session."""
+    reg = register(tool, moodle)
+    spec = spec_for(moodle, reg, user=User(sub="attacker-sub", given_name="Mallory"))
+    started = login(tool_client, moodle, reg, spec)
+    binding = tool_client.get_cookie("leaderled_lti_login", path="/lti/")
+    assert binding is not None
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    victim = tool.test_client()
+    response = victim.post(
+        "/lti/launch",
+        data={**form, "lti_storage_binding": binding.value},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert_refused(response, 400, "started in a different browser")
+    assert victim.get_cookie("leaderled_launch") is None
+    assert stored(tool) == NOTHING

@@ -67,17 +67,22 @@ def test_platform_storage_binds_the_login_when_cookies_are_blocked(
     assert relay.status_code == 200
     assert "lti.get_data" in relay.get_data(as_text=True)
     assert stored(tool) == NOTHING_STORED
-    wrong = tool.test_client().post("/lti/launch", data={**form, "lti_storage_binding": "-"})
+    own_page = {"Origin": "http://localhost"}  # the relay page is the tool's own
+    wrong = tool.test_client().post(
+        "/lti/launch", data={**form, "lti_storage_binding": "-"}, headers=own_page
+    )
     assert wrong.status_code == 400
     launch_form = {**form, "lti_storage_binding": binding}
     # The state was spent by the wrong attempt; a new login is needed, as for any failure.
-    assert cookieless.post("/lti/launch", data=launch_form).status_code == 400
+    assert cookieless.post("/lti/launch", data=launch_form, headers=own_page).status_code == 400
     started = login(tool_client, moodle, reg, spec_for(moodle, reg), lti_storage_target="_parent")
     page = started.get_data(as_text=True)
     auth_url = json.loads(re.search(r"window.location.href = (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
     binding = json.loads(re.search(r"value: (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
     _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(auth_url).query)))
-    done = tool.test_client().post("/lti/launch", data={**form, "lti_storage_binding": binding})
+    done = tool.test_client().post(
+        "/lti/launch", data={**form, "lti_storage_binding": binding}, headers=own_page
+    )
     assert done.status_code == 200, done.get_data(as_text=True)
     assert ">Leader<" in done.get_data(as_text=True)
 
