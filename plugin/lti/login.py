@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from plugin.lti import nonces
 from plugin.lti.errors import LaunchForbidden, LtiError, shown
 from plugin.lti.settings import LtiSettings
-from plugin.models.lti import LtiClient, LtiPlatform
+from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
 
 LAUNCH_PATH = "/lti/launch"
 # Echoed into the redirect URL; real platforms send a short opaque id.
@@ -57,6 +57,37 @@ def resolve_client(session: Session, platform: LtiPlatform, client_id: str) -> s
     )
 
 
+def check_approved(session: Session, platform: LtiPlatform, client_id: str) -> None:
+    """A login may only go on to a platform an L&D admin approved: at least one
+    active deployment of this client, or a platform set to auto-approve. Anyone
+    can register a platform of their own making by dynamic registration; until
+    it is approved the tool must not send browsers to its authorization
+    endpoint (an open redirect) nor fetch its keys."""
+    if platform.auto_approve:
+        return
+    statuses = list(
+        session.scalars(
+            select(LtiDeployment.status)
+            .join(LtiClient, LtiDeployment.client_pk == LtiClient.id)
+            .where(LtiClient.platform_id == platform.id, LtiClient.client_id == client_id)
+        )
+    )
+    if DeploymentStatus.ACTIVE in statuses:
+        return
+    if statuses:
+        raise LaunchForbidden(
+            f"The registration of platform '{shown(platform.issuer)}' (client id "
+            f"'{shown(client_id)}') is waiting for approval. An L&D admin can approve it in "
+            "the tool or with `leaderled lti platform approve <issuer> <deployment id>` "
+            "(`leaderled lti platform list` shows them)."
+        )
+    raise LaunchForbidden(
+        f"The registration of platform '{shown(platform.issuer)}' (client id "
+        f"'{shown(client_id)}') has no deployment. An L&D admin can add one with "
+        "`leaderled lti platform add`, or register the tool again from the LMS."
+    )
+
+
 def start_login(
     session: Session,
     params: Mapping[str, str],
@@ -90,6 +121,7 @@ def start_login(
             "dynamic registration or with `leaderled lti platform add`."
         )
     client_id = resolve_client(session, platform, _param(params, "client_id"))
+    check_approved(session, platform, client_id)
     storage_target = _param(params, "lti_storage_target") or None
     issued = nonces.issue_login(
         session,

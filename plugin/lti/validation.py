@@ -300,10 +300,13 @@ def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
     return str(message_type)
 
 
-def check_deployment(
-    session: Session, payload: dict[str, Any], registration: Registration, login: LtiLoginState
-) -> tuple[LtiClient, LtiDeployment]:
-    """The registered client and its active deployment."""
+def check_registered(
+    payload: dict[str, Any], registration: Registration, login: LtiLoginState
+) -> tuple[LtiClient, str]:
+    """The client and deployment the (not yet verified) token names must be
+    registered and approved, or the platform auto-approving, before the tool
+    fetches the platform's keys: an unapproved registration never makes the
+    tool call its jwks_uri. Returns the client and the deployment id."""
     platform = registration.platform
     deployment_id = payload.get(c.DEPLOYMENT_ID)
     if not isinstance(deployment_id, str) or not deployment_id:
@@ -316,11 +319,7 @@ def check_deployment(
     deployment = registration.deployment
     if deployment is None:
         if platform.auto_approve:
-            deployment = LtiDeployment(
-                client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
-            )
-            session.add(deployment)
-            return client, deployment
+            return client, deployment_id
         raise LaunchForbidden(
             f"Deployment '{shown(deployment_id)}' of platform '{platform.issuer}' is not known to "
             "this tool. An L&D admin can add it with `leaderled lti platform add` or approve "
@@ -331,6 +330,21 @@ def check_deployment(
             f"Deployment '{shown(deployment_id)}' is waiting for approval. An L&D admin can "
             f"approve it with `leaderled lti platform approve {platform.issuer} {deployment_id}`."
         )
+    return client, deployment_id
+
+
+def check_deployment(
+    session: Session, payload: dict[str, Any], registration: Registration, login: LtiLoginState
+) -> tuple[LtiClient, LtiDeployment]:
+    """The registered client and its active deployment; an auto-approving
+    platform's new deployment is added (only once the signature verified)."""
+    client, deployment_id = check_registered(payload, registration, login)
+    deployment = registration.deployment
+    if deployment is None:
+        deployment = LtiDeployment(
+            client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
+        )
+        session.add(deployment)
     return client, deployment
 
 
@@ -353,6 +367,7 @@ def validate_launch(
     kid = check_header(token)
     registration = check_issuer(session, token, login)
     platform = registration.platform
+    check_registered(token.payload, registration, login)
     payload = verify_signature(token, kid, platform, keys)
     check_times(payload, now, settings)
     check_audience(payload, login)

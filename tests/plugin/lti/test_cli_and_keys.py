@@ -12,7 +12,7 @@ from plugin.db import session_scope
 from plugin.lti import keys as tool_keys
 from plugin.models import DeploymentStatus, LtiDeployment, LtiRoleOverride, Role
 
-from .conftest import LivePlatform, launch, register, spec_for
+from .conftest import LivePlatform, launch, login, register, spec_for
 
 ISSUER = "https://moodle.example.org"
 
@@ -123,8 +123,9 @@ def test_launch_with_approved_deployment_after_pending(
     tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
 ) -> None:
     reg = register(tool, moodle, status=DeploymentStatus.PENDING)
-    refused, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    refused = login(tool_client, moodle, reg, spec_for(moodle, reg))
     assert refused.status_code == 403
+    assert "waiting for approval" in refused.get_data(as_text=True)
     code, out = run(tool, "platform", "approve", moodle.url, reg.deployment_id)
     assert code == 0, out
     accepted, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))

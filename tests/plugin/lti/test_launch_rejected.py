@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from plugin.db import session_scope
 from plugin.lti_platform import mutators as m
 from plugin.lti_platform.presets import User
-from plugin.models import DeploymentStatus, LtiLoginState
+from plugin.models import DeploymentStatus, LtiClient, LtiDeployment, LtiLoginState
 
 from .conftest import LivePlatform, launch, login, register, spec_for, stored
 
@@ -95,12 +95,36 @@ def test_deep_linking_request_without_return_url(
     assert stored(tool) == NOTHING
 
 
+def _add_deployment(app: Flask, deployment_id: str, status: DeploymentStatus) -> None:
+    with session_scope(app) as session:
+        client = session.scalars(select(LtiClient)).one()
+        session.add(LtiDeployment(client=client, deployment_id=deployment_id, status=status))
+
+
 def test_pending_deployment(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:
-    reg = register(tool, moodle, status=DeploymentStatus.PENDING)
-    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    # The client has an approved deployment (so the login goes on) and a pending one.
+    reg = register(tool, moodle)
+    _add_deployment(tool, "4", DeploymentStatus.PENDING)
+    before, hits = stored(tool, registrations=True), moodle.platform.jwks_hits
+    spec = spec_for(moodle, reg, mutators=(m.set_lti("deployment_id", "4"),))
+    response, _ = launch(tool_client, moodle, reg, spec)
     assert_refused(response, 403, "waiting for approval")
     assert "leaderled lti platform approve" in response.get_data(as_text=True)
+    assert stored(tool, registrations=True) == before
     assert stored(tool) == NOTHING
+    assert moodle.platform.jwks_hits == hits  # refused before fetching the platform's keys
+
+
+def test_unknown_deployment_never_fetches_platform_keys(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    before, hits = stored(tool, registrations=True), moodle.platform.jwks_hits
+    spec = spec_for(moodle, reg, mutators=(m.set_lti("deployment_id", "999"),))
+    response, _ = launch(tool_client, moodle, reg, spec)
+    assert_refused(response, 403, "is not known to this")
+    assert moodle.platform.jwks_hits == hits
+    assert stored(tool, registrations=True) == before
 
 
 def test_replayed_id_token(tool: Flask, tool_client: FlaskClient, moodle: LivePlatform) -> None:

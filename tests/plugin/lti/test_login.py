@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from plugin.db import session_scope
-from plugin.models import LtiLoginState
+from plugin.models import DeploymentStatus, LtiDeployment, LtiLoginState
 
-from .conftest import LivePlatform, login, register, spec_for
+from .conftest import LivePlatform, login, register, spec_for, stored
 
 
 def states(app: Flask) -> int:
@@ -58,3 +58,42 @@ def test_several_clients_need_client_id(
     # With the client id named, the same login goes through.
     params["client_id"] = "second-client"
     assert tool_client.get("/lti/login", query_string=params).status_code == 302
+
+
+def test_login_to_an_unapproved_platform_is_refused(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    """A registration nobody approved (anyone can make one by dynamic
+    registration) must not send browsers to its authorization endpoint."""
+    reg = register(tool, moodle, status=DeploymentStatus.PENDING)
+    before = stored(tool, registrations=True)
+    response = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403, page
+    assert "is waiting for approval" in page
+    assert "leaderled lti platform approve" in page
+    assert "Location" not in response.headers
+    assert states(tool) == 0
+    assert stored(tool, registrations=True) == before
+
+
+def test_login_to_a_client_without_deployment_is_refused(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    with session_scope(tool) as session:
+        session.execute(delete(LtiDeployment))
+    response = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert response.status_code == 403
+    assert "has no deployment" in response.get_data(as_text=True)
+    assert "Location" not in response.headers
+    assert states(tool) == 0
+
+
+def test_login_to_an_auto_approving_platform_without_deployment(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle, auto_approve=True)
+    with session_scope(tool) as session:
+        session.execute(delete(LtiDeployment))
+    assert login(tool_client, moodle, reg, spec_for(moodle, reg)).status_code == 302

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from plugin.cli.lti import lti as lti_cli
 from plugin.db import session_scope
-from plugin.lti_platform import ToolRegistration
+from plugin.lti_platform import LaunchSpec, ToolRegistration
+from plugin.lti_platform.presets import User
 from plugin.lti_platform.services import SCOPE_LINEITEM, SCOPE_NRPS, service_claims
 from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
 
@@ -73,8 +74,13 @@ def test_registration_pending_until_approved_then_launch_and_roster(
     assert (issuer, stored_client, state) == (lms.url, client_id, DeploymentStatus.PENDING)
 
     reg: ToolRegistration = lms.platform.tools[client_id]
-    refused = launch(live_tool, lms, reg)
+    # Not approved yet: the login stops at the tool, no redirect to the platform.
+    params = lms.platform.login_params(
+        reg, LaunchSpec(claims=lms.platform.claims_for(reg, user=User(sub="2")))
+    )
+    refused = live_tool.client.get("/lti/login", query_string=params)
     assert refused.status_code == 403
+    assert "Location" not in refused.headers
     assert "waiting for approval" in refused.get_data(as_text=True)
 
     result = live_tool.app.test_cli_runner().invoke(
