@@ -5,21 +5,32 @@ requirements; 2.0 keeps them) tells an LRS to ignore, when comparing:
 properties the LRS may set (``id``, ``authority``, ``stored``, ``timestamp``
 when we sent none, ``version``), differences of serialisation (key order,
 whitespace, the case of case-insensitive values such as UUIDs and language
-tags, the same instant written in another time zone or precision), the
-order of group members, and defaulted ``objectType`` values. We apply the
-same rules to tell "already stored" from "conflict" after a 409.
+tags, the same instant written in another time zone or precision, cut to
+milliseconds), the order of group members, defaulted ``objectType`` values,
+a single context activity object against a one-element array of it, and
+``result.duration`` beyond 0.01 s precision. We apply the same rules to tell
+"already stored" from "conflict" after a 409.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _LRS_SET = ("authority", "stored", "version")
 _UUID_KEYS = frozenset({"id", "registration"})
 _LANGUAGE_MAPS = frozenset({"display", "name", "description"})
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_CONTEXT_ACTIVITIES = ("parent", "grouping", "category", "other")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DURATION = re.compile(
+    r"^P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
 
 
 def same_statement(sent: dict[str, Any], stored: dict[str, Any]) -> bool:
@@ -39,6 +50,13 @@ def _canonical(value: Any, role: str) -> Any:
                 out[key] = {str(lang).lower(): text for lang, text in item.items()}
             elif key in ("timestamp", "stored") and isinstance(item, str):
                 out[key] = _instant(item)
+            elif key == "duration" and role == "result" and isinstance(item, str):
+                out[key] = _duration(item)
+            elif key == "contextActivities" and isinstance(item, dict):
+                out[key] = {
+                    kind: _canonical([acts] if isinstance(acts, dict) else acts, kind)
+                    for kind, acts in item.items()
+                }
             elif key in _UUID_KEYS and isinstance(item, str) and _UUID.match(item):
                 out[key] = item.lower()
             elif key == "member" and isinstance(item, list):
@@ -65,11 +83,34 @@ def _default_object_type(obj: dict[str, Any], role: str) -> None:
 
 
 def _instant(text: str) -> Any:
-    """The same moment compares equal whatever the zone; precision cut to milliseconds."""
+    """The same moment compares equal whatever the zone; precision cut to milliseconds.
+
+    Integer arithmetic: a float timestamp rounds, and ``.9996`` would become
+    the next millisecond where an LRS that truncates keeps ``.999``.
+    """
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
     if moment.tzinfo is None:
         return text
-    return round(moment.timestamp() * 1000)
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def _duration(text: str) -> Any:
+    """An ISO 8601 duration at 0.01 s precision (truncated), as the spec compares them.
+
+    Days, hours, minutes and seconds become hundredths of a second; years,
+    months and weeks stay apart (their length in seconds is not fixed).
+    """
+    found = _DURATION.match(text.strip().upper())
+    if not found or text.strip().upper() in ("P", "PT") or text.strip().upper().endswith("T"):
+        return text
+    try:
+        parts = {k: Decimal(v) if v else Decimal(0) for k, v in found.groupdict().items()}
+    except InvalidOperation:
+        return text
+    seconds = (
+        parts["days"] * 86400 + parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"]
+    )
+    return ("duration", parts["years"], parts["months"], parts["weeks"], int(seconds * 100))

@@ -16,6 +16,7 @@ from lrs_client import (
     Outcome,
     attach,
 )
+from lrs_client.compare import same_statement
 from tests.lrs_client.helpers import ACTIVITY, statement
 from tests.lrs_servers.servers import RunningLRS
 
@@ -77,6 +78,30 @@ def test_identical_resend_is_delivered_and_changed_content_is_a_conflict(
     assert "conflicting" in report[0].reason
     assert report[1].outcome is Outcome.STORED
     assert client.get(first["id"])["verb"]["id"] == first["verb"]["id"]
+
+
+def test_what_learning_locker_keeps_is_the_same_statement(
+    client: LRSClient, fresh_registration: str
+) -> None:
+    course = {"id": f"{ACTIVITY}course"}
+    sent = statement(
+        fresh_registration,
+        timestamp="2026-01-01T10:00:00.9996Z",
+        result={"duration": "PT1M30.123456S"},
+    )
+    sent["context"]["contextActivities"] = {"parent": course, "category": course}
+    sent["object"] = {
+        "objectType": "SubStatement",
+        "actor": {"mbox": "mailto:x@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/planned"},
+        "object": {"id": f"{ACTIVITY}9"},
+        "context": {"contextActivities": {"grouping": course, "other": course}},
+    }
+    client.send([sent])
+    stored = client.get(sent["id"], format="exact")
+    assert isinstance(stored["context"]["contextActivities"]["parent"], list)
+    assert same_statement(sent, stored)
+    assert client.deliver([sent])[0].delivered
 
 
 def test_query_pages_through_more_with_consistent_through(

@@ -182,6 +182,44 @@ def test_same_statement_follows_the_spec_comparison_rules() -> None:
     assert same_statement(untimed, stored)
 
 
+def test_same_statement_single_context_activity_equals_a_one_element_array() -> None:
+    parent = {"id": "https://leaderled.example.org/courses/1"}
+    sent = statement(context={"contextActivities": {"parent": parent, "grouping": [parent]}})
+    sent["object"] = {
+        "objectType": "SubStatement",
+        "actor": {"mbox": "mailto:x@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/planned"},
+        "object": {"id": "https://leaderled.example.org/activities/9"},
+        "context": {"contextActivities": {"category": parent, "other": parent}},
+    }
+    stored = json.loads(json.dumps(sent))
+    # as Learning Locker keeps it: arrays, activities with their objectType
+    as_ll = {**parent, "objectType": "Activity"}
+    stored["context"]["contextActivities"] = {"parent": [as_ll], "grouping": [as_ll]}
+    stored["object"]["context"]["contextActivities"] = {"category": [as_ll], "other": [as_ll]}
+    assert same_statement(sent, stored)
+    other = {"id": "https://leaderled.example.org/courses/2"}
+    stored["object"]["context"]["contextActivities"]["other"] = [as_ll, other]
+    assert not same_statement(sent, stored)
+
+
+def test_same_statement_compares_durations_at_hundredths_of_a_second() -> None:
+    sent = statement(result={"duration": "PT1M30.123456S"})
+    assert same_statement(sent, {**sent, "result": {"duration": "PT1M30.12S"}})
+    assert same_statement(sent, {**sent, "result": {"duration": "PT90.129S"}})
+    assert not same_statement(sent, {**sent, "result": {"duration": "PT1M30.13S"}})
+    assert not same_statement(sent, {**sent, "result": {"duration": "PT1H30.12S"}})
+
+
+def test_same_statement_truncates_timestamps_to_milliseconds() -> None:
+    sent = statement(timestamp="2026-01-01T10:00:00.9996Z")
+    # an LRS that keeps milliseconds truncates; float rounding would make it .000 of the next second
+    assert same_statement(sent, {**sent, "timestamp": "2026-01-01T10:00:00.999Z"})
+    assert not same_statement(sent, {**sent, "timestamp": "2026-01-01T10:00:01.000Z"})
+    far = statement(timestamp="2286-11-20T17:46:39.9999999+00:00")
+    assert same_statement(far, {**far, "timestamp": "2286-11-20T17:46:39.999Z"})
+
+
 def test_attachments_multipart_round_trip_binary() -> None:
     blob = Attachment(bytes(range(256)), "application/octet-stream", "http://u", {"en": "b"})
     body, content_type = encode_multipart(b'[{"id":"x"}]', [blob, blob])
