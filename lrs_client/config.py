@@ -27,10 +27,11 @@ class Timeouts:
 class RetryPolicy:
     """Exponential backoff with full jitter, bounded by attempts and by total time.
 
-    Applies to connection errors, timeouts, 429, 502, 503 and 504. A
-    ``Retry-After`` from the LRS replaces the computed delay (it is a floor the
-    LRS asked for); when it would overrun ``max_total`` the error is raised at
-    once instead of sleeping in vain.
+    Applies to connection errors, timeouts, 429, 502, 503 and 504 (not to TLS
+    failures, which do not heal). A ``Retry-After`` from the LRS replaces the
+    computed delay (it is a floor the LRS asked for). A retry is only made when
+    its delay plus one read timeout fit in what is left of ``max_total``;
+    otherwise the error is raised at once instead of sleeping in vain.
     """
 
     max_attempts: int = 5

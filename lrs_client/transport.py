@@ -109,7 +109,11 @@ class Transport:
         self.timeouts = timeouts
         self.retry = retry
         self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        # requests.Session pre-sets its own User-Agent (setdefault would keep it);
+        # replace that one, but not one a caller set on an injected session.
+        current = self.session.headers.get("User-Agent")
+        if current is None or current == requests.utils.default_user_agent():
+            self.session.headers["User-Agent"] = USER_AGENT
         self.version: str | None = None
         self.stats = TransportStats()
         self._sleep = sleep
@@ -142,6 +146,8 @@ class Transport:
             attempt += 1
             try:
                 response = self._send_once(method, url, params, headers, data, versioned)
+            except TLSError:
+                raise  # a certificate or handshake problem does not heal on retry
             except TransportError as error:
                 failure: LRSFailure = error
                 wait = None
@@ -187,7 +193,8 @@ class Transport:
             return None
         delay = asked if asked is not None else policy.backoff(attempt, self._rng)
         remaining = policy.max_total - (self._clock() - started)
-        if delay > remaining:
+        # The retry itself may wait a whole read timeout: only sleep when that fits too.
+        if delay + self.timeouts.read > remaining:
             return None
         return delay
 

@@ -25,7 +25,7 @@ from lrs_client import (
     TLSError,
 )
 from lrs_client.endpoint import parse_endpoint
-from lrs_client.transport import parse_retry_after
+from lrs_client.transport import USER_AGENT, parse_retry_after
 
 BASE = "https://lrs.example.org/xapi/"
 SECRET = "s3cr3t-P@ss"
@@ -233,3 +233,49 @@ def test_a_redirect_is_an_error_naming_the_new_address_not_a_success() -> None:
     client = make_client([], version="1.0.3")
     with pytest.raises(LRSError, match=r"redirects \(HTTP 301\) to https://new.example.org"):
         client.deliver([{"id": "x", "actor": {}, "verb": {}, "object": {}}])
+
+
+@responses.activate
+def test_tls_failure_is_not_retried() -> None:
+    responses.get(BASE + "about", body=requests.exceptions.SSLError("certificate verify failed"))
+    sleeps: list[float] = []
+    client = make_client(sleeps, retry=RetryPolicy(max_attempts=5, max_total=600))
+    with pytest.raises(TLSError):
+        client.negotiate()
+    assert len(responses.calls) == 1
+    assert sleeps == []
+    assert client.transport.stats.retries == 0
+
+
+@responses.activate
+def test_no_retry_when_its_delay_plus_a_read_timeout_overruns_the_budget() -> None:
+    responses.get(BASE + "statements", status=429, headers={"Retry-After": "5"})
+    responses.get(BASE + "statements", status=429, headers={"Retry-After": "5"})
+    responses.get(BASE + "statements", json={"statements": []})
+    sleeps: list[float] = []
+    client = make_client(
+        sleeps,
+        version="1.0.3",
+        retry=RetryPolicy(max_total=30),
+        timeouts=Timeouts(connect=1, read=26),
+    )
+    # 5 s of sleep fits in 30 s, but the retry could then wait 26 s more
+    with pytest.raises(RateLimited):
+        list(client.query())
+    assert sleeps == []
+    roomy = make_client(
+        sleeps, version="1.0.3", retry=RetryPolicy(max_total=30), timeouts=Timeouts(read=24)
+    )
+    assert list(roomy.query()) == []
+    assert sleeps == [5]
+
+
+@responses.activate
+def test_user_agent_is_ours_unless_the_caller_set_one() -> None:
+    responses.get(BASE + "statements", json={"statements": []})
+    list(make_client(version="1.0.3").query())
+    assert responses.calls[0].request.headers["User-Agent"] == USER_AGENT
+    session = requests.Session()
+    session.headers["User-Agent"] = "caller/1.0"
+    list(LRSClient(BASE, ("key", SECRET), version="1.0.3", session=session).query())
+    assert responses.calls[1].request.headers["User-Agent"] == "caller/1.0"
