@@ -16,14 +16,15 @@ from requests.auth import AuthBase
 from lrs_client import documents
 from lrs_client.attachments import Attachment, encode_multipart
 from lrs_client.auth import BasicAuth, make_auth
+from lrs_client.compare import same_statement
 from lrs_client.config import BatchLimits, RetryPolicy, Timeouts
 from lrs_client.delivery import Deliverer, DeliveryReport, Outcome
 from lrs_client.endpoint import parse_endpoint
-from lrs_client.errors import ConfigError, LRSError, NotFound, ProtocolError
+from lrs_client.errors import ConfigError, Conflict, LRSError, NotFound, ProtocolError
 from lrs_client.feed import Cursor, Feed
 from lrs_client.inputs import StatementInput, batch_body, prepare
 from lrs_client.query import Filters, StatementQuery
-from lrs_client.transport import Transport
+from lrs_client.transport import Transport, lrs_message
 from lrs_client.version import SUPPORTED, VersionInfo, negotiate
 
 log = logging.getLogger("lrs_client")
@@ -137,15 +138,33 @@ class LRSClient:
         return deliverer.deliver(statements)
 
     def put(self, statement: StatementInput) -> str:
-        """PUT one statement under its id (generated if missing); returns the id."""
+        """PUT one statement under its id (generated if missing); returns the id.
+
+        Some LRSs (ADL's) answer 409 to a re-PUT of the very same statement:
+        then the stored one is read back and compared by the spec's rules
+        (:mod:`lrs_client.compare`); the same statement counts as stored, other
+        content raises :class:`~lrs_client.errors.Conflict`.
+        """
         prepared = prepare(statement)
-        self._ready().request(
+        url = self.transport.endpoint.url("statements")
+        response = self._ready().request(
             "PUT",
-            self.transport.endpoint.url("statements"),
+            url,
             params={"statementId": prepared.id},
             headers=JSON,
             data=prepared.body,
+            ok=frozenset({409}),
         )
+        if response.status_code == 409:
+            said = lrs_message(response)
+            stored = self._lookup(prepared.id)
+            if stored is None or not same_statement(prepared.statement, stored):
+                raise Conflict(
+                    409,
+                    said or f"the LRS holds a different statement with id {prepared.id}",
+                    method="PUT",
+                    url=url,
+                )
         return prepared.id
 
     def get(self, statement_id: str, *, format: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from lrs_client import (
     Attachment,
     AuthError,
     BatchLimits,
+    Conflict,
     Cursor,
     Filters,
     InvalidStatement,
@@ -403,3 +404,23 @@ def test_feed_interrupted_on_an_lrs_that_ignores_ascending_skips_nothing() -> No
     resumed = client().feed(Cursor.from_json(saved), overlap=timedelta(seconds=30))
     assert [s["id"] for s in resumed] == ["b", "a"]
     assert resumed.cursor.mark == datetime(2026, 5, 1, 10, 4, tzinfo=UTC)
+
+
+@responses.activate
+def test_put_answered_409_is_settled_by_comparing_the_stored_statement() -> None:
+    """ADL's LRS answers 409 to a re-PUT of the same statement."""
+    sent = statement(context={"contextActivities": {"parent": {"id": "https://c.example.org"}}})
+    kept = json.loads(json.dumps(sent))
+    kept["context"]["contextActivities"]["parent"] = [
+        {"id": "https://c.example.org", "objectType": "Activity"}
+    ]
+    kept["stored"] = "2026-01-01T00:00:00Z"
+    responses.put(URL, status=409, json={"message": "Statement already exists"})
+    responses.get(URL, json=kept)
+    assert client().put(sent) == sent["id"]
+    changed = {**sent, "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
+    with pytest.raises(Conflict, match="already exists") as caught:
+        client().put(changed)
+    assert caught.value.status == 409
+    puts = [c for c in responses.calls if c.request.method == "PUT"]
+    assert len(puts) == 2
