@@ -78,7 +78,11 @@ def encode_multipart(
 
 
 def decode_multipart(body: bytes, content_type: str) -> tuple[Any, dict[str, bytes]]:
-    """The JSON of the first part and the attachments by SHA-256 hash."""
+    """The JSON of the first part and the attachments by SHA-256 hash.
+
+    Each part's content is checked against its ``X-Experience-API-Hash``;
+    a mismatch is a :class:`ProtocolError` naming the hash.
+    """
     boundary = _boundary(content_type)
     delimiter = b"--" + boundary.encode()
     pieces = body.split(delimiter)
@@ -102,8 +106,14 @@ def decode_multipart(body: bytes, content_type: str) -> tuple[Any, dict[str, byt
         raise ProtocolError("the first multipart part is not JSON") from None
     found: dict[str, bytes] = {}
     for headers, content in parts[1:]:
-        digest = headers.get("x-experience-api-hash") or hashlib.sha256(content).hexdigest()
-        found[digest] = content
+        actual = hashlib.sha256(content).hexdigest()
+        claimed = headers.get("x-experience-api-hash", "").strip().lower()
+        if claimed and claimed != actual:
+            raise ProtocolError(
+                f"attachment part with X-Experience-API-Hash {claimed[:64]} has content "
+                f"whose SHA-256 is {actual}: corrupted or truncated"
+            )
+        found[claimed or actual] = content
     return document, found
 
 

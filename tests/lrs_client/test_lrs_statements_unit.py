@@ -424,3 +424,14 @@ def test_put_answered_409_is_settled_by_comparing_the_stored_statement() -> None
     assert caught.value.status == 409
     puts = [c for c in responses.calls if c.request.method == "PUT"]
     assert len(puts) == 2
+
+
+def test_attachment_part_whose_content_does_not_match_its_hash_is_a_protocol_error() -> None:
+    blob = Attachment(b"the real content", "text/plain", "http://u", {"en": "b"})
+    body, content_type = encode_multipart(b'[{"id":"x"}]', [blob])
+    corrupted = body.replace(b"the real content", b"the REAL content")
+    with pytest.raises(ProtocolError, match=blob.sha2) as caught:
+        decode_multipart(corrupted, content_type)
+    assert "REAL" not in str(caught.value)
+    upper = body.replace(blob.sha2.encode(), blob.sha2.upper().encode())
+    assert decode_multipart(upper, content_type)[1] == {blob.sha2: blob.content}
