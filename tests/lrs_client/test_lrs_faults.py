@@ -167,3 +167,22 @@ def test_unreachable_lrs_fails_fast_with_a_clear_reason() -> None:
     assert time.monotonic() - started < 3.0
     assert report[0].outcome is Outcome.FAILED
     assert "cannot reach the LRS" in report[0].reason
+
+
+def test_resend_to_an_lrs_that_409s_stored_ids_is_already_stored_in_n_plus_1_requests(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    """The crash-recovery resend, with the proxy answering 409 as ADL's LRS does."""
+    batch = [statement(fresh_registration, n=i) for i in range(40)]
+    assert make_client(proxy).deliver(batch).tally(Outcome.STORED) == 40
+    conflict = reply(409, {"message": "Statement already exists"})
+    conflict.method = "POST"
+    proxy.add(conflict)
+    proxy.log.clear()
+    report = make_client(proxy).deliver(batch)
+    assert [r.statement_id for r in report] == [s["id"] for s in batch]
+    assert [r.outcome for r in report] == [Outcome.ALREADY_STORED] * 40
+    assert len(proxy.seen("POST")) == 1
+    assert len(proxy.seen("GET", "forwarded")) == 40
+    assert len(proxy.log) <= 40 + 2
+    assert sorted(stored_ids(learning_locker, fresh_registration)) == sorted(s["id"] for s in batch)

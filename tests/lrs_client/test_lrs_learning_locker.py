@@ -104,6 +104,18 @@ def test_what_learning_locker_keeps_is_the_same_statement(
     assert client.deliver([sent])[0].delivered
 
 
+def test_resending_a_stored_batch_delivers_each_once(
+    client: LRSClient, fresh_registration: str
+) -> None:
+    batch = [statement(fresh_registration, n=i) for i in range(30)]
+    assert client.deliver(batch).tally(Outcome.STORED) == 30
+    again = client.deliver(batch)
+    assert [r.statement_id for r in again] == [s["id"] for s in batch]
+    assert all(r.delivered for r in again)
+    stored = [s["id"] for s in client.query(registration=fresh_registration)]
+    assert sorted(stored) == sorted(s["id"] for s in batch)
+
+
 def test_query_pages_through_more_with_consistent_through(
     client: LRSClient, fresh_registration: str
 ) -> None:

@@ -435,3 +435,65 @@ def test_attachment_part_whose_content_does_not_match_its_hash_is_a_protocol_err
     assert "REAL" not in str(caught.value)
     upper = body.replace(blob.sha2.encode(), blob.sha2.upper().encode())
     assert decode_multipart(upper, content_type)[1] == {blob.sha2: blob.content}
+
+
+class AdlLikeLRS(FakeLRS):
+    """Answers 409 to a POST holding any id it already has, identical content or not (ADL)."""
+
+    def post(self, request: Any) -> tuple[int, dict[str, str], str]:
+        batch = json.loads(request.body)
+        taken = [item["id"] for item in batch if item["id"] in self.stored]
+        if taken:
+            self.posts += 1
+            self.calls.append(SimpleNamespace(request=request))
+            return 409, {}, json.dumps({"message": f"Statement {taken[0]} already exists"})
+        return super().post(request)
+
+
+@pytest.fixture
+def adl() -> Any:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        lrs = AdlLikeLRS()
+        mock.add_callback(responses.POST, URL, callback=lrs.post)
+        mock.add_callback(responses.GET, URL, callback=lrs.get)
+        yield mock, lrs
+
+
+def test_resending_a_stored_batch_costs_one_lookup_per_statement(adl: Any) -> None:
+    mock, _ = adl
+    batch = [statement(n=i) for i in range(64)]
+    assert client().deliver(batch).tally(Outcome.STORED) == 64
+    before = len(mock.calls)
+    report = client().deliver(batch)  # the crash-recovery path: all of it again
+    assert [r.statement_id for r in report] == [s["id"] for s in batch]
+    assert [r.outcome for r in report] == [Outcome.ALREADY_STORED] * 64
+    assert len(mock.calls) - before <= 64 + 2
+    assert report.stats.lookups == 64
+    assert report.stats.bisections == 0
+
+
+def test_409_on_a_chunk_settles_stored_ones_and_posts_the_rest_once(adl: Any) -> None:
+    mock, lrs = adl
+    old = [statement(n=i) for i in range(6)]
+    client().deliver(old)
+    changed = {**old[4], "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
+    new = [statement(n=10 + i) for i in range(5)]
+    batch = [new[0], old[1], new[1], changed, new[2], old[3], new[3], new[4]]
+    before = len(mock.calls)
+    report = client().deliver(batch)
+    assert [r.statement_id for r in report] == [s["id"] for s in batch]
+    assert [r.outcome for r in report] == [
+        Outcome.STORED,
+        Outcome.ALREADY_STORED,
+        Outcome.STORED,
+        Outcome.REJECTED,
+        Outcome.STORED,
+        Outcome.ALREADY_STORED,
+        Outcome.STORED,
+        Outcome.STORED,
+    ]
+    assert "conflict" in report[3].reason
+    # the POST, a GET per stored id, two per new one (statementId, then
+    # voidedStatementId), the POST of the new ones
+    assert len(mock.calls) - before == 1 + 3 + 2 * 5 + 1
+    assert all(s["id"] in lrs.stored for s in new)
