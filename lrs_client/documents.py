@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lrs_client.errors import ProtocolError
 from lrs_client.inputs import dumps
 from lrs_client.query import iso
 from lrs_client.transport import Transport
@@ -96,7 +97,10 @@ class DocumentResource:
         if since is not None:
             params["since"] = iso(since)
         response = self._transport.request("GET", self._url, params=params)
-        listed = response.json()
+        try:
+            listed = json.loads(response.content)
+        except ValueError:
+            raise ProtocolError("the LRS answered a document id list with non-JSON") from None
         if not isinstance(listed, list):
             return []
         return [str(item) for item in listed]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 from lrs_client.errors import ConfigError
 
@@ -34,7 +34,8 @@ class Endpoint:
 
     def same_origin(self, url: str) -> bool:
         a, b = urlsplit(self.base), urlsplit(url)
-        return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+        mine = _origin(a)
+        return mine is not None and mine == _origin(b)
 
     def __repr__(self) -> str:
         return f"Endpoint({self.base!r})"
@@ -67,3 +68,19 @@ def parse_endpoint(raw: str) -> Endpoint:
 def _netloc(host: str, port: int | None) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"{shown}:{port}" if port else shown
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(parts: SplitResult) -> tuple[str, str | None, int | None] | None:
+    """Scheme, host and port, the default port filled in (``https://h/`` is ``https://h:443/``).
+
+    ``None`` when the port is not a valid number: such a URL matches no origin.
+    """
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return scheme, parts.hostname, port or _DEFAULT_PORTS.get(scheme)

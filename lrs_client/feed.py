@@ -64,6 +64,8 @@ class FeedPage:
 
     statements: list[dict[str, Any]]
     cursor: Cursor
+    #: Items of this page's ``statements`` that were not JSON objects (skipped).
+    skipped: int = 0
 
 
 class Feed:
@@ -83,6 +85,8 @@ class Feed:
         self.overlap = overlap
         self._filters = filters or Filters()
         self._page_size = page_size
+        #: Items in the LRS's ``statements`` lists that were not objects, skipped so far.
+        self.skipped = 0
 
     def pages(self) -> Iterator[FeedPage]:
         start = self.cursor
@@ -97,7 +101,12 @@ class Feed:
         previous: datetime | None = None
         for page in query.pages():
             fresh: list[dict[str, Any]] = []
-            for statement in page.statements:
+            skipped = 0
+            items: list[Any] = page.statements  # as the LRS sent them: not always objects
+            for statement in items:
+                if not isinstance(statement, dict):
+                    skipped += 1  # the spec allows only statement objects here
+                    continue
                 sid = str(statement.get("id", "")).lower()
                 stored = parse_time(statement.get("stored"))
                 if stored is not None:
@@ -119,7 +128,8 @@ class Feed:
                 floor = mark - self.overlap
                 seen = {sid: at for sid, at in seen.items() if at >= floor}
             self.cursor = Cursor(mark=mark, seen=dict(seen))
-            yield FeedPage(fresh, self.cursor)
+            self.skipped += skipped
+            yield FeedPage(fresh, self.cursor, skipped)
 
     @staticmethod
     def _capped(

@@ -437,6 +437,44 @@ def test_attachment_part_whose_content_does_not_match_its_hash_is_a_protocol_err
     assert decode_multipart(upper, content_type)[1] == {blob.sha2: blob.content}
 
 
+@responses.activate
+def test_a_more_link_with_the_default_port_written_out_is_the_same_origin() -> None:
+    responses.get(URL, **page(["a"], "https://lrs.example.org:443/xapi/statements?cursor=2"))
+    responses.get("https://lrs.example.org:443/xapi/statements?cursor=2", **page(["b"], ""))
+    assert [s["id"] for s in client().query()] == ["a", "b"]
+    responses.get(URL, **page(["a"], "https://lrs.example.org:8443/xapi/statements?c=3"))
+    with pytest.raises(ProtocolError, match="another server"):
+        list(client().query())
+
+
+@responses.activate
+def test_feed_skips_and_counts_items_that_are_not_statement_objects() -> None:
+    body = {
+        "statements": [
+            {"id": "a", "stored": "2026-01-01T10:00:00Z"},
+            "b",
+            None,
+            ["c"],
+            {"id": "d", "stored": "2026-01-01T10:00:01Z"},
+        ]
+    }
+    responses.get(URL, json=body)
+    feed = client().feed()
+    pages = list(feed.pages())
+    assert [s["id"] for s in pages[0].statements] == ["a", "d"]
+    assert pages[0].skipped == 3
+    assert feed.skipped == 3
+
+
+@responses.activate
+def test_document_ids_answered_with_non_json_is_a_protocol_error() -> None:
+    responses.get(BASE + "activities/state", body="<html>login</html>")
+    with pytest.raises(ProtocolError, match="non-JSON"):
+        client().state.ids(
+            activity_id="https://leaderled.example.org/a", agent={"mbox": "mailto:a@example.org"}
+        )
+
+
 class AdlLikeLRS(FakeLRS):
     """Answers 409 to a POST holding any id it already has, identical content or not (ADL)."""
 
