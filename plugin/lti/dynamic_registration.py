@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from plugin.lti import outbound
 from plugin.lti.ags import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
+from plugin.lti.errors import shown
 from plugin.lti.nrps import SCOPE_MEMBERSHIPS
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
@@ -37,7 +39,6 @@ WANTED_SCOPES = (
     SCOPE_MEMBERSHIPS,
 )
 WANTED_CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email", "locale")
-TIMEOUT = (3.05, 10.0)
 MAX_DOCUMENT = 256 * 1024
 
 
@@ -91,31 +92,34 @@ def is_http_url(value: Any) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def fetch_json(http: requests.Session, url: str) -> Any:
-    """GET a JSON document: bounded size, a timeout, no redirects to elsewhere."""
+def fetch_json(http: requests.Session, url: str, *, allow_private: bool = False) -> Any:
+    """GET a JSON document through :mod:`plugin.lti.outbound`: public hosts
+    only (unless ``allow_private``), no redirects, bounded size and time."""
     try:
-        with http.get(
+        answer = outbound.send(
+            http,
+            "GET",
             url,
+            allow_private=allow_private,
             headers={"Accept": "application/json"},
-            timeout=TIMEOUT,
-            stream=True,
-            allow_redirects=False,
-        ) as response:
-            if response.status_code != 200:
-                raise RegistrationError(
-                    f"The platform's configuration at {url} answered HTTP {response.status_code}."
-                )
-            raw = response.raw.read(MAX_DOCUMENT + 1, decode_content=True)
+            max_body=MAX_DOCUMENT,
+        )
+    except outbound.OutboundRefused as exc:
+        raise RegistrationError(
+            f"Could not fetch the platform's configuration: {exc.reason}."
+        ) from exc
     except requests.RequestException as exc:
         raise RegistrationError(
-            f"Could not fetch the platform's configuration from {url} ({type(exc).__name__}). "
-            "Check that the tool can reach the LMS.",
+            f"Could not fetch the platform's configuration from {shown(url)} "
+            f"({type(exc).__name__}). Check that the tool can reach the LMS.",
             status=400,
         ) from exc
-    if len(raw) > MAX_DOCUMENT:
-        raise RegistrationError("The platform's configuration is too large to be genuine.")
+    if answer.status != 200:
+        raise RegistrationError(
+            f"The platform's configuration at {shown(url)} answered HTTP {answer.status}."
+        )
     try:
-        return json.loads(raw)
+        return json.loads(answer.body)
     except ValueError as exc:
         raise RegistrationError("The platform's configuration is not JSON.") from exc
 
@@ -153,8 +157,8 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     issuer = str(doc["issuer"])
     if origin(issuer) != origin(url):
         raise RegistrationError(
-            f"The platform's issuer {issuer} is not on the same site as its configuration "
-            f"URL {url}; refusing to register."
+            f"The platform's issuer {shown(issuer)} is not on the same site as its "
+            f"configuration URL {shown(url)}; refusing to register."
         )
     auth_methods = doc.get("token_endpoint_auth_methods_supported")
     if not isinstance(auth_methods, list) or "private_key_jwt" not in auth_methods:
@@ -236,32 +240,37 @@ def register(
     platform: PlatformConfiguration,
     body: dict[str, Any],
     registration_token: str | None,
+    *,
+    allow_private: bool = False,
 ) -> Registration:
     headers = {"Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = "Bearer " + registration_token
     try:
-        response = http.post(
+        response = outbound.send(
+            http,
+            "POST",
             platform.registration_endpoint,
-            json=body,
+            allow_private=allow_private,
             headers=headers,
-            timeout=TIMEOUT,
-            allow_redirects=False,
+            json_body=body,
+            max_body=MAX_DOCUMENT,
         )
+    except outbound.OutboundRefused as exc:
+        raise RegistrationError(
+            f"Could not call the platform's registration endpoint: {exc.reason}."
+        ) from exc
     except requests.RequestException as exc:
         raise RegistrationError(
             f"Could not reach the platform's registration endpoint ({type(exc).__name__}).",
             status=400,
         ) from exc
-    try:
-        answer = response.json()
-    except ValueError:
-        answer = None
-    if response.status_code >= 400:
+    answer = response.json()
+    if not 200 <= response.status < 300:  # redirects are not followed: refused too
         why = answer.get("error_description") if isinstance(answer, dict) else None
         raise RegistrationError(
-            f"The platform refused the registration (HTTP {response.status_code})"
-            + (f": {why}" if isinstance(why, str) else ".")
+            f"The platform refused the registration (HTTP {response.status})"
+            + (f": {shown(why)}" if isinstance(why, str) else ".")
             + " The registration link may have expired; start again from the LMS.",
             status=400,
         )

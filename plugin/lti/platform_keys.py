@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 
+from plugin.lti import outbound
 from plugin.lti.errors import LtiError, shown
 
 # (url) -> (status, headers, json body); a seam for tests and benchmarks.
@@ -30,16 +32,35 @@ MIN_TTL = 30.0
 MAX_TTL = 24 * 3600.0
 REFETCH_INTERVAL = 10.0
 FETCH_TIMEOUT = 5.0
+# The whole fetch, however slowly the platform drips its answer.
+FETCH_DEADLINE = 8.0
+MAX_JWKS = 256 * 1024
 MAX_URLS = 256
 
 
-def http_fetch(url: str) -> tuple[int, dict[str, str], Any]:
-    response = requests.get(url, timeout=FETCH_TIMEOUT, headers={"Accept": "application/json"})
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return response.status_code, dict(response.headers), body
+def http_fetch(url: str, *, allow_private: bool = False) -> tuple[int, dict[str, str], Any]:
+    """GET a key set through :mod:`plugin.lti.outbound`: public hosts only
+    (unless ``allow_private``), no redirects, bounded size and time."""
+    answer = outbound.send(
+        None,
+        "GET",
+        url,
+        allow_private=allow_private,
+        headers={"Accept": "application/json"},
+        max_body=MAX_JWKS,
+        deadline=FETCH_DEADLINE,
+        timeout=(outbound.CONNECT_TIMEOUT, FETCH_TIMEOUT),
+    )
+    return answer.status, answer.headers, answer.json()
+
+
+def fetcher(*, allow_private: bool) -> Fetcher:
+    """:func:`http_fetch` with the deployment's private-address policy."""
+    return partial(http_fetch, allow_private=allow_private)
+
+
+def _why(exc: requests.RequestException) -> str:
+    return exc.reason if isinstance(exc, outbound.OutboundRefused) else type(exc).__name__
 
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
@@ -102,9 +123,9 @@ class PlatformKeyCache:
             key = entry.keys.get(kid)
         if key is None:
             raise LtiError(
-                f"The platform signed the launch with key id '{shown(kid)}', which its key set at "
-                f"{jwks_url} does not publish. Check the platform's public keyset URL in the "
-                "tool registration."
+                f"The platform signed the launch with key id '{shown(kid)}', which its key set "
+                f"at {shown(jwks_url)} does not publish. Check the platform's public keyset URL "
+                "in the tool registration."
             )
         return key
 
@@ -118,16 +139,16 @@ class PlatformKeyCache:
                 old.fetched_at = now
                 return old
             raise LtiError(
-                f"Could not fetch the platform's public keys from {jwks_url} "
-                f"({type(exc).__name__}). Check the keyset URL and that the tool can reach it."
+                f"Could not fetch the platform's public keys from {shown(jwks_url)} "
+                f"({_why(exc)}). Check the keyset URL and that the tool can reach it."
             ) from exc
         if status != 200 or not isinstance(body, dict) or not isinstance(body.get("keys"), list):
             if old is not None:
                 old.fetched_at = now
                 return old
             raise LtiError(
-                f"The platform's keyset URL {jwks_url} answered HTTP {status} without a JSON "
-                "key set. Check the keyset URL in the tool registration."
+                f"The platform's keyset URL {shown(jwks_url)} answered HTTP {status} without a "
+                "JSON key set. Check the keyset URL in the tool registration."
             )
         keys: dict[str, PyJWK] = {}
         for raw in body["keys"]:

@@ -28,6 +28,9 @@ class LtiSettings:
     handoff_ttl: int = 120
     # Send cookies with Secure even on http:// (browsers accept it on localhost).
     secure_cookies: bool = True
+    # Let outbound requests (platform configuration, registration, JWKS) reach
+    # loopback and private addresses: for tests, the demo and a test LMS only.
+    allow_private_urls: bool = False
 
     @property
     def origin(self) -> str:
@@ -71,6 +74,7 @@ def lti_settings(app: Flask | None = None) -> LtiSettings:
         max_sessions=int(config.get("LTI_MAX_SESSIONS", defaults.max_sessions)),
         handoff_ttl=int(config.get("LTI_HANDOFF_TTL", defaults.handoff_ttl)),
         secure_cookies=bool(config.get("LTI_SECURE_COOKIES", defaults.secure_cookies)),
+        allow_private_urls=config.get("LTI_ALLOW_PRIVATE_URLS", False) is True,
     )
     target.extensions["leaderled.lti_settings"] = settings
     return settings

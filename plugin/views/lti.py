@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response
 from plugin.app import csrf
 from plugin.db import db_session, get_db
 from plugin.lti import keys as tool_keys
-from plugin.lti import nonces
+from plugin.lti import nonces, platform_keys
 from plugin.lti.access import current_launch, require_launch
 from plugin.lti.claims import DEEP_LINKING_REQUEST
 from plugin.lti.errors import LtiError
@@ -72,7 +72,8 @@ def key_cache(app: Flask | None = None) -> PlatformKeyCache:
     target = app if app is not None else current_app
     cache = target.extensions.get("leaderled.lti_keys")
     if not isinstance(cache, PlatformKeyCache):
-        cache = PlatformKeyCache()
+        private = lti_settings(target).allow_private_urls
+        cache = PlatformKeyCache(platform_keys.fetcher(allow_private=private))
         target.extensions["leaderled.lti_keys"] = cache
     return cache
 

@@ -60,11 +60,14 @@ def register() -> str | tuple[str, int]:
             "approve or remove them (`leaderled lti platform list`) before new ones are taken.",
             429,
         )
+    settings = lti_settings()
+    private = settings.allow_private_urls
     with requests.Session() as http:
         try:
-            platform = dr.parse_configuration(config_url, dr.fetch_json(http, config_url))
-            body = dr.tool_registration(lti_settings(), platform)
-            registration = dr.register(http, platform, body, token)
+            document = dr.fetch_json(http, config_url, allow_private=private)
+            platform = dr.parse_configuration(config_url, document)
+            body = dr.tool_registration(settings, platform)
+            registration = dr.register(http, platform, body, token, allow_private=private)
         except dr.RegistrationError as error:
             return _refuse(error.message, error.status)
     with get_db().session_scope() as session:

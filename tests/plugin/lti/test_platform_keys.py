@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask, jsonify, redirect
 from jwt.algorithms import RSAAlgorithm
+from werkzeug.serving import make_server
 
 from plugin.lti.errors import LtiError
-from plugin.lti.platform_keys import MAX_TTL, MIN_TTL, PlatformKeyCache, ttl_from_cache_control
+from plugin.lti.platform_keys import (
+    MAX_TTL,
+    MIN_TTL,
+    PlatformKeyCache,
+    fetcher,
+    http_fetch,
+    ttl_from_cache_control,
+)
 
 URL = "https://lms.example.org/jwks"
 
@@ -113,3 +124,44 @@ def test_unreachable_jwks_is_a_clear_error_and_stale_keys_keep_working() -> None
     broken = PlatformKeyCache(lambda url: (404, {}, None), clock=clock)
     with pytest.raises(LtiError, match="answered HTTP 404"):
         broken.key_for(URL, "k1")
+
+
+@pytest.fixture
+def keyset_server() -> Iterator[str]:
+    """A loopback server: a key set, a redirect inward and an oversized answer."""
+    app = Flask("keyset")
+    app.add_url_rule("/jwks", "jwks", lambda: jsonify({"keys": [jwk("k1")]}))
+    app.add_url_rule(
+        "/moved", "moved", lambda: redirect("http://169.254.169.254/latest/meta-data/")
+    )
+    app.add_url_rule("/huge", "huge", lambda: jsonify({"keys": [], "pad": "x" * 600_000}))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_http_fetch_refuses_loopback_by_default(keyset_server: str) -> None:
+    cache = PlatformKeyCache(http_fetch)
+    with pytest.raises(LtiError, match="private or local network address"):
+        cache.key_for(keyset_server + "/jwks", "k1")
+    allowed = PlatformKeyCache(fetcher(allow_private=True))
+    assert allowed.key_for(keyset_server + "/jwks", "k1").key_id == "k1"
+
+
+def test_http_fetch_follows_no_redirect(keyset_server: str) -> None:
+    status, _, body = http_fetch(keyset_server + "/moved", allow_private=True)
+    assert (status, body) == (302, None)
+    cache = PlatformKeyCache(fetcher(allow_private=True))
+    with pytest.raises(LtiError, match="answered HTTP 302"):
+        cache.key_for(keyset_server + "/moved", "k1")
+
+
+def test_http_fetch_caps_the_body(keyset_server: str) -> None:
+    cache = PlatformKeyCache(fetcher(allow_private=True))
+    with pytest.raises(LtiError, match="larger than"):
+        cache.key_for(keyset_server + "/huge", "k1")
