@@ -287,8 +287,18 @@ def register(
 
 
 def pending_count(session: Session) -> int:
-    query = select(func.count()).select_from(LtiDeployment)
-    return session.scalar(query.where(LtiDeployment.status == DeploymentStatus.PENDING)) or 0
+    """Registrations waiting for an admin: clients without an active deployment
+    on platforms that do not auto-approve. Counting pending deployments alone
+    missed registration answers without a deployment_id, which add a client
+    (and maybe a platform) each and so could pile up without bound."""
+    active = select(LtiDeployment.client_pk).where(LtiDeployment.status == DeploymentStatus.ACTIVE)
+    query = (
+        select(func.count())
+        .select_from(LtiClient)
+        .join(LtiPlatform, LtiClient.platform_id == LtiPlatform.id)
+        .where(LtiClient.id.not_in(active), LtiPlatform.auto_approve.is_(False))
+    )
+    return session.scalar(query) or 0
 
 
 def _platform_row(session: Session, platform: PlatformConfiguration) -> LtiPlatform:

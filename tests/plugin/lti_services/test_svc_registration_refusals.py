@@ -207,3 +207,28 @@ def test_refusal_log_line_is_one_line(
     refused = [r.getMessage() for r in caplog.records if "registration refused" in r.getMessage()]
     assert refused
     assert all("\n" not in line for line in refused)
+
+
+def test_registrations_without_deployment_count_towards_the_cap(
+    live_tool: LiveTool, hostile: Hostile
+) -> None:
+    """A platform that answers without a deployment_id adds a client each time;
+    those wait for approval like pending deployments and are capped the same."""
+    live_tool.app.config["LTI_MAX_PENDING_REGISTRATIONS"] = 2
+    hostile.answer = (200, {"client_id": "fresh"})
+    assert _register(live_tool, hostile.url + "/cfg")[0] == 200
+    assert _register(live_tool, hostile.url + "/cfg")[0] == 200
+    before = registrations(live_tool.app)
+    status, page = _register(live_tool, hostile.url + "/cfg")
+    assert status == 429, page
+    assert "2 registrations are already waiting for approval" in page
+    assert hostile.registrations == 2  # refused before calling the platform
+    assert (
+        registrations(live_tool.app)
+        == before
+        == {
+            "lti_platform": 1,
+            "lti_client": 2,
+            "lti_deployment": 0,
+        }
+    )
