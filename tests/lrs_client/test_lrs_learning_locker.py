@@ -116,6 +116,27 @@ def test_resending_a_stored_batch_delivers_each_once(
     assert sorted(stored) == sorted(s["id"] for s in batch)
 
 
+def test_a_409_chunk_is_settled_by_lookups_and_the_new_ones_posted_once(
+    client: LRSClient, fresh_registration: str
+) -> None:
+    """Learning Locker 409s a whole batch holding one changed statement."""
+    old = [statement(fresh_registration, n=i) for i in range(10)]
+    client.send(old)
+    changed = {**old[0], "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
+    new = [statement(fresh_registration, n=20 + i) for i in range(3)]
+    batch = [changed, *old[1:], *new]
+    report = client.deliver(batch)
+    assert [r.statement_id for r in report] == [s["id"] for s in batch]
+    assert report[0].outcome is Outcome.REJECTED
+    assert [r.outcome for r in report[1:10]] == [Outcome.ALREADY_STORED] * 9
+    assert [r.outcome for r in report[10:]] == [Outcome.STORED] * 3
+    # the POST, one GET per held id, two per new one (statementId, voidedStatementId), the POST
+    assert report.stats.requests == 1 + 10 + 2 * 3 + 1
+    assert report.stats.bisections == 0
+    stored = [s["id"] for s in client.query(registration=fresh_registration)]
+    assert sorted(stored) == sorted(s["id"] for s in [*old, *new])
+
+
 def test_query_pages_through_more_with_consistent_through(
     client: LRSClient, fresh_registration: str
 ) -> None:
