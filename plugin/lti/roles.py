@@ -28,7 +28,10 @@ RANK = {Role.LEARNER: 0, Role.LEADER: 1, Role.LND_ADMIN: 2}
 _CONTEXT_DEFAULTS = {
     "Instructor": Role.LEADER,
     "TeachingAssistant": Role.LEADER,
-    "Mentor": Role.LEADER,
+    # Canvas sends Mentor for observers (parents, guardians): not leaders of
+    # the course. An admin who uses Mentor for real mentors overrides it per
+    # platform (or per course).
+    "Mentor": Role.LEARNER,
     "ContentDeveloper": Role.LEADER,
     "Manager": Role.LEADER,
     "Administrator": Role.LND_ADMIN,

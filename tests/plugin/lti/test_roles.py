@@ -82,3 +82,19 @@ def test_course_override_applies_at_launch(
     assert response.status_code == 200
     with session_scope(tool) as session:
         assert session.scalars(select(Membership.role)).one() is Role.LEADER
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [
+        [M + "Mentor"],  # a Canvas observer: a parent or guardian of a learner
+        ["Mentor"],
+        [M + "Mentor", "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Observer"],
+    ],
+)
+def test_mentor_is_a_learner_by_default(roles: list[str]) -> None:
+    assert map_roles(roles) is Role.LEARNER
+
+
+def test_mentor_may_be_made_a_leader_per_platform() -> None:
+    assert map_roles([M + "Mentor"], platform_overrides={"Mentor": Role.LEADER}) is Role.LEADER
