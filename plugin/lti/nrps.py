@@ -14,7 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+from plugin.lti.errors import shown
 from plugin.lti.roles import map_roles
 from plugin.lti.service_token import (
     LtiServiceError,
@@ -63,6 +65,25 @@ class Roster:
 
     def active(self) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.status == "Active")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "", "", None
+
+
+def _same_origin(first: str, link: str) -> str:
+    """The next page's URL, if it is on the site of the first memberships URL.
+    The roster request carries the platform's access token: a ``Link: next``
+    to another host would hand it (and the tool's requests) to that host."""
+    if _origin(link) != _origin(first) or not _origin(first)[1]:
+        raise RosterUnavailable(
+            f"the roster's next page {shown(link)} is not on the platform's site; not following it"
+        )
+    return link
 
 
 def memberships_url(claims: dict[str, Any]) -> str | None:
@@ -195,7 +216,8 @@ class NrpsClient:
             if isinstance(body.get("context"), dict):
                 context = body["context"]
             members.extend(_members(body["members"], identify, map_role))
-            next_url = response.links.get("next", {}).get("url")
+            link = response.links.get("next", {}).get("url")
+            next_url = _same_origin(url, urljoin(next_url, link)) if link else None
         return Roster(
             context_id=_text(context.get("id")),
             context_title=_text(context.get("title")),

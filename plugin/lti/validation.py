@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 from jwt.algorithms import RSAAlgorithm
@@ -200,10 +201,21 @@ def verify_signature(
     return token.payload
 
 
+def _is_time(value: object) -> TypeGuard[int | float]:
+    """A JSON number usable as a time: not a bool, and finite (Python's json
+    reads NaN and Infinity, which compare false or true against anything)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> None:
     leeway = settings.clock_leeway
     exp = payload.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
+    if not _is_time(exp):
+        if isinstance(exp, float):
+            raise LtiError(
+                f"The id_token's expiry ('exp') is {shown(exp)}, not a time. Check the "
+                "platform's token signing."
+            )
         raise LtiError("The id_token has no expiry ('exp'); LTI 1.3 requires one.")
     if exp + leeway <= now:
         raise LtiError(
@@ -211,7 +223,12 @@ def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> Non
             "the clocks of the LMS and the tool servers (NTP)."
         )
     iat = payload.get("iat")
-    if not isinstance(iat, int | float) or isinstance(iat, bool):
+    if not _is_time(iat):
+        if isinstance(iat, float):
+            raise LtiError(
+                f"The id_token's issue time ('iat') is {shown(iat)}, not a time. Check the "
+                "platform's token signing."
+            )
         raise LtiError("The id_token has no issue time ('iat'); LTI 1.3 requires one.")
     if iat > now + leeway:
         raise LtiError(
@@ -220,6 +237,18 @@ def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> Non
         )
     if iat < now - settings.max_token_age - leeway:
         raise LtiError("The id_token was issued too long ago ('iat'); start the launch again.")
+    if "nbf" in payload:
+        nbf = payload["nbf"]
+        if not _is_time(nbf):
+            raise LtiError(
+                f"The id_token's not-before time ('nbf') is {shown(nbf)}, not a time. Check "
+                "the platform's token signing."
+            )
+        if nbf > now + leeway:
+            raise LtiError(
+                "The id_token is not valid yet ('nbf'). Check the clocks of the LMS and the "
+                "tool servers (NTP)."
+            )
 
 
 def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:

@@ -54,6 +54,8 @@ class PlatformServices:
     """Everything the service endpoints remember, guarded by one lock."""
 
     page_size: int = 50
+    # Serve NRPS "Link: next" on this origin instead of our own (a hostile platform).
+    next_page_origin: str | None = None
     token_lifetime: int = 3600
     # Moodle's "use this service for grade sync only": no line item management.
     grade_sync_only: bool = False

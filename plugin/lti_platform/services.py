@@ -15,7 +15,7 @@ import secrets
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
@@ -154,7 +154,10 @@ def memberships(context_id: str) -> Response:
     response.content_type = MEMBERSHIP_TYPE
     if page * limit < len(members):
         query = {"limit": limit, "page": page + 1} | ({"role": role} if role else {})
-        response.headers["Link"] = f'<{base}?{urlencode(query)}>; rel="next"'
+        link_base = base
+        if state.next_page_origin:
+            link_base = state.next_page_origin + urlsplit(base).path
+        response.headers["Link"] = f'<{link_base}?{urlencode(query)}>; rel="next"'
     return response
 
 

@@ -71,6 +71,12 @@ CASES: dict[str, tuple[tuple[Callable[..., Any], ...], int, str]] = {
     ),
     "missing roles claim": ((m.drop(LTI + "roles"),), 400, "no roles claim"),
     "unknown deployment": ((m.set_lti("deployment_id", "999"),), 403, "is not known to this"),
+    "exp NaN": ((m.set_claims(exp=float("nan")),), 400, "expiry (&#39;exp&#39;) is nan"),
+    "exp Infinity": ((m.set_claims(exp=float("inf")),), 400, "expiry (&#39;exp&#39;) is inf"),
+    "iat NaN": ((m.set_claims(iat=float("nan")),), 400, "issue time (&#39;iat&#39;) is nan"),
+    "iat -Infinity": ((m.set_claims(iat=float("-inf")),), 400, "(&#39;iat&#39;) is -inf"),
+    "nbf NaN": ((m.set_claims(nbf=float("nan")),), 400, "(&#39;nbf&#39;) is nan"),
+    "nbf in the future": ((m.set_claims(nbf=4_000_000_000),), 400, "not valid yet"),
 }
 
 

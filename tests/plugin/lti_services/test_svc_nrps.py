@@ -132,3 +132,19 @@ def test_revoked_token_is_replaced_once(
     roster = client.roster(access, roster_url)
     assert len(roster.members) == 8
     assert tokens.requests_made == 2
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://169.254.169.254", "https://127.0.0.1", "http://evil.example"],
+    ids=["metadata", "other scheme", "other host"],
+)
+def test_next_link_to_another_site_not_followed(
+    roster_url: str, access: ServiceAccess, state: PlatformServices, origin: str
+) -> None:
+    """A Link: next off the platform's site would carry the access token there."""
+    state.next_page_origin = origin
+    client = NrpsClient(ServiceTokenClient())
+    with pytest.raises(RosterUnavailable, match="not on the platform's site"):
+        client.roster(access, roster_url)
+    assert client.pages_fetched == 1
