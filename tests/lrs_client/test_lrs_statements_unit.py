@@ -516,13 +516,13 @@ def test_409_on_a_chunk_settles_stored_ones_and_posts_the_rest_once(adl: Any) ->
     client().deliver(old)
     changed = {**old[4], "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
     new = [statement(n=10 + i) for i in range(5)]
-    batch = [new[0], old[1], new[1], changed, new[2], old[3], new[3], new[4]]
+    batch = [old[1], new[0], new[1], changed, new[2], old[3], new[3], new[4]]
     before = len(mock.calls)
     report = client().deliver(batch)
     assert [r.statement_id for r in report] == [s["id"] for s in batch]
     assert [r.outcome for r in report] == [
-        Outcome.STORED,
         Outcome.ALREADY_STORED,
+        Outcome.STORED,
         Outcome.STORED,
         Outcome.REJECTED,
         Outcome.STORED,
@@ -535,3 +535,23 @@ def test_409_on_a_chunk_settles_stored_ones_and_posts_the_rest_once(adl: Any) ->
     # voidedStatementId), the POST of the new ones
     assert len(mock.calls) - before == 1 + 3 + 2 * 5 + 1
     assert all(s["id"] in lrs.stored for s in new)
+
+
+def test_409_among_new_statements_is_found_by_bisection_not_lookups(adl: Any) -> None:
+    """One conflicting id in a chunk of new statements: the first id is not
+    stored, so the client bisects (about 2*log2(n)) instead of n lookups."""
+    mock, lrs = adl
+    old = statement(n=1)
+    client().deliver([old])
+    changed = {**old, "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}}
+    batch = [statement(n=100 + i) for i in range(63)]
+    batch.insert(40, changed)
+    before = len(mock.calls)
+    report = client().deliver(batch)
+    assert [r.outcome for r in report] == [
+        Outcome.REJECTED if s is changed else Outcome.STORED for s in batch
+    ]
+    assert "conflict" in report[40].reason
+    assert report.stats.bisections >= 1
+    assert len(mock.calls) - before <= 2 * 2 * 6 + 4
+    assert all(s["id"] in lrs.stored for s in batch if s is not changed)
