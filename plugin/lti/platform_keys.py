@@ -102,25 +102,58 @@ class PlatformKeyCache:
         self._clock = clock
         self._refetch_interval = refetch_interval
         self._entries: dict[str, _Entry] = {}
+        # Guards the two dicts only; never held during network I/O.
         self._lock = threading.Lock()
+        self._url_locks: dict[str, threading.Lock] = {}
         self.fetch_count = 0
 
     def key_for(self, jwks_url: str, kid: str) -> PyJWK:
-        """The platform key named ``kid``, or an error an admin can act on."""
+        """The platform key named ``kid``, or an error an admin can act on.
+
+        The network fetch runs under a lock of its own URL only: a slow or
+        unreachable platform delays its own launches, never another platform's.
+        Launches waiting on the same URL find the key set the first one fetched.
+        """
         with self._lock:
             entry = self._entries.get(jwks_url)
-            now = self._clock()
-            fresh = entry is None or now >= entry.expires_at
-            if entry is None or fresh:
-                entry = self._refresh(jwks_url, now)
-            elif kid not in entry.keys and now - entry.kid_refetch_at >= self._refetch_interval:
-                # An unknown kid may mean the platform rotated its key: look once more,
-                # but at most once per interval, whatever kids an attacker invents.
-                previous = entry
-                entry = self._refresh(jwks_url, now)
-                entry.kid_refetch_at = now
-                previous.kid_refetch_at = now
-            key = entry.keys.get(kid)
+            if self._due(entry, kid, self._clock()) is None:
+                return self._key(entry, jwks_url, kid)
+            url_lock = self._url_locks.get(jwks_url)
+            if url_lock is None:
+                if len(self._url_locks) >= 2 * MAX_URLS:
+                    for url in [u for u, lk in self._url_locks.items() if not lk.locked()]:
+                        del self._url_locks[url]
+                url_lock = self._url_locks[jwks_url] = threading.Lock()
+        with url_lock:
+            with self._lock:  # another launch may have fetched while this one waited
+                entry = self._entries.get(jwks_url)
+                now = self._clock()
+                due = self._due(entry, kid, now)
+                if due is None:
+                    return self._key(entry, jwks_url, kid)
+                if due == "kid" and entry is not None:
+                    # An unknown kid may mean the platform rotated its key: look once
+                    # more, but at most once per interval, whatever kids an attacker invents.
+                    entry.kid_refetch_at = now
+                self.fetch_count += 1
+            fetched = self._download(jwks_url, now)  # no global lock held
+            with self._lock:
+                entry = self._store(jwks_url, now, fetched)
+                if due == "kid":
+                    entry.kid_refetch_at = now
+                return self._key(entry, jwks_url, kid)
+
+    def _due(self, entry: _Entry | None, kid: str, now: float) -> str | None:
+        """Why the key set must be fetched now ("stale" or "kid"), or None."""
+        if entry is None or now >= entry.expires_at:
+            return "stale"
+        if kid not in entry.keys and now - entry.kid_refetch_at >= self._refetch_interval:
+            return "kid"
+        return None
+
+    @staticmethod
+    def _key(entry: _Entry | None, jwks_url: str, kid: str) -> PyJWK:
+        key = entry.keys.get(kid) if entry is not None else None
         if key is None:
             raise LtiError(
                 f"The platform signed the launch with key id '{shown(kid)}', which its key set "
@@ -129,24 +162,17 @@ class PlatformKeyCache:
             )
         return key
 
-    def _refresh(self, jwks_url: str, now: float) -> _Entry:
-        self.fetch_count += 1
-        old = self._entries.get(jwks_url)
+    def _download(self, jwks_url: str, now: float) -> _Entry | LtiError:
+        """Fetch and parse a key set (network I/O: called without the global lock)."""
         try:
             status, headers, body = self._fetch(jwks_url)
         except requests.RequestException as exc:
-            if old is not None:  # keep serving what we had; try again later
-                old.fetched_at = now
-                return old
-            raise LtiError(
+            return LtiError(
                 f"Could not fetch the platform's public keys from {shown(jwks_url)} "
                 f"({_why(exc)}). Check the keyset URL and that the tool can reach it."
-            ) from exc
+            )
         if status != 200 or not isinstance(body, dict) or not isinstance(body.get("keys"), list):
-            if old is not None:
-                old.fetched_at = now
-                return old
-            raise LtiError(
+            return LtiError(
                 f"The platform's keyset URL {shown(jwks_url)} answered HTTP {status} without a "
                 "JSON key set. Check the keyset URL in the tool registration."
             )
@@ -161,12 +187,22 @@ class PlatformKeyCache:
             except PyJWKError:
                 continue
         lowered = {k.lower(): v for k, v in headers.items()}
-        entry = _Entry(
+        return _Entry(
             keys=keys,
             expires_at=now + ttl_from_cache_control(lowered.get("cache-control")),
             fetched_at=now,
         )
+
+    def _store(self, jwks_url: str, now: float, fetched: _Entry | LtiError) -> _Entry:
+        """Keep a fetched key set (under the global lock); on a failed fetch keep
+        serving what we had, or raise when there is nothing."""
+        old = self._entries.get(jwks_url)
+        if isinstance(fetched, LtiError):
+            if old is not None:  # keep serving what we had; try again later
+                old.fetched_at = now
+                return old
+            raise fetched
         if jwks_url not in self._entries and len(self._entries) >= MAX_URLS:
             self._entries.pop(next(iter(self._entries)))
-        self._entries[jwks_url] = entry
-        return entry
+        self._entries[jwks_url] = fetched
+        return fetched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,3 +166,49 @@ def test_http_fetch_caps_the_body(keyset_server: str) -> None:
     cache = PlatformKeyCache(fetcher(allow_private=True))
     with pytest.raises(LtiError, match="larger than"):
         cache.key_for(keyset_server + "/huge", "k1")
+
+
+def test_a_slow_platform_does_not_hold_up_another() -> None:
+    """The fetch runs outside the cache-wide lock: a platform whose key set
+    takes seconds to answer delays only its own launches."""
+    slow_started, release = threading.Event(), threading.Event()
+    fast = FakeLms("k1")
+
+    def fetch(url: str) -> tuple[int, dict[str, str], Any]:
+        if "slow" in url:
+            slow_started.set()
+            release.wait(10)
+        return fast(url)
+
+    cache = PlatformKeyCache(fetch)
+    slow = threading.Thread(target=lambda: cache.key_for("https://slow.example/jwks", "k1"))
+    slow.start()
+    try:
+        assert slow_started.wait(5)
+        started = time.monotonic()
+        assert cache.key_for("https://fast.example/jwks", "k1").key_id == "k1"
+        assert time.monotonic() - started < 1
+    finally:
+        release.set()
+        slow.join(10)
+
+
+def test_concurrent_launches_of_one_platform_fetch_once() -> None:
+    lms = FakeLms("k1")
+
+    def fetch(url: str) -> tuple[int, dict[str, str], Any]:
+        time.sleep(0.2)
+        return lms(url)
+
+    cache = PlatformKeyCache(fetch)
+    found: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(cache.key_for(URL, "k1").key_id))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert found == ["k1"] * 8
+    assert lms.fetches == 1
