@@ -40,6 +40,11 @@ WANTED_SCOPES = (
 )
 WANTED_CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email", "locale")
 MAX_DOCUMENT = 256 * 1024
+# The columns these values are stored in (plugin/models/lti.py).
+MAX_URL = 1024
+MAX_ISSUER = 512
+MAX_NAME = 255
+MAX_ID = 255
 
 
 class RegistrationError(Exception):
@@ -77,8 +82,12 @@ class Registration:
 
 
 def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{parts.port or _port(parts.scheme)}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port or _port(parts.scheme)
+    except ValueError as exc:  # "http://[::1", "http://x:99999"
+        raise RegistrationError(f"{shown(url)} is not a valid URL.") from exc
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _port(scheme: str) -> int:
@@ -86,10 +95,26 @@ def _port(scheme: str) -> int:
 
 
 def is_http_url(value: Any) -> bool:
-    if not isinstance(value, str):
+    """An absolute http(s) URL that parses (valid port, brackets), stores
+    (no NUL, fits the URL columns) and names a host."""
+    if not isinstance(value, str) or "\x00" in value or len(value) > MAX_URL:
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  raises ValueError on a port out of range
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _text(what: str, value: str, limit: int) -> str:
+    """A value the platform sent that we store: no NUL, within its column."""
+    if "\x00" in value or not value or len(value) > limit:
+        raise RegistrationError(
+            f"The platform sent {what} '{shown(value)}', which is empty, longer than {limit} "
+            "characters or contains a NUL character; refusing to register."
+        )
+    return value
 
 
 def fetch_json(http: requests.Session, url: str, *, allow_private: bool = False) -> Any:
@@ -152,9 +177,11 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     ]
     if missing:
         raise RegistrationError(
-            "The platform's configuration lacks " + ", ".join(missing) + " (absolute URLs)."
+            "The platform's configuration lacks "
+            + ", ".join(missing)
+            + f" (absolute URLs of at most {MAX_URL} characters)."
         )
-    issuer = str(doc["issuer"])
+    issuer = _text("the issuer", str(doc["issuer"]), MAX_ISSUER)
     if origin(issuer) != origin(url):
         raise RegistrationError(
             f"The platform's issuer {shown(issuer)} is not on the same site as its "
@@ -178,13 +205,18 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     scopes = doc.get("scopes_supported")
     variables = lti.get("variables")
     audience = doc.get("authorization_server")
+    if isinstance(audience, str) and audience:
+        _text("the authorization_server", audience, MAX_URL)
+    family = lti.get("product_family_code")
+    family_code = str(family) if family else str(urlsplit(issuer).hostname)
+    _text("the product_family_code", family_code, MAX_NAME)
     return PlatformConfiguration(
         issuer=issuer,
         authorization_endpoint=str(doc["authorization_endpoint"]),
         token_endpoint=str(doc["token_endpoint"]),
         jwks_uri=str(doc["jwks_uri"]),
         registration_endpoint=str(doc["registration_endpoint"]),
-        product_family_code=str(lti.get("product_family_code") or urlsplit(issuer).hostname),
+        product_family_code=family_code,
         messages=messages,
         scopes=frozenset(s for s in scopes if isinstance(s, str))
         if isinstance(scopes, list)
@@ -276,12 +308,20 @@ def register(
         )
     if not isinstance(answer, dict) or not isinstance(answer.get("client_id"), str):
         raise RegistrationError("The platform accepted the registration but sent no client_id.")
+    client_id = _text("the client_id", answer["client_id"], MAX_ID)
     tool_config = answer.get(TOOL_CONFIG)
     deployment = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
+    deployment_id = (
+        _text("the deployment_id", str(deployment), MAX_ID)
+        if isinstance(deployment, str | int)
+        and not isinstance(deployment, bool)
+        and str(deployment) != ""
+        else None
+    )
     granted = answer.get("scope")
     return Registration(
-        client_id=answer["client_id"],
-        deployment_id=str(deployment) if isinstance(deployment, str | int) else None,
+        client_id=client_id,
+        deployment_id=deployment_id,
         scopes=frozenset(granted.split()) if isinstance(granted, str) else frozenset(),
     )
 

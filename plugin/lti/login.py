@@ -8,6 +8,7 @@ the platform's authorization endpoint.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -23,6 +24,10 @@ from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPla
 LAUNCH_PATH = "/lti/launch"
 # Echoed into the redirect URL; real platforms send a short opaque id.
 MAX_MESSAGE_HINT = 2048
+# Stored with the login state (a 1024-character column).
+MAX_TARGET_LINK_URI = 1024
+# A window or frame name such as "_parent" (LTI platform storage).
+STORAGE_TARGET = re.compile(r"[\w.-]{1,64}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,11 @@ def start_login(
     now: int,
     binding: str | None = None,
 ) -> LoginRedirect:
+    if any(isinstance(v, str) and "\x00" in v for v in params.values()):
+        raise LtiError(
+            "The login request contains a NUL character; the platform's launch link looks "
+            "corrupted. Start the launch again from the course page."
+        )
     iss = _param(params, "iss")
     login_hint = _param(params, "login_hint")
     target = _param(params, "target_link_uri")
@@ -103,6 +113,11 @@ def start_login(
         raise LtiError("The login request has no 'iss' (issuer). Check the platform's tool URL.")
     if not login_hint:
         raise LtiError("The login request has no 'login_hint'.")
+    if len(target) > MAX_TARGET_LINK_URI:
+        raise LtiError(
+            f"The login request's target_link_uri is too long (over {MAX_TARGET_LINK_URI} "
+            "characters). Set the tool URL in the platform to a Leaderled URL."
+        )
     if not target or not settings.is_own_url(target):
         raise LtiError(
             f"The login request's target_link_uri '{shown(target)}' is not a URL of this tool "
@@ -123,6 +138,12 @@ def start_login(
     client_id = resolve_client(session, platform, _param(params, "client_id"))
     check_approved(session, platform, client_id)
     storage_target = _param(params, "lti_storage_target") or None
+    if storage_target is not None and not STORAGE_TARGET.fullmatch(storage_target):
+        raise LtiError(
+            f"The login request's lti_storage_target '{shown(storage_target)}' is not a frame "
+            "name (at most 64 letters, digits, '_', '.' or '-'). Check the platform's "
+            "platform-storage support."
+        )
     issued = nonces.issue_login(
         session,
         issuer=iss,

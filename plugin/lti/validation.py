@@ -108,6 +108,20 @@ class ParsedToken:
     signature: bytes
 
 
+def _has_nul(value: object, depth: int = 0) -> bool:
+    """True when a string anywhere in a JSON value holds NUL (databases such as
+    PostgreSQL cannot store or even compare it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 32:
+        return True
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
 def parse_token(token: str) -> ParsedToken:
     try:
         complete = jwt.api_jws.PyJWS().decode_complete(
@@ -118,6 +132,11 @@ def parse_token(token: str) -> ParsedToken:
         raise LtiError("The id_token is not a well-formed JWT.") from exc
     if not isinstance(payload, dict):
         raise LtiError("The id_token payload is not a JSON object.")
+    if _has_nul(payload):
+        raise LtiError(
+            "The id_token contains a NUL character in a claim; the platform's token looks "
+            "corrupted."
+        )
     return ParsedToken(
         header=complete["header"],
         payload=payload,

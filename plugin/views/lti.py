@@ -188,6 +188,13 @@ def launch() -> Response | tuple[str, int]:
     id_token = request.form.get("id_token") or None
     form_binding = _same_origin_binding(settings)
     binding = form_binding or request.cookies.get(BINDING_COOKIE)
+    if any("\x00" in value for value in (state, id_token, binding) if value):
+        return _refuse(
+            LtiError(
+                "The launch contains a NUL character; the platform's form looks corrupted. "
+                "Start the launch again from the course page."
+            )
+        )
     if state and id_token and not form_binding:
         page = _storage_page(state, id_token)
         if page is not None:

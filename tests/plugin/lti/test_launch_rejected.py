@@ -77,6 +77,8 @@ CASES: dict[str, tuple[tuple[Callable[..., Any], ...], int, str]] = {
     "iat -Infinity": ((m.set_claims(iat=float("-inf")),), 400, "(&#39;iat&#39;) is -inf"),
     "nbf NaN": ((m.set_claims(nbf=float("nan")),), 400, "(&#39;nbf&#39;) is nan"),
     "nbf in the future": ((m.set_claims(nbf=4_000_000_000),), 400, "not valid yet"),
+    "NUL in deployment_id": ((m.set_lti("deployment_id", "3\x00"),), 400, "NUL character"),
+    "NUL in sub": ((m.set_claims(sub="2\x00"),), 400, "NUL character"),
 }
 
 
@@ -259,4 +261,17 @@ def test_cross_site_launch_with_an_attackers_binding(
     )
     assert_refused(response, 400, "started in a different browser")
     assert victim.get_cookie("leaderled_launch") is None
+    assert stored(tool) == NOTHING
+
+
+@pytest.mark.parametrize("field", ["state", "id_token", "lti_storage_binding"])
+def test_nul_in_the_launch_form(
+    field: str, tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    form[field] = form.get(field, "binding") + "\x00"
+    response = tool_client.post("/lti/launch", data=form, headers={"Origin": "http://localhost"})
+    assert_refused(response, 400, "contains a NUL character")
     assert stored(tool) == NOTHING

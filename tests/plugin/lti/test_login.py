@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from plugin.db import session_scope
 from plugin.models import DeploymentStatus, LtiDeployment, LtiLoginState
 
-from .conftest import LivePlatform, login, register, spec_for, stored
+from .conftest import NOTHING_STORED, LivePlatform, login, register, spec_for, stored
 
 
 def states(app: Flask) -> int:
@@ -26,8 +26,32 @@ def states(app: Flask) -> int:
         ({"iss": "https://unknown-lms.example"}, 403, "No platform with issuer"),
         ({"client_id": "not-ours"}, 403, "Client id &#39;not-ours&#39; is not registered"),
         ({"lti_message_hint": "m" * 5000}, 400, "lti_message_hint is too long"),
+        ({"iss": "http://127.0.0.1\x00"}, 400, "contains a NUL character"),
+        ({"client_id": "leaderled-client\x00"}, 400, "contains a NUL character"),
+        ({"login_hint": "\x00"}, 400, "contains a NUL character"),
+        ({"target_link_uri": "http://localhost/lti/launch\x00"}, 400, "NUL character"),
+        (
+            {"target_link_uri": "http://localhost/lti/launch?" + "a" * 1100},
+            400,
+            "target_link_uri is too long",
+        ),
+        ({"lti_storage_target": "s" * 300}, 400, "is not a frame name"),
+        ({"lti_storage_target": "</script><script>x()"}, 400, "is not a frame name"),
     ],
-    ids=["no iss", "no login_hint", "unknown issuer", "unknown client", "huge message hint"],
+    ids=[
+        "no iss",
+        "no login_hint",
+        "unknown issuer",
+        "unknown client",
+        "huge message hint",
+        "NUL in iss",
+        "NUL in client_id",
+        "NUL in login_hint",
+        "NUL in target_link_uri",
+        "huge target_link_uri",
+        "huge storage target",
+        "storage target not a frame name",
+    ],
 )
 def test_login_refusals(
     overrides: dict[str, str],
@@ -43,6 +67,7 @@ def test_login_refusals(
     assert phrase in response.get_data(as_text=True)
     assert "Location" not in response.headers
     assert states(tool) == 0
+    assert stored(tool) == NOTHING_STORED
 
 
 def test_several_clients_need_client_id(

@@ -232,3 +232,74 @@ def test_registrations_without_deployment_count_towards_the_cap(
             "lti_deployment": 0,
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "answer", "phrase"),
+    [
+        ({"issuer": "http://127.0.0.1:99999"}, None, "lacks issuer"),
+        ({"issuer": "http://[::1"}, None, "lacks issuer"),
+        ({"jwks_uri": "http://127.0.0.1/" + "j" * 1100}, None, "lacks jwks_uri"),
+        ({"authorization_endpoint": "http://127.0.0.1/a\x00"}, None, "lacks authorization"),
+        ({"authorization_server": "x" * 1100}, None, "authorization_server"),
+        (
+            {
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "messages_supported": ["LtiResourceLinkRequest"],
+                    "product_family_code": "p" * 300,
+                }
+            },
+            None,
+            "product_family_code",
+        ),
+        ({}, {"client_id": "c" * 300}, "the client_id"),
+        ({}, {"client_id": "c\x00"}, "the client_id"),
+        ({}, {"client_id": ""}, "the client_id"),
+        (
+            {},
+            {
+                "client_id": "c1",
+                "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                    "deployment_id": "d" * 300
+                },
+            },
+            "the deployment_id",
+        ),
+    ],
+    ids=[
+        "issuer port out of range",
+        "issuer unclosed bracket",
+        "jwks_uri too long",
+        "NUL in authorization_endpoint",
+        "authorization_server too long",
+        "product_family_code too long",
+        "client_id too long",
+        "NUL in client_id",
+        "empty client_id",
+        "deployment_id too long",
+    ],
+)
+def test_unstorable_platform_values_refused(
+    config: dict[str, Any],
+    answer: dict[str, Any] | None,
+    phrase: str,
+    live_tool: LiveTool,
+    hostile: Hostile,
+) -> None:
+    hostile.config = config
+    if answer is not None:
+        hostile.answer = (200, answer)
+    status, page = _register(live_tool, hostile.url + "/cfg")
+    assert status == 400, page
+    assert phrase in page
+    assert registrations(live_tool.app) == NOTHING
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://127.0.0.1:99999/cfg", "http://127.0.0.1/\x00"]
+)
+def test_malformed_configuration_url_refused(url: str, live_tool: LiveTool) -> None:
+    status, page = _register(live_tool, url)
+    assert status == 400, page
+    assert "absolute http(s) URL" in page
+    assert registrations(live_tool.app) == NOTHING
