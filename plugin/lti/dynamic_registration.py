@@ -96,9 +96,9 @@ def _port(scheme: str) -> int:
 
 def is_http_url(value: Any) -> bool:
     """An absolute http(s) URL that parses (valid port, brackets), stores
-    (no NUL, fits the URL columns) and names a host."""
-    if not isinstance(value, str) or "\x00" in value or len(value) > MAX_URL:
-        return False
+    (printable: no NUL or newline; fits the URL columns) and names a host."""
+    if not isinstance(value, str) or not value.isprintable() or len(value) > MAX_URL:
+        return False  # NUL, newlines (log injection), control characters
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018  raises ValueError on a port out of range
@@ -109,10 +109,10 @@ def is_http_url(value: Any) -> bool:
 
 def _text(what: str, value: str, limit: int) -> str:
     """A value the platform sent that we store: no NUL, within its column."""
-    if "\x00" in value or not value or len(value) > limit:
+    if not value.isprintable() or not value or len(value) > limit:
         raise RegistrationError(
             f"The platform sent {what} '{shown(value)}', which is empty, longer than {limit} "
-            "characters or contains a NUL character; refusing to register."
+            "characters or contains a NUL, newline or control character; refusing to register."
         )
     return value
 

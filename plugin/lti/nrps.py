@@ -182,7 +182,7 @@ class NrpsClient:
         while next_url:
             if next_url in seen or len(seen) >= self._max_pages:
                 raise RosterUnavailable(
-                    f"the roster at {url} did not end after {len(seen)} pages; giving up"
+                    f"the roster at {shown(url)} did not end after {len(seen)} pages; giving up"
                 )
             seen.add(next_url)
             try:

@@ -12,6 +12,7 @@ from plugin.app import csrf
 from plugin.db import db_session, get_db
 from plugin.lti.access import require_launch, require_role
 from plugin.lti.approvals import ApprovalRefused, approve, pending_for
+from plugin.lti.errors import shown
 from plugin.lti.service_clients import launch_platform
 from plugin.models.people import Role
 
@@ -57,7 +58,9 @@ def approve_deployment(deployment_pk: int) -> Response:
         except ApprovalRefused as refused:
             abort(403, description=str(refused))
         approved = deployment.deployment_id
-    current_app.logger.info("deployment %s of %s approved in the tool", approved, platform.issuer)
+    current_app.logger.info(
+        "deployment %s of %s approved in the tool", shown(approved), shown(platform.issuer)
+    )
     return redirect(url_for("lti_approvals.registrations", approved=approved), code=303)
 
 

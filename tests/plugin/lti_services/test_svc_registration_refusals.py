@@ -252,6 +252,8 @@ def test_registrations_without_deployment_count_towards_the_cap(
             None,
             "product_family_code",
         ),
+        ({"issuer_suffix": True}, None, "lacks issuer"),
+        ({}, {"client_id": "c1\nFAKE log line"}, "the client_id"),
         ({}, {"client_id": "c" * 300}, "the client_id"),
         ({}, {"client_id": "c\x00"}, "the client_id"),
         ({}, {"client_id": ""}, "the client_id"),
@@ -273,6 +275,8 @@ def test_registrations_without_deployment_count_towards_the_cap(
         "NUL in authorization_endpoint",
         "authorization_server too long",
         "product_family_code too long",
+        "newline in issuer",
+        "newline in client_id",
         "client_id too long",
         "NUL in client_id",
         "empty client_id",
@@ -286,6 +290,8 @@ def test_unstorable_platform_values_refused(
     live_tool: LiveTool,
     hostile: Hostile,
 ) -> None:
+    if config.pop("issuer_suffix", False):
+        config = {"issuer": hostile.url + "\nFAKE log line"}
     hostile.config = config
     if answer is not None:
         hostile.answer = (200, answer)
