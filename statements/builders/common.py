@@ -277,3 +277,12 @@ def free_text(text: str | None, options: BuildOptions) -> dict[str, str]:
     if not options.include_free_text or not text or not text.strip():
         return {}
     return {v.NOTES.iri(options.base): text.strip()}
+
+
+def rated(rating: Rating, comment: str | None, options: BuildOptions) -> Statement:
+    """``result`` for a rating: the score, plus the comment only on opt-in."""
+    result: Statement = {"score": rating.score()}
+    extensions = free_text(comment, options)
+    if extensions:
+        result["extensions"] = extensions
+    return result

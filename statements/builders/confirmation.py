@@ -18,7 +18,7 @@ from statements.builders.common import (
     Text,
     activity,
     assemble,
-    free_text,
+    rated,
 )
 from statements.identity import Identity
 
@@ -91,10 +91,7 @@ def session_rated(
     *,
     statement_id: uuid.UUID | str | None = None,
 ) -> Statement:
-    result: Statement = {"score": event.rating.score()}
-    comment = free_text(event.comment, options)
-    if comment:
-        result["extensions"] = comment
+    result = rated(event.rating, event.comment, options)
     return assemble(
         t.SESSION_RATED,
         options,

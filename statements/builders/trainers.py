@@ -18,7 +18,7 @@ from statements.builders.common import (
     activity,
     assemble,
     format_duration,
-    free_text,
+    rated,
 )
 from statements.builders.knowledge import KnowledgeSession
 from statements.identity import Identity
@@ -128,10 +128,7 @@ def feedback_given(
     *,
     statement_id: uuid.UUID | str | None = None,
 ) -> Statement:
-    result: Statement = {"score": event.rating.score()}
-    comment = free_text(event.comment, options)
-    if comment:
-        result["extensions"] = comment
+    result = rated(event.rating, event.comment, options)
     return assemble(
         t.FEEDBACK_GIVEN,
         options,
