@@ -6,13 +6,12 @@ import logging
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-from plugin import db
+from plugin import db, i18n
 from plugin.config import Settings, flask_config_from_env
+from plugin.extensions import csrf
 
 log = logging.getLogger(__name__)
-csrf = CSRFProtect()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -41,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     csrf.init_app(app)
+    i18n.init_app(app)
 
     from plugin.views import register_blueprints
 

@@ -70,8 +70,10 @@ class Settings:
     # Base IRI for everything we mint; by default served by this app itself.
     profile_base: str = ""
     secret_key: str = ""
-    # Default language for pages.
+    # Default language for pages (when neither the launch nor the browser says).
     default_locale: str = "en"
+    # Time zone pages show times in and read form times in (IANA name).
+    timezone: str = "UTC"
     # The organisation's LRS (optional: the tool works without one, queuing).
     lrs_endpoint: str = ""
     lrs_username: str = ""

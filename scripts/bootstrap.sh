@@ -12,7 +12,8 @@ python_env() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
-  stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+  # Re-install (which compiles the message catalogues) when the project or a catalogue changes.
+  stamp="$VENV/.installed-$(cat pyproject.toml hatch_build.py plugin/translations/*/LC_MESSAGES/messages.po | sha1sum | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -e '.[test,dev]'

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from plugin.app import csrf
 from plugin.db import db_session, get_db
+from plugin.extensions import csrf
 from plugin.lti.access import require_launch, require_role
 from plugin.lti.approvals import ApprovalRefused, approve, pending_for
 from plugin.lti.errors import shown

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from plugin.app import csrf
 from plugin.db import get_db
+from plugin.extensions import csrf
 from plugin.lti import deep_linking
 from plugin.lti import keys as tool_keys
 from plugin.lti.access import require_launch, require_role
