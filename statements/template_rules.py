@@ -107,7 +107,7 @@ def _context_rules(spec: TemplateSpec, base: str) -> list[Rule]:
                 "$.context.contextActivities.category[*].definition.type",
                 spec.topic,
                 "One topic category: products, services, distribution channels, market "
-                "dynamics or operations.",
+                "dynamics, operations or one of the organisation's own.",
                 any=[v.TOPIC_CATEGORY.iri(base)],
             )
         )

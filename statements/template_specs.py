@@ -75,6 +75,7 @@ KNOWLEDGE_SESSION_TAUGHT = TemplateSpec(
     object_type=v.KNOWLEDGE_SESSION,
     duration="included",
     topic="included",
+    grouping_any=(v.COMPANY_VALUE,),
     other_any=_MATERIALS,
     context_group_roles=(v.ATTENDEES_ROLE,),
     result_extensions=((v.ATTENDEE_COUNT, "included"),),
@@ -91,6 +92,7 @@ KNOWLEDGE_SESSION_ATTENDED = TemplateSpec(
     instructor="included",
     duration="included",
     topic="included",
+    grouping_any=(v.COMPANY_VALUE,),
     context_agent_roles=(v.LEADER_ROLE,),
 )
 MENTORING_SESSION_HELD = TemplateSpec(
@@ -108,6 +110,7 @@ MENTORING_SESSION_HELD = TemplateSpec(
     duration="included",
     context_agent_roles=(v.LEARNER_ROLE,),
     context_extensions=((v.LEARNER, "included"),),
+    grouping_any=(v.COMPANY_VALUE,),
 )
 COACHING_MOMENT_GIVEN = TemplateSpec(
     "coaching-moment-given",
@@ -126,6 +129,7 @@ COACHING_MOMENT_GIVEN = TemplateSpec(
     duration="included",
     context_agent_roles=(v.LEARNER_ROLE,),
     context_extensions=((v.LEARNER, "included"),),
+    grouping_any=(v.COMPANY_VALUE,),
 )
 TRAIN_THE_TRAINER_ATTENDED = TemplateSpec(
     "train-the-trainer-attended",

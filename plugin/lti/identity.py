@@ -97,6 +97,7 @@ def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -
     locale = launch.claims.get("locale")
     if isinstance(locale, str) and locale:
         person.locale = locale[:16]
+    person.statement_key = actor.key()
     session.flush()
     for identity in identities:
         try:

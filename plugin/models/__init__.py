@@ -1,6 +1,7 @@
 """The application's tables. Import models from here so Alembic sees them all."""
 
 from plugin.db import Base
+from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
 from plugin.models.formal import FormalRecord
 from plugin.models.lti import (
     DeploymentStatus,
@@ -22,6 +23,7 @@ from plugin.models.sync import SyncCursor
 
 __all__ = [
     "Base",
+    "CompanyValue",
     "DeliveryEvent",
     "DeploymentStatus",
     "FormalRecord",
@@ -46,4 +48,6 @@ __all__ = [
     "Role",
     "SyncCursor",
     "Team",
+    "TopicCategory",
+    "ValueKind",
 ]

@@ -35,6 +35,9 @@ class Person(Base):
     display_name: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Identity.key() of the identifier our statements name this person by
+    # (set by launches and the roster, per the platform's identity setting).
+    statement_key: Mapped[str | None] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     identifiers: Mapped[list[PersonIdentifier]] = relationship(
@@ -69,6 +72,8 @@ class Team(Base):
     context_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(512))
     label: Mapped[str | None] = mapped_column(String(255))
+    # Digest of the last NRPS roster stored, so an unchanged roster writes nothing.
+    roster_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -13,10 +13,21 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.db import Base
+from plugin.models.catalogue import CompanyValue
 from plugin.models.people import Person, utcnow
 
 
@@ -59,9 +70,11 @@ class StatementRole(enum.StrEnum):
 
 
 class LeaderLedRecord(Base):
-    """One leader-led event, owned by the person who recorded it."""
+    """One leader-led event, owned by the person who recorded it (``leader_id``:
+    the leader, or the learner for a confirmation)."""
 
     __tablename__ = "leader_led_record"
+    __table_args__ = (Index("ix_leader_led_record_leader_time", "leader_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[RecordKind] = mapped_column(
@@ -75,7 +88,17 @@ class LeaderLedRecord(Base):
         ForeignKey("team.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str | None] = mapped_column(String(512))
-    topic: Mapped[str | None] = mapped_column(String(64))
+    # Slug of a ``TopicCategory`` (stable, part of the statements' category IRI).
+    topic: Mapped[str | None] = mapped_column(String(64), index=True)
+    company_value_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company_value.id", ondelete="SET NULL"), index=True
+    )
+    # The IRI of the session or moment in the statements (stable across corrections).
+    activity_iri: Mapped[str | None] = mapped_column(String(512))
+    # A confirmation or rating points at the record it confirms.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leader_led_record.id", ondelete="CASCADE"), index=True
+    )
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     rating: Mapped[int | None] = mapped_column(Integer)
@@ -90,6 +113,7 @@ class LeaderLedRecord(Base):
     )
 
     leader: Mapped[Person] = relationship(foreign_keys=[leader_id])
+    company_value: Mapped[CompanyValue | None] = relationship()
     participants: Mapped[list[RecordParticipant]] = relationship(
         back_populates="record", cascade="all, delete-orphan"
     )

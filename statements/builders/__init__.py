@@ -10,6 +10,8 @@ from statements.builders.common import (
     DEFAULT_OPTIONS,
     XAPI_VERSIONS,
     BuildOptions,
+    Category,
+    CompanyValue,
     Rating,
     Statement,
     Text,
@@ -41,7 +43,7 @@ from statements.builders.knowledge import (
     knowledge_session_attended,
     knowledge_session_taught,
 )
-from statements.builders.material import CompanyValue, Material, MaterialEvent, material_event
+from statements.builders.material import Material, MaterialEvent, material_event
 from statements.builders.mentoring import MentoringMoment, mentoring_moment
 from statements.builders.registry import REGISTRY, Entry, by_template_id, examples
 from statements.builders.trainers import (
@@ -59,6 +61,7 @@ __all__ = [
     "REGISTRY",
     "XAPI_VERSIONS",
     "BuildOptions",
+    "Category",
     "CompanyValue",
     "Entry",
     "ExpectationsAcknowledged",

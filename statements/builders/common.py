@@ -88,13 +88,39 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class Category:
+    """A topic category of the organisation's own, beyond the five built in."""
+
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyValue:
+    """A key company value or priority that a session, moment or material supports."""
+
+    id: str
+    title: Text
+
+
+def value_activity(value: CompanyValue, options: BuildOptions) -> Statement:
+    """The company value as a grouping activity."""
+    return activity(
+        value.id,
+        v.COMPANY_VALUE.iri(options.base),
+        value.title.as_map("company value title"),
+        what="company value id",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ContextParts:
     """The context of one statement, before it is written for a version."""
 
     instructor: Identity | None = None
     learner: Identity | None = None  # the mentee or new trainer, in a context extension
     registration: uuid.UUID | None = None
-    topic: Topic | None = None
+    topic: Topic | Category | None = None
     parent: tuple[Statement, ...] = ()
     grouping: tuple[Statement, ...] = ()
     other: tuple[Statement, ...] = ()
@@ -228,7 +254,16 @@ def _context(spec: TemplateSpec, options: BuildOptions, parts: ContextParts) -> 
     if parts.instructor is not None:
         context["instructor"] = agent(parts.instructor, options)
     category = [activity(v.version_iri(base), v.PROFILE_TYPE.iri(base))]
-    if parts.topic is not None:
+    if isinstance(parts.topic, Category):
+        category.append(
+            activity(
+                parts.topic.id,
+                v.TOPIC_CATEGORY.iri(base),
+                parts.topic.title.as_map("topic category title"),
+                what="topic category id",
+            )
+        )
+    elif parts.topic is not None:
         if parts.topic not in v.TOPICS:
             raise ValueError(f"topic must be one of {', '.join(v.TOPICS)}, got {parts.topic!r}")
         term = v.TOPICS[parts.topic]

@@ -11,6 +11,8 @@ from statements import vocabulary as v
 from statements.builders.common import (
     DEFAULT_OPTIONS,
     BuildOptions,
+    Category,
+    CompanyValue,
     ContextParts,
     Statement,
     Text,
@@ -18,6 +20,7 @@ from statements.builders.common import (
     activity,
     assemble,
     format_duration,
+    value_activity,
 )
 from statements.builders.material import Material, material_activity
 from statements.identity import Identity
@@ -29,7 +32,14 @@ class KnowledgeSession:
 
     id: str
     title: Text
-    topic: Topic
+    topic: Topic | Category
+    company_value: CompanyValue | None = None
+
+    def grouping(self, options: BuildOptions) -> tuple[Statement, ...]:
+        """The company value the session supports, as a grouping activity."""
+        if self.company_value is None:
+            return ()
+        return (value_activity(self.company_value, options),)
 
     def activity(self, options: BuildOptions) -> Statement:
         return activity(
@@ -80,6 +90,7 @@ def knowledge_session_taught(
     }
     context = ContextParts(
         topic=event.session.topic,
+        grouping=event.session.grouping(options),
         other=tuple(material_activity(m, options) for m in event.materials),
         groups=((attendees, v.ATTENDEES_ROLE),),
     )
@@ -104,6 +115,7 @@ def knowledge_session_attended(
     context = ContextParts(
         instructor=event.leader,
         topic=event.session.topic,
+        grouping=event.session.grouping(options),
         agents=((event.leader, v.LEADER_ROLE),),
     )
     return assemble(

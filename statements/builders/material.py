@@ -12,11 +12,13 @@ from statements import vocabulary as v
 from statements.builders.common import (
     DEFAULT_OPTIONS,
     BuildOptions,
+    CompanyValue,
     ContextParts,
     Statement,
     Text,
     activity,
     assemble,
+    value_activity,
 )
 from statements.identity import Identity
 
@@ -28,14 +30,6 @@ class Material:
     id: str
     title: Text
     kind: MaterialKind = "training-material"
-
-
-@dataclass(frozen=True, slots=True)
-class CompanyValue:
-    """A key company value or priority the material supports."""
-
-    id: str
-    title: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +66,7 @@ def material_event(
     spec = t.MATERIAL_USED if event.action == "used" else t.MATERIAL_SHARED
     grouping: tuple[Statement, ...] = ()
     if event.company_value is not None:
-        value = event.company_value
-        grouping = (
-            activity(
-                value.id,
-                v.COMPANY_VALUE.iri(options.base),
-                value.title.as_map("company value title"),
-                what="company value id",
-            ),
-        )
+        grouping = (value_activity(event.company_value, options),)
     return assemble(
         spec,
         options,

@@ -16,13 +16,17 @@ from statements import vocabulary as v
 from statements.builders.common import (
     DEFAULT_OPTIONS,
     BuildOptions,
+    Category,
+    CompanyValue,
     ContextParts,
     Statement,
     Text,
+    Topic,
     activity,
     assemble,
     format_duration,
     free_text,
+    value_activity,
 )
 from statements.identity import Identity
 
@@ -40,6 +44,9 @@ class MentoringMoment:
     occurred_at: datetime
     duration: timedelta
     notes: str | None = None
+    # What it was about: a topic category and/or a company value (both optional).
+    topic: Topic | Category | None = None
+    company_value: CompanyValue | None = None
 
 
 def mentoring_moment(
@@ -74,6 +81,10 @@ def mentoring_moment(
         context=ContextParts(
             learner=event.learner,
             registration=event.relationship,
+            topic=event.topic,
+            grouping=(
+                (value_activity(event.company_value, options),) if event.company_value else ()
+            ),
             agents=((event.learner, v.LEARNER_ROLE),),
         ),
         result=result,

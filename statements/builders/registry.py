@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Generic, Protocol, TypeVar
 
-from statements.builders.common import DEFAULT_OPTIONS, BuildOptions, Rating, Statement, Text
+from statements.builders.common import (
+    DEFAULT_OPTIONS,
+    BuildOptions,
+    CompanyValue,
+    Rating,
+    Statement,
+    Text,
+)
 from statements.builders.confirmation import (
     SessionConfirmed,
     SessionRated,
@@ -30,7 +37,7 @@ from statements.builders.knowledge import (
     knowledge_session_attended,
     knowledge_session_taught,
 )
-from statements.builders.material import CompanyValue, Material, MaterialEvent, material_event
+from statements.builders.material import Material, MaterialEvent, material_event
 from statements.builders.mentoring import MentoringMoment, mentoring_moment
 from statements.builders.trainers import (
     FeedbackGiven,
@@ -82,15 +89,16 @@ COLLEAGUE = Identity.mbox("pieter.jansen@example.org", display="Pieter Jansen")
 EXPERIENCED = Identity.account(_MOODLE, "5", display="Marleen Bakker")
 LND = Identity.account(_MOODLE, "2", display="L&D team")
 
+_VALUE = CompanyValue(f"{_SITE}/values/customer-first", Text("Customer first", "Klant eerst"))
 _SESSION = KnowledgeSession(
     f"{_SITE}/sessions/7f0c",
     Text("How our new savings product works", "Hoe ons nieuwe spaarproduct werkt"),
     "products",
+    _VALUE,
 )
 _MATERIAL = Material(
     f"{_SITE}/materials/31", Text("Product sheet", "Productblad"), "training-material"
 )
-_VALUE = CompanyValue(f"{_SITE}/values/customer-first", Text("Customer first", "Klant eerst"))
 _RELATIONSHIP = uuid.UUID("6f1e0d52-8c5b-4b8a-9a4e-0c7f2d9b1a11")
 _PAIRING = uuid.UUID("0b7d6c1e-2f3a-4d5b-8e9f-1a2b3c4d5e6f")
 _GOAL = Goal(
@@ -147,6 +155,8 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             _RELATIONSHIP,
             _AT,
             timedelta(minutes=10),
+            topic="services",
+            company_value=_VALUE,
         ),
         _id(4),
     ),
