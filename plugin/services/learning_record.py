@@ -1,0 +1,159 @@
+"""A learner's record: formal learning pulled from the LRS next to the
+leader-led learning they took part in, as two lists, one timeline and their
+own 70-20-10 mix by hours.
+
+The mix counts each thing once, by the learning mode our xAPI Profile gives
+the statement about the learner (knowledge sessions, coaching and mentoring
+are social, the 20; a train-the-trainer session is formal, the 10), and by
+the mode the classification gave each pulled formal record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from plugin.models.formal import FormalRecord
+from plugin.models.people import Person
+from plugin.models.records import (
+    LeaderLedRecord,
+    ParticipantRole,
+    RecordKind,
+    RecordParticipant,
+    RecordState,
+)
+from plugin.services.confirmations import CONFIRMABLE
+from plugin.services.formal import formal_records_of
+from statements import template_specs as t
+
+#: The learning mode of the statement about a participant, per record kind
+#: (from the profile's templates, so the two cannot drift apart).
+PARTICIPANT_MODE: dict[RecordKind, str] = {
+    RecordKind.KNOWLEDGE_SESSION: t.KNOWLEDGE_SESSION_ATTENDED.learning_mode,
+    RecordKind.COACHING_MOMENT: t.COACHING_MOMENT_GIVEN.learning_mode,
+    RecordKind.MENTORING_SESSION: t.MENTORING_SESSION_HELD.learning_mode,
+    RecordKind.TTT_SESSION: t.TRAIN_THE_TRAINER_ATTENDED.learning_mode,
+    RecordKind.TRAINER_PAIRING: t.TRAINER_PAIRING_ASSIGNED.learning_mode,
+    RecordKind.FEEDBACK: t.FEEDBACK_GIVEN.learning_mode,
+    RecordKind.MATERIAL_SHARED: t.MATERIAL_SHARED.learning_mode,
+}
+#: Participant roles that mean "this person learned from it".
+LEARNING_ROLES = (ParticipantRole.ATTENDEE, ParticipantRole.LEARNER, ParticipantRole.NEW_TRAINER)
+
+
+@dataclass
+class Mix:
+    """Seconds and counts per learning mode (experiential, social, formal)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, mode: str | None, seconds: float | None) -> None:
+        key = mode or "experiential"
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.seconds[key] = self.seconds.get(key, 0.0) + float(seconds or 0)
+
+    def shares(self, by: str = "seconds") -> dict[str, int]:
+        """Whole percentages per mode that add up to 100 (largest remainder)."""
+        values = self.seconds if by == "seconds" else {k: float(v) for k, v in self.counts.items()}
+        modes = ("experiential", "social", "formal")
+        total = sum(values.get(m, 0.0) for m in modes)
+        if total <= 0:
+            return dict.fromkeys(modes, 0)
+        exact = {m: 100 * values.get(m, 0.0) / total for m in modes}
+        shares = {m: int(exact[m]) for m in modes}
+        for m in sorted(modes, key=lambda m: exact[m] - shares[m], reverse=True)[
+            : 100 - sum(shares.values())
+        ]:
+            shares[m] += 1
+        return shares
+
+
+@dataclass(frozen=True)
+class LeaderLedEntry:
+    record: LeaderLedRecord
+    leader: Person | None
+    confirmed: bool
+    rating: int | None
+    can_confirm: bool
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: datetime
+    side: str  # "formal" or "leader_led"
+    formal: FormalRecord | None = None
+    leader_led: LeaderLedEntry | None = None
+
+
+@dataclass(frozen=True)
+class LearningRecord:
+    formal: Sequence[FormalRecord]
+    leader_led: list[LeaderLedEntry]
+    timeline: list[TimelineItem]
+    mix: Mix
+
+
+def _aware(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def leader_led_of(session: Session, person_id: int) -> list[LeaderLedEntry]:
+    """Active records the person took part in as a learner, newest first,
+    with their own confirmation and rating (three queries in all)."""
+    rows = list(
+        session.scalars(
+            select(LeaderLedRecord)
+            .join(RecordParticipant, RecordParticipant.record_id == LeaderLedRecord.id)
+            .where(
+                RecordParticipant.person_id == person_id,
+                RecordParticipant.role.in_(LEARNING_ROLES),
+                LeaderLedRecord.state == RecordState.ACTIVE,
+            )
+            .options(selectinload(LeaderLedRecord.leader))
+            .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
+            .distinct()
+        )
+    )
+    mine = {
+        int(c.parent_id or 0): c
+        for c in session.scalars(
+            select(LeaderLedRecord).where(
+                LeaderLedRecord.leader_id == person_id,
+                LeaderLedRecord.kind == RecordKind.CONFIRMATION,
+                LeaderLedRecord.state == RecordState.ACTIVE,
+                LeaderLedRecord.parent_id.in_([r.id for r in rows]),
+            )
+        )
+    }
+    return [
+        LeaderLedEntry(
+            record=row,
+            leader=row.leader,
+            confirmed=row.id in mine,
+            rating=mine[row.id].rating if row.id in mine else None,
+            can_confirm=row.kind in CONFIRMABLE,
+        )
+        for row in rows
+    ]
+
+
+def learning_record_of(session: Session, person_id: int) -> LearningRecord:
+    formal = formal_records_of(session, person_id)
+    leader_led = leader_led_of(session, person_id)
+    mix = Mix()
+    for item in formal:
+        mix.add(item.learning_mode or "formal", item.duration_seconds)
+    for entry in leader_led:
+        mix.add(PARTICIPANT_MODE.get(entry.record.kind), entry.record.duration_seconds)
+    timeline = [TimelineItem(_aware(f.timestamp), "formal", formal=f) for f in formal] + [
+        TimelineItem(_aware(e.record.occurred_at), "leader_led", leader_led=e) for e in leader_led
+    ]
+    timeline.sort(key=lambda item: item.when, reverse=True)
+    return LearningRecord(formal=formal, leader_led=leader_led, timeline=timeline, mix=mix)

@@ -1,0 +1,39 @@
+"""How this installation writes statements: the vocabulary base, the xAPI
+version, what it discloses (names only where the platform opted in, free text
+only where the organisation did; DESIGN section 9) and the site under which
+our activities (sessions, moments) get their IRIs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.config import Settings
+from plugin.models.lti import LtiPlatform
+from statements.builders import BuildOptions
+
+
+@dataclass(frozen=True)
+class Publishing:
+    options: BuildOptions
+    site: str
+
+    def new_activity_iri(self, kind: str) -> str:
+        """A fresh, stable IRI for a session or moment (``<site>/<kind>/<uuid>``)."""
+        return f"{self.site}/{kind}/{uuid.uuid4()}"
+
+
+def publishing_for(session: Session, settings: Settings, issuer: str | None) -> Publishing:
+    """The options for statements about people of the platform ``issuer``."""
+    with_names = False
+    if issuer:
+        with_names = bool(
+            session.scalar(
+                select(LtiPlatform.names_in_statements).where(LtiPlatform.issuer == issuer)
+            )
+        )
+    options = BuildOptions(base=settings.resolved_profile_base, with_names=with_names)
+    return Publishing(options=options, site=settings.public_url.rstrip("/"))
