@@ -9,10 +9,14 @@ def register_blueprints(app: Flask) -> None:
     from plugin.views import (
         errors,
         home,
+        labels,
+        leader,
+        learner,
         lti_approvals,
         lti_deep_linking,
         lti_registration,
         lti_roster,
+        navigation,
         profile,
     )
     from plugin.views import lti as lti_views
@@ -24,4 +28,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_deep_linking.bp)
     app.register_blueprint(lti_roster.bp)
     app.register_blueprint(lti_approvals.bp)
+    app.register_blueprint(leader.bp)
+    app.register_blueprint(learner.bp)
+    navigation.init_app(app)
+    labels.init_app(app)
     errors.register(app)

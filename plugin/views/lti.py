@@ -25,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from plugin.app import csrf
 from plugin.db import db_session, get_db
+from plugin.extensions import csrf
 from plugin.lti import keys as tool_keys
 from plugin.lti import nonces, platform_keys
 from plugin.lti.access import current_launch, require_launch
@@ -46,7 +46,9 @@ from plugin.lti.session import (
 from plugin.lti.settings import LtiSettings, lti_settings
 from plugin.lti.validation import LaunchRequest, check_login, validate_launch
 from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiPlatform
-from plugin.models.people import Person, Team
+from plugin.models.people import Person, Role, Team
+from plugin.views import leader as leader_views
+from plugin.views.deep_link_targets import target_url
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -188,6 +190,7 @@ def launch() -> Response | tuple[str, int]:
     id_token = request.form.get("id_token") or None
     form_binding = _same_origin_binding(settings)
     binding = form_binding or request.cookies.get(BINDING_COOKIE)
+    cookie_kept = form_binding is None and bool(request.cookies.get(BINDING_COOKIE))
     if any("\x00" in value for value in (state, id_token, binding) if value):
         return _refuse(
             LtiError(
@@ -211,8 +214,13 @@ def launch() -> Response | tuple[str, int]:
     except LtiError as error:
         return _refuse(error)
     g.lti_launch = completed.session
+    target = target_url(completed.session)
     if completed.launch.message_type == DEEP_LINKING_REQUEST:
         response = _deep_linking(completed)
+    elif target is not None and cookie_kept:
+        # The page the course link names; a redirect is safe only where this
+        # browser keeps our cookie (it sent the login's binding cookie back).
+        response = redirect(target, code=303)
     else:
         response = make_response(_home_page(completed.session, completed.handoff))
     set_cookie(
@@ -278,6 +286,7 @@ def _home_page(row: LtiLaunchSession, handoff: str | None) -> str:
     session = db_session()
     person = session.get(Person, row.person_id)
     team = session.get(Team, row.team_id) if row.team_id is not None else None
+    extra = leader_views.dashboard() if row.role is Role.LEADER else {}
     return render_template(
         "lti/home.html",
         launch=row,
@@ -285,6 +294,7 @@ def _home_page(row: LtiLaunchSession, handoff: str | None) -> str:
         team=team,
         role=row.role,
         handoff_url=url_for("lti.resume", handoff=handoff) if handoff else None,
+        **extra,
     )
 
 
