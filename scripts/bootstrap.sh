@@ -24,7 +24,7 @@ python_env() {
 
 node_env() {
   command -v npm >/dev/null || { echo "npm is needed for the local LRS (install Node.js 20)" >&2; exit 1; }
-  if [ ! -d tests/lrs_servers/node_modules/xapi-statements ]; then
+  if [ ! -d tests/lrs_servers/node_modules/xapi-statements ] || [ ! -f tests/lrs_servers/node_modules/axe-core/axe.min.js ]; then
     (cd tests/lrs_servers && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

@@ -2,23 +2,28 @@
 # Message catalogues: extract the words to translate and merge them into each language.
 #   scripts/i18n.sh update     extract plugin/translations/messages.pot, merge into every messages.po
 #   scripts/i18n.sh init LL    start a new language (then translate plugin/translations/LL/LC_MESSAGES/messages.po)
-# Catalogues are compiled by the package build (hatch_build.py), e.g. `scripts/bootstrap.sh python`.
+# Catalogues are compiled by the package build (hatch_build.py): `scripts/bootstrap.sh python`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
 POT=plugin/translations/messages.pot
 extract() {
-  "$BIN/pybabel" extract --quiet -F babel.cfg -k lazy_gettext -k _l --no-location \
-    --sort-output --omit-header -o "$POT" plugin
+  "$BIN/pybabel" -q extract -F babel.cfg -k lazy -k _ -k ngettext:1,2 --no-location --sort-output \
+    --project=Leaderled --copyright-holder="Leaderled contributors" -o "$POT" plugin
+  # The creation date changes on every run; keep the file stable for the staleness test.
+  sed -i '/^"POT-Creation-Date:/d' "$POT"
 }
 case "${1:-}" in
+  extract) extract ;;
   update)
     extract
-    "$BIN/pybabel" update --quiet --no-fuzzy-matching --omit-header -i "$POT" -d plugin/translations
+    "$BIN/pybabel" -q update --no-fuzzy-matching --ignore-obsolete --no-wrap \
+      -i "$POT" -d plugin/translations
+    sed -i '/^"POT-Creation-Date:/d' plugin/translations/*/LC_MESSAGES/messages.po
     ;;
   init)
     extract
-    "$BIN/pybabel" init -i "$POT" -d plugin/translations -l "$2"
+    "$BIN/pybabel" -q init -i "$POT" -d plugin/translations -l "$2" --no-wrap
     ;;
-  *) echo "usage: scripts/i18n.sh update | init LL" >&2; exit 2 ;;
+  *) echo "usage: scripts/i18n.sh extract | update | init LL" >&2; exit 2 ;;
 esac

@@ -61,17 +61,26 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
 
 
+def wipe_database(app: Flask) -> None:
+    """Empty every table a test may have filled; the reference rows the
+    migrations seed (the built-in topic categories) stay, as in production."""
+    database = get_db(app)
+    with database.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "topic_category":
+                conn.execute(table.delete().where(table.c.builtin.is_(False)))
+            else:
+                conn.execute(table.delete())
+    database.dispose()
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     application = create_app(
         {"database_url": database_url, "testing": True, "secret_key": "test-secret"}
     )
     yield application
-    database = get_db(application)
-    with database.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    database.dispose()
+    wipe_database(application)
 
 
 @pytest.fixture

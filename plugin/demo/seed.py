@@ -21,7 +21,7 @@ from plugin.models.records import LeaderLedRecord, ParticipantRole, RecordKind, 
 from plugin.services.identity import person_for
 from plugin.services.recording import record
 from statements.builders import BuildOptions
-from statements.builders.common import Rating, Text
+from statements.builders.common import CompanyValue, Rating, Text
 from statements.builders.confirmation import SessionRated, SessionRef, session_rated
 from statements.builders.knowledge import (
     KnowledgeSession,
@@ -29,7 +29,7 @@ from statements.builders.knowledge import (
     knowledge_session_attended,
     knowledge_session_taught,
 )
-from statements.builders.material import CompanyValue, Material, MaterialEvent, material_event
+from statements.builders.material import Material, MaterialEvent, material_event
 from statements.builders.mentoring import MentoringMoment, mentoring_moment
 from statements.identity import Identity
 

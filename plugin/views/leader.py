@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from plugin.db import db_session
 from plugin.i18n import _, current_language
@@ -56,7 +57,7 @@ def home() -> str:
     return render_template("leader/home.html", team=ctx.team(), **dashboard())
 
 
-def _team_people(session: Session) -> list[tuple[int, str]]:
+def _team_people(session: Session) -> list[SelectChoice]:
     who = ctx.actor()
     if who.team_id is None:
         return []

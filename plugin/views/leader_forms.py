@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from plugin.i18n import lazy
@@ -43,22 +44,25 @@ class PeopleField(SelectMultipleField):  # type: ignore[misc]
         return None
 
 
-def people_choices(people: Iterable[Person]) -> list[tuple[int, str]]:
-    return [(p.id, p.display_name or p.email or f"#{p.id}") for p in people]
+def people_choices(people: Iterable[Person]) -> list[SelectChoice]:
+    return [SelectChoice(str(p.id), p.display_name or p.email or f"#{p.id}") for p in people]
 
 
-def topic_choices(topics: Sequence[TopicCategory], language: str) -> list[tuple[str, str]]:
-    return [(t.slug, t.name(language)) for t in topics]
+def topic_choices(topics: Sequence[TopicCategory], language: str) -> list[SelectChoice]:
+    return [SelectChoice(t.slug, t.name(language)) for t in topics]
 
 
-def value_choices(values: Sequence[CompanyValue], language: str) -> list[tuple[str, str]]:
-    return [(str(v.id), v.name(language)) for v in values]
+def value_choices(values: Sequence[CompanyValue], language: str) -> list[SelectChoice]:
+    return [SelectChoice(str(v.id), v.name(language)) for v in values]
 
 
 class MomentForm(FlaskForm):  # type: ignore[misc]
     kind = RadioField(
         lazy("What was it?"),
-        choices=[("coaching", lazy("A coaching moment")), ("mentoring", lazy("A mentoring talk"))],
+        choices=[
+            SelectChoice("coaching", lazy("A coaching moment")),
+            SelectChoice("mentoring", lazy("A mentoring talk")),
+        ],
         default="coaching",
         validate_choice=False,
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from plugin.i18n import lazy
@@ -21,11 +22,11 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
     rating = RadioField(
         lazy("How useful was it? (optional)"),
         choices=[
-            ("5", lazy("5, very useful")),
-            ("4", lazy("4")),
-            ("3", lazy("3")),
-            ("2", lazy("2")),
-            ("1", lazy("1, not useful")),
+            SelectChoice("5", lazy("5, very useful")),
+            SelectChoice("4", "4"),
+            SelectChoice("3", "3"),
+            SelectChoice("2", "2"),
+            SelectChoice("1", lazy("1, not useful")),
         ],
         coerce=_rating,
         validators=[Optional()],

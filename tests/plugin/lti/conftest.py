@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from plugin import create_app
-from plugin.db import Base, get_db, session_scope
+from plugin.db import session_scope
 from plugin.lti_platform import LaunchSpec, TestPlatform, ToolRegistration, create_platform_app
 from plugin.lti_platform.presets import User
 from plugin.lti_platform.server import RunningServer, serve_in_thread
@@ -35,6 +35,7 @@ from plugin.models import (
     PersonIdentifier,
     Team,
 )
+from tests.conftest import wipe_database
 
 TOOL_URL = "http://localhost"
 CLIENT_ID = "leaderled-client"
@@ -97,11 +98,7 @@ def make_tool_app(database_url: str, public_url: str = TOOL_URL, **extra: Any) -
 
 
 def wipe(app: Flask) -> None:
-    database = get_db(app)
-    with database.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    database.dispose()
+    wipe_database(app)
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from flask import Flask, jsonify
 from lti_svc_helpers import LiveLms, LiveTool, Served, serve
 
 from plugin import create_app
-from plugin.db import Base, get_db
 from plugin.lti.keys import SigningKey
 from plugin.lti.service_token import ServiceAccess
 from plugin.lti_platform import TestPlatform, create_platform_app, services
+from tests.conftest import wipe_database
 
 
 @pytest.fixture(scope="session")
@@ -106,8 +106,4 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
         yield LiveTool(app, served.url, app.test_client())
     finally:
         servers.close()
-        database = get_db(app)
-        with database.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-        database.dispose()
+        wipe_database(app)

@@ -1,0 +1,101 @@
+"""Authorisation in one place, checked for every route (DESIGN section 13).
+
+Every endpoint of the app must be listed here, either as public (an LTI leg
+or a public document, protected by its own protocol) or with the roles that
+may open it. A new route without an entry fails the suite; every listed role
+rule is walked for every role and for a browser without a launch.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from plugin.models import Role
+
+from .conftest import World, sign_in
+
+LEADER = frozenset({Role.LEADER})
+LEARNING = frozenset(Role)  # everyone has a learning record of their own
+LND = frozenset({Role.LND_ADMIN})
+STAFF = frozenset({Role.LEADER, Role.LND_ADMIN})
+
+#: Endpoints anyone may reach: the LTI protocol legs (state, nonce and
+#: signatures protect them), public documents, and static files.
+PUBLIC = frozenset(
+    {
+        "static",
+        "home.index",
+        "lti.jwks",
+        "lti.launch",
+        "lti.login",
+        "lti.resume",
+        "lti.session_check",
+        "lti_registration.register",
+        "profile.component",
+        "profile.profile",
+        "profile.profile_version",
+    }
+)
+
+#: Endpoint -> the roles that may open it. Object-level rules (whose record)
+#: are tested with each area's pages.
+ROLES: dict[str, frozenset[Role]] = {
+    "lti.home": LEARNING,
+    "lti_roster.roster": STAFF,
+    "lti_approvals.registrations": LND,
+    "lti_approvals.approve_deployment": LND,
+    "lti_deep_linking.respond": STAFF,
+    "leader.home": LEADER,
+    "leader.new_moment": LEADER,
+    "leader.new_session": LEADER,
+    "leader.records": LEADER,
+    "leader.record": LEADER,
+    "leader.edit": LEADER,
+    "leader.delete": LEADER,
+    "learner.record": LEARNING,
+    "learner.confirm": LEARNING,
+}
+
+WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
+
+
+def test_every_route_is_in_the_matrix(pages_app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in pages_app.url_map.iter_rules()}
+    unlisted = endpoints - PUBLIC - set(ROLES)
+    assert not unlisted, f"routes without an authorisation rule: {sorted(unlisted)}"
+    assert not (set(ROLES) | PUBLIC) - endpoints, "the matrix names routes that do not exist"
+
+
+def _requests(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, path) for every role-guarded route; ids are 1."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in ROLES:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", "1").replace(f"<{name}>", "1")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, path))
+    return found
+
+
+def test_no_launch_no_page(pages_app: Flask, world: World) -> None:
+    client = pages_app.test_client()
+    for endpoint, method, path in _requests(pages_app):
+        response = client.open(path, method=method)
+        assert response.status_code in (400, 401), (endpoint, method, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_each_role_reaches_only_its_routes(pages_app: Flask, world: World, role: Role) -> None:
+    pages_app.config["WTF_CSRF_ENABLED"] = False  # the role check must hold without CSRF too
+    client = sign_in(pages_app, world, WHO[role])
+    for endpoint, method, path in _requests(pages_app):
+        response = client.open(path, method=method)
+        if role in ROLES[endpoint]:
+            assert response.status_code != 403, (endpoint, method, path)
+            assert response.status_code < 500, (endpoint, method, path)
+        else:
+            assert response.status_code == 403, (endpoint, method, path, response.status_code)
