@@ -40,6 +40,8 @@ from plugin.services.identity import person_for
 from statements.identity import Identity
 from tests.conftest import wipe_database
 
+from .browser import browser, live_stack  # noqa: F401 - fixtures for the browser tests
+
 ISSUER = "https://moodle.example.org"
 SITE = "http://localhost"
 

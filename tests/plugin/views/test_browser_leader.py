@@ -15,7 +15,7 @@ from plugin.models import LeaderLedRecord, OutboxRow
 from plugin.models.records import RecordKind
 from statements import vocabulary as v
 
-from .browser import LiveStack, assert_accessible, browser, live_stack  # noqa: F401
+from .browser import LiveStack, assert_accessible
 
 pytestmark = pytest.mark.browser
 
