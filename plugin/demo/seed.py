@@ -9,28 +9,22 @@ name: user id}``), resolve to the same people when the sync pulls them back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from plugin.models.outbox import OutboxRow
 from plugin.models.people import Membership, Person, Role, Team
-from plugin.models.records import LeaderLedRecord, ParticipantRole, RecordKind, RecordParticipant
+from plugin.services.confirmations import ConfirmInput, confirm
 from plugin.services.identity import person_for
-from plugin.services.recording import record
+from plugin.services.knowledge import SessionInput, record_session
+from plugin.services.moments import MomentInput, record_moment
+from plugin.services.people import Actor
+from plugin.services.publishing import Publishing
 from statements.builders import BuildOptions
-from statements.builders.common import CompanyValue, Rating, Text
-from statements.builders.confirmation import SessionRated, SessionRef, session_rated
-from statements.builders.knowledge import (
-    KnowledgeSession,
-    SessionTaught,
-    knowledge_session_attended,
-    knowledge_session_taught,
-)
-from statements.builders.material import Material, MaterialEvent, material_event
-from statements.builders.mentoring import MentoringMoment, mentoring_moment
 from statements.identity import Identity
 
 Statement = dict[str, Any]
@@ -64,161 +58,85 @@ def _uuid(n: int) -> uuid.UUID:
 def seed(
     session: Session, issuer: str, options: BuildOptions, *, now: datetime | None = None
 ) -> Seeded:
-    """Create the team, people and a fortnight of leader-led records (queued for the LRS)."""
+    """Create the team, its people and a fortnight of leader-led records, through
+    the same services the pages use (so the statements are the ones a leader
+    would make, queued for the LRS). Statement ids are fresh on every seed:
+    a seeded demo can be sent to the same LRS any number of times."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    site = options.base.rsplit("/xapi", 1)[0]
+    pub = Publishing(options=options, site=options.base.rsplit("/xapi", 1)[0])
     team = Team(platform_issuer=issuer, context_id=COURSE_ID, title=COURSE_TITLE, label="NORTH")
     session.add(team)
     people: dict[str, Person] = {}
-    identities: dict[str, Identity] = {}
     for sub, name, role in PEOPLE:
         identity = Identity.account(issuer, sub, display=name)
         person = person_for(session, [identity], display_name=name)
+        person.statement_key = identity.key()
         session.add(Membership(person=person, team=team, role=role))
-        people[sub], identities[sub] = person, identity
+        people[sub] = person
     session.flush()
+    ada = Actor(person_id=people["2"].id, role=Role.LEADER, team_id=team.id)
+    learners = {sub: people[sub].id for sub in ("11", "12", "13")}
+    records = 0
 
-    ada, bo, dee, eli = (identities[s] for s in ("2", "11", "12", "13"))
-    value = CompanyValue(f"{site}/values/customer-first", Text("Customer first", "Klant eerst"))
-    guide = Material(
-        f"{site}/materials/coaching-guide",
-        Text("Coaching guide", "Coachingswijzer"),
-        "coaching-guideline",
+    sessions = (
+        ("products", "What is new in the spring range", 45),
+        ("distribution-channels", "How the web shop hands over to stores", 30),
+        ("operations", "Closing the month without overtime", 60),
     )
-    relationship = _uuid(100)
-    count = 0
-    statements = 0
-
-    def keep(
-        kind: RecordKind,
-        title: str,
-        when: datetime,
-        built: Sequence[Statement],
-        participants: Sequence[tuple[str, ParticipantRole]] = (),
-        *,
-        topic: str | None = None,
-        minutes: int | None = None,
-        rating: int | None = None,
-        registration: uuid.UUID | None = None,
-    ) -> None:
-        nonlocal count, statements
-        row = LeaderLedRecord(
-            kind=kind,
-            leader_id=people["2"].id,
-            team_id=team.id,
-            title=title,
-            topic=topic,
-            occurred_at=when,
-            duration_seconds=minutes * 60 if minutes else None,
-            rating=rating,
-            registration=str(registration) if registration else None,
-        )
-        record(
+    taught = []
+    for n, (topic, title, minutes) in enumerate(sessions):
+        row = record_session(
             session,
-            row,
-            list(built),
-            participants=[RecordParticipant(person=people[s], role=r) for s, r in participants],
-        )
-        count += 1
-        statements += len(built)
-
-    sessions: list[tuple[str, str, str, int]] = [
-        (
-            "products",
-            "What is new in the spring range",
-            "Wat is er nieuw in de voorjaarscollectie",
-            45,
-        ),
-        (
-            "distribution-channels",
-            "How the web shop hands over to stores",
-            "Hoe de webshop overdraagt aan winkels",
-            30,
-        ),
-        (
-            "operations",
-            "Closing the month without overtime",
-            "De maand afsluiten zonder overwerk",
-            60,
-        ),
-    ]
-    for n, (topic, en, nl, minutes) in enumerate(sessions):
-        when = now - timedelta(days=12 - 4 * n, hours=2)
-        ks = KnowledgeSession(f"{site}/sessions/{n + 1}", Text(en, nl), topic)  # type: ignore[arg-type]
-        event = SessionTaught(ada, ks, when, timedelta(minutes=minutes), (bo, dee, eli), (guide,))
-        built: list[Statement] = [
-            knowledge_session_taught(event, options, statement_id=_uuid(n * 10))
-        ]
-        built += [
-            knowledge_session_attended(a, options, statement_id=_uuid(n * 10 + i + 1))
-            for i, a in enumerate(event.attendances())
-        ]
-        keep(
-            RecordKind.KNOWLEDGE_SESSION,
-            en,
-            when,
-            built,
-            [(s, ParticipantRole.ATTENDEE) for s in ("11", "12", "13")],
-            topic=topic,
-            minutes=minutes,
-        )
-
-    moments: list[tuple[str, str, Identity, str, int]] = [
-        ("coaching", "Feedback after the client call", bo, "11", 10),
-        ("mentoring", "Monthly mentoring talk", bo, "11", 30),
-        ("coaching", "Preparing the first customer visit", eli, "13", 15),
-    ]
-    for n, (kind, title, learner, sub, minutes) in enumerate(moments):
-        when = now - timedelta(days=9 - 3 * n, hours=1)
-        moment = MentoringMoment(
-            kind,  # type: ignore[arg-type]
             ada,
-            learner,
-            f"{site}/moments/{n + 1}",
-            Text(title),
-            relationship,
-            when,
-            timedelta(minutes=minutes),
-            notes="Private note: stays in Leaderled.",
+            data=SessionInput(
+                title=title,
+                topic=topic,
+                people=tuple(learners.values()),
+                minutes=minutes,
+                occurred_at=now - timedelta(days=12 - 4 * n, hours=2),
+                material_title="Coaching guide",
+            ),
+            pub=pub,
+            now=now,
         )
-        keep(
-            RecordKind.COACHING_MOMENT if kind == "coaching" else RecordKind.MENTORING_SESSION,
-            title,
-            when,
-            [mentoring_moment(moment, options, statement_id=_uuid(100 + n))],
-            [(sub, ParticipantRole.LEARNER)],
-            minutes=minutes,
-            registration=relationship,
-        )
+        taught.append(row)
+        records += 1
 
-    when = now - timedelta(days=2)
-    keep(
-        RecordKind.MATERIAL_SHARED,
-        "Coaching guide",
-        when,
-        [
-            material_event(
-                MaterialEvent("shared", ada, guide, when, value), options, statement_id=_uuid(200)
-            )
-        ],
+    moments = (
+        ("coaching", "Feedback after the client call", "11", 10),
+        ("mentoring", "Monthly mentoring talk", "11", 30),
+        ("coaching", "Preparing the first customer visit", "13", 15),
     )
-    rated = SessionRated(
+    for n, (kind, title, sub, minutes) in enumerate(moments):
+        record_moment(
+            session,
+            ada,
+            data=MomentInput(
+                kind=kind,  # type: ignore[arg-type]  # one of the MomentKind literals
+                people=(learners[sub],),
+                minutes=minutes,
+                occurred_at=now - timedelta(days=9 - 3 * n, hours=1),
+                title=title,
+                notes="Private note: stays in Leaderled.",
+            ),
+            pub=pub,
+            now=now,
+        )
+        records += 1
+
+    bo = Actor(person_id=learners["11"], role=Role.LEARNER, team_id=team.id)
+    confirm(
+        session,
         bo,
-        ada,
-        SessionRef(f"{site}/sessions/1", Text(sessions[0][1]), "knowledge-session"),
-        Rating(5),
-        now - timedelta(days=11),
+        record_id=taught[0].id,
+        data=ConfirmInput(rating=5, comment="Clear and practical."),
+        pub=pub,
+        now=now - timedelta(days=11),
     )
-    keep(
-        RecordKind.CONFIRMATION,
-        "Rated: " + sessions[0][1],
-        rated.occurred_at,
-        [session_rated(rated, options, statement_id=_uuid(300))],
-        [("11", ParticipantRole.LEARNER)],
-        rating=5,
-    )
+    records += 1
     session.flush()
-    return Seeded(team.id, {s: p.id for s, p in people.items()}, count, statements)
+    queued = session.scalar(select(func.count()).select_from(OutboxRow)) or 0
+    return Seeded(team.id, {s: p.id for s, p in people.items()}, records, int(queued))
 
 
 def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> list[Statement]:

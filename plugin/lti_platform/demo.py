@@ -32,6 +32,7 @@ from plugin.lti_platform.services import (
     DL_CLAIM,
     DeepLinkRefused,
     PlatformServices,
+    add_line_item,
     service_claims,
     services_of,
     verify_deep_link_response,
@@ -102,14 +103,38 @@ def _member(sub: str, given: str, family: str, roles: list[str]) -> dict[str, An
     }
 
 
-def _launch_claims(role: str, target: str, *, deep_linking: bool) -> dict[str, Any]:
+@dataclass
+class CourseLink:
+    """A link a teacher added by deep linking; graded when it asked for a line item."""
+
+    index: int
+    item: dict[str, Any]
+    line_item: str | None = None
+
+
+def _links() -> list[CourseLink]:
+    links: list[CourseLink] = current_app.extensions.setdefault(EXTENSION + ".links", [])
+    return links
+
+
+def _launch_claims(
+    role: str, target: str, *, deep_linking: bool, link: CourseLink | None = None
+) -> dict[str, Any]:
     settings = _settings()
     platform = _platform()
     claims = platform.claims_for(settings.registration, user=PEOPLE[role], role=role, course=COURSE)
-    claims.update(service_claims(request.host_url, COURSE.id))
-    claims[LTI + "launch_presentation"] = dict(
-        claims.get(LTI + "launch_presentation", {}), document_target=target
+    claims.update(
+        service_claims(request.host_url, COURSE.id, lineitem=link.line_item if link else None)
     )
+    presentation = dict(claims.get(LTI + "launch_presentation", {}), document_target=target)
+    if request.args.get("lang"):
+        presentation["locale"] = request.args["lang"][:16]
+    claims[LTI + "launch_presentation"] = presentation
+    if link is not None:
+        claims[LTI + "resource_link"] = {"id": f"link-{link.index}", "title": link.item["title"]}
+        custom = link.item.get("custom")
+        if isinstance(custom, dict):
+            claims[LTI + "custom"] = dict(claims.get(LTI + "custom", {}), **custom)
     if deep_linking:
         claims = as_deep_linking(claims, return_url=request.host_url + "demo/deep-linking/return")
     return claims
@@ -130,11 +155,7 @@ def index() -> str:
             }
         )
     )
-    links = [
-        item
-        for response in state.deep_link_responses
-        for item in response.get(DL_CLAIM + "content_items", [])
-    ]
+    links = _links()
     gradebook = [
         {"item": item, "scores": state.scores.get(item_id, [])}
         for item_id, item in state.line_items.get(COURSE.id, {}).items()
@@ -163,7 +184,10 @@ def launch(role: str) -> Response:
     target = "window" if request.args.get("target") == "window" else "iframe"
     deep_linking = request.args.get("deep_linking") == "1"
     custom = request.args.get("open")
-    claims = _launch_claims(role, target, deep_linking=deep_linking)
+    index = request.args.get("link", type=int)
+    links = _links()
+    link = links[index] if index is not None and 0 <= index < len(links) else None
+    claims = _launch_claims(role, target, deep_linking=deep_linking, link=link)
     if custom:
         claims[LTI + "custom"] = dict(claims.get(LTI + "custom", {}), leaderled_open=custom)
     settings = _settings()
@@ -180,9 +204,20 @@ _BACK_TO_COURSE = """<!doctype html><html><head><meta charset="utf-8"><title>Lin
 def deep_linking_return() -> str:
     """Verify and keep the tool's choice, then show the course (as an LMS closes its dialog)."""
     try:
-        verify_deep_link_response(request.form.get("JWT", ""))
+        claims = verify_deep_link_response(request.form.get("JWT", ""))
     except DeepLinkRefused as refused:
         abort(400, description=f"Deep linking response refused: {refused}")
+    links = _links()
+    for item in claims.get(DL_CLAIM + "content_items", []):
+        if not isinstance(item, dict):
+            continue
+        line_item = None
+        wanted = item.get("lineItem")
+        if isinstance(wanted, dict):  # as Moodle does: a grade item for the new link
+            line_item = add_line_item(
+                current_app, COURSE.id, request.host_url, **wanted, resourceLinkId=len(links)
+            )["id"]
+        links.append(CourseLink(len(links), item, line_item))
     return _BACK_TO_COURSE
 
 

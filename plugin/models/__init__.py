@@ -3,6 +3,7 @@
 from plugin.db import Base
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
 from plugin.models.formal import FormalRecord
+from plugin.models.gradebook import GradebookPost, PostState
 from plugin.models.lti import (
     DeploymentStatus,
     IdentityMode,
@@ -27,6 +28,7 @@ __all__ = [
     "DeliveryEvent",
     "DeploymentStatus",
     "FormalRecord",
+    "GradebookPost",
     "IdentityMode",
     "KeyStatus",
     "LeaderLedRecord",
@@ -43,6 +45,7 @@ __all__ = [
     "OutboxState",
     "Person",
     "PersonIdentifier",
+    "PostState",
     "RecordParticipant",
     "RecordStatement",
     "Role",

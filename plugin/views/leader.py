@@ -18,10 +18,18 @@ from wtforms.fields.choices import SelectChoice
 
 from plugin.db import db_session
 from plugin.i18n import _, current_language
-from plugin.lti.access import require_role
+from plugin.lti.access import require_launch, require_role
 from plugin.models.people import Role
 from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
-from plugin.services import catalogue, knowledge, moments, people, record_queries, recording
+from plugin.services import (
+    catalogue,
+    gradebook,
+    knowledge,
+    moments,
+    people,
+    record_queries,
+    recording,
+)
 from plugin.services.confirmations import confirmations_for
 from plugin.services.errors import Invalid, NotFound, ServiceError
 from plugin.services.record_access import own_active_record, own_record
@@ -161,11 +169,22 @@ def new_session() -> Response | tuple[str, int] | str:
         form.occurred_at.data = ctx.local_now()
 
     def store(s: Session) -> LeaderLedRecord:
-        return knowledge.record_session(
+        row = knowledge.record_session(
             s, ctx.actor(), data=_session_input(form), pub=ctx.publishing(), now=ctx.now()
         )
+        _grade_attendance(s, row)
+        return row
 
     return _save(form, "leader/session_form.html", store, _("Saved. It goes to the LRS shortly."))
+
+
+def _grade_attendance(session: Session, row: LeaderLedRecord) -> None:
+    """Attendance counts in the gradebook when the leader works from a graded link."""
+    link = gradebook.graded_link(session, require_launch())
+    people_ids = [p.person_id for p in row.participants]
+    gradebook.queue_for_people(
+        session, link, people_ids, record_id=row.id, occurred_at=row.occurred_at
+    )
 
 
 @bp.get("/records")
@@ -255,7 +274,7 @@ def edit(record_id: int) -> Response | tuple[str, int] | str:
             _prefill(session_form, row)
 
         def store_session(s: Session) -> LeaderLedRecord:
-            return knowledge.update_session(
+            row = knowledge.update_session(
                 s,
                 ctx.actor(),
                 record_id=record_id,
@@ -263,6 +282,8 @@ def edit(record_id: int) -> Response | tuple[str, int] | str:
                 pub=ctx.publishing(),
                 now=ctx.now(),
             )
+            _grade_attendance(s, row)
+            return row
 
         return _save(session_form, "leader/session_form.html", store_session, message, row=row)
     return refuse(NotFound(_("This kind of record is changed on its own page.")))

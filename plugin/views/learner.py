@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from plugin.db import db_session
 from plugin.i18n import _
-from plugin.lti.access import require_role
+from plugin.lti.access import require_launch, require_role
 from plugin.models.people import Role
-from plugin.services import confirmations
+from plugin.services import confirmations, gradebook
 from plugin.services.errors import Invalid, ServiceError
 from plugin.services.learning_record import learning_record_of
 from plugin.views import launch_context as ctx
@@ -55,13 +55,21 @@ def confirm(record_id: int) -> Response | tuple[str, int] | str:
             parse_errors(form)
             return render_template("learner/confirm.html", form=form, **page), 422
         try:
-            confirmations.confirm(
+            confirmation = confirmations.confirm(
                 session,
                 who,
                 record_id=record_id,
                 data=confirmations.ConfirmInput(form.rating.data, form.comment.data or ""),
                 pub=ctx.publishing(),
                 now=ctx.now(),
+            )
+            # From a graded course link, taking part counts in the LMS gradebook.
+            gradebook.queue_for_people(
+                session,
+                gradebook.graded_link(session, require_launch()),
+                [who.person_id],
+                record_id=record_id,
+                occurred_at=confirmation.occurred_at,
             )
             session.commit()
         except Invalid as invalid:

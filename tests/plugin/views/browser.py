@@ -22,6 +22,9 @@ from plugin.demo.local_lrs import free_port
 from plugin.demo.seed import Seeded, seed
 from plugin.jobs.connection import delivery_options, lrs_client
 from plugin.jobs.delivery import DeliveryWorker
+from plugin.jobs.gradebook import GradebookSender
+from plugin.jobs.runner import sync_options
+from plugin.jobs.sync import Sync
 from plugin.lti_platform.demo import DemoPlatform, run_demo_platform
 from plugin.lti_platform.server import serve_in_thread
 from statements.builders import BuildOptions
@@ -93,6 +96,21 @@ class LiveStack:
         with lrs_client(self.settings) as client:
             worker = DeliveryWorker(get_db(self.app), client, delivery_options(self.settings))
             return worker.run(until_empty=True)
+
+    def sync(self) -> int:
+        """What the worker's sync does: pull formal records from the LRS's history."""
+        with lrs_client(self.settings) as client:
+            found = Sync(get_db(self.app), client, sync_options(self.settings)).run(backfill=True)
+        return found.upserted
+
+    def post_grades(self) -> int:
+        """What the worker does for the LMS gradebook."""
+        return GradebookSender(self.app).run_once()
+
+    def push(self, statements: list[dict[str, Any]]) -> None:
+        """Statements other tools wrote (formal records), straight into the LRS."""
+        with lrs_client(self.settings) as client:
+            client.send(statements)
 
     def statement(self, statement_id: str, *, voided: bool = False) -> dict[str, Any] | None:
         """The statement as the LRS holds it (None if it does not)."""

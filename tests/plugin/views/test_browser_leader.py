@@ -86,3 +86,61 @@ def test_a_leader_records_a_coaching_moment_in_three_steps(
     assert stored["result"]["duration"] == "PT15M"
     categories = [c["id"] for c in stored["context"]["contextActivities"]["category"]]
     assert v.version_iri(base) in categories
+
+
+def test_a_knowledge_session_is_recorded_changed_and_deleted(
+    live_stack: LiveStack, browser: Any
+) -> None:
+    page = browser.new_page()
+    frame = _open_as(page, live_stack, "leader")
+    frame.locator("#record-session").click(timeout=20_000)
+    frame.locator("#session-form").wait_for()
+    assert_accessible(page.frame(name="tool"), "the knowledge session form")
+    frame.locator("#title").fill("Reading the monthly margin report")
+    frame.get_by_label("Operations").check()
+    for name in ("Bo Learner", "Dee Colleague", "Eli Newcomer"):
+        frame.get_by_label(name).check()
+    frame.locator("#minutes").fill("50")
+    frame.locator("#session-form button[type=submit]").click()
+    frame.locator("#delivery-state").wait_for()
+    assert frame.locator("#participants li").count() == 3
+
+    row = _latest(live_stack, RecordKind.KNOWLEDGE_SESSION)
+    first = _statement_ids(live_stack, row.id)
+    assert len(first) == 4  # taught + three attended
+    live_stack.deliver()
+    base = live_stack.settings.resolved_profile_base
+    taught = live_stack.statement(first[0])
+    assert taught is not None
+    assert taught["result"]["extensions"][v.ATTENDEE_COUNT.iri(base)] == 3
+    attendees = {live_stack.statement(i)["actor"]["account"]["name"] for i in first[1:]}  # type: ignore[index]
+    assert attendees == {"11", "12", "13"}
+
+    frame.locator("#edit").click()
+    frame.locator("#session-form").wait_for()
+    assert_accessible(page.frame(name="tool"), "the edit form")
+    frame.get_by_label("Eli Newcomer").uncheck()
+    frame.locator("#session-form button[type=submit]").click()
+    frame.locator("#delivery-state").wait_for()
+    live_stack.deliver()
+    after_edit = _statement_ids(live_stack, row.id)
+    voids, new = after_edit[4:8], after_edit[8:]
+    assert len(voids) == 4
+    assert len(new) == 3  # taught + two attended
+    for old in first:  # voided statements only come back by voidedStatementId
+        assert live_stack.statement(old) is None
+        assert live_stack.statement(old, voided=True) is not None
+    new_taught = live_stack.statement(new[0])
+    assert new_taught is not None
+    assert new_taught["result"]["extensions"][v.ATTENDEE_COUNT.iri(base)] == 2
+    assert new_taught["object"]["id"] == taught["object"]["id"]
+
+    frame.locator("#delete").click()
+    frame.locator("#confirm-delete").wait_for()
+    assert_accessible(page.frame(name="tool"), "the delete confirmation")
+    frame.locator("#confirm-delete").click()
+    frame.locator("#records-count").wait_for()
+    live_stack.deliver()
+    for current in new:
+        assert live_stack.statement(current) is None
+        assert live_stack.statement(current, voided=True) is not None
