@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.models.formal import FormalRecord
@@ -27,8 +27,8 @@ from plugin.models.records import (
     RecordState,
 )
 from plugin.services.confirmations import CONFIRMABLE
-from plugin.services.formal import formal_records_of
 from statements import template_specs as t
+from statements.classification import Origin
 
 #: The learning mode of the statement about a participant, per record kind
 #: (from the profile's templates, so the two cannot drift apart).
@@ -53,8 +53,11 @@ class Mix:
     counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, mode: str | None, seconds: float | None) -> None:
+        self.add_many(mode, 1, seconds)
+
+    def add_many(self, mode: str | None, count: int, seconds: float | None) -> None:
         key = mode or "experiential"
-        self.counts[key] = self.counts.get(key, 0) + 1
+        self.counts[key] = self.counts.get(key, 0) + count
         self.seconds[key] = self.seconds.get(key, 0.0) + float(seconds or 0)
 
     def shares(self, by: str = "seconds") -> dict[str, int]:
@@ -96,6 +99,8 @@ class LearningRecord:
     leader_led: list[LeaderLedEntry]
     timeline: list[TimelineItem]
     mix: Mix
+    page: int = 1
+    more: bool = False  # older items are on the next page
 
 
 def _aware(moment: datetime | None) -> datetime:
@@ -104,22 +109,33 @@ def _aware(moment: datetime | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def leader_led_of(session: Session, person_id: int) -> list[LeaderLedEntry]:
-    """Active records the person took part in as a learner, newest first,
-    with their own confirmation and rating (three queries in all)."""
-    took_part = select(RecordParticipant.record_id).where(
+#: Items per column (and per timeline page); older ones are a page away.
+PAGE_SIZE = 50
+
+
+def _took_part(person_id: int) -> Select[tuple[int]]:
+    return select(RecordParticipant.record_id).where(
         RecordParticipant.person_id == person_id,
         RecordParticipant.role.in_(LEARNING_ROLES),
     )
+
+
+def leader_led_of(
+    session: Session, person_id: int, *, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[LeaderLedEntry]:
+    """Active records the person took part in as a learner, newest first,
+    with their own confirmation and rating (three queries in all)."""
     rows = list(
         session.scalars(
             select(LeaderLedRecord)
             .where(
-                LeaderLedRecord.id.in_(took_part),
+                LeaderLedRecord.id.in_(_took_part(person_id)),
                 LeaderLedRecord.state == RecordState.ACTIVE,
             )
             .options(selectinload(LeaderLedRecord.leader))
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
     )
     mine = {
@@ -145,16 +161,59 @@ def leader_led_of(session: Session, person_id: int) -> list[LeaderLedEntry]:
     ]
 
 
-def learning_record_of(session: Session, person_id: int) -> LearningRecord:
-    formal = formal_records_of(session, person_id)
-    leader_led = leader_led_of(session, person_id)
+def mix_of(session: Session, person_id: int) -> Mix:
+    """The person's 70-20-10 mix over all their learning, by SQL aggregates."""
     mix = Mix()
-    for item in formal:
-        mix.add(item.learning_mode or "formal", item.duration_seconds)
-    for entry in leader_led:
-        mix.add(PARTICIPANT_MODE.get(entry.record.kind), entry.record.duration_seconds)
+    formal = session.execute(
+        select(FormalRecord.learning_mode, func.count(), func.sum(FormalRecord.duration_seconds))
+        .where(
+            FormalRecord.person_id == person_id,
+            FormalRecord.origin == Origin.FORMAL.value,
+            FormalRecord.voided.is_(False),
+        )
+        .group_by(FormalRecord.learning_mode)
+    )
+    for mode, count, seconds in formal:
+        mix.add_many(mode or "formal", int(count), seconds)
+    leader_led = session.execute(
+        select(LeaderLedRecord.kind, func.count(), func.sum(LeaderLedRecord.duration_seconds))
+        .where(
+            LeaderLedRecord.id.in_(_took_part(person_id)),
+            LeaderLedRecord.state == RecordState.ACTIVE,
+        )
+        .group_by(LeaderLedRecord.kind)
+    )
+    for kind, count, seconds in leader_led:
+        mix.add_many(PARTICIPANT_MODE.get(kind), int(count), seconds)
+    return mix
+
+
+def learning_record_of(session: Session, person_id: int, *, page: int = 1) -> LearningRecord:
+    """Page ``page`` (newest first, ``PAGE_SIZE`` a column) and the mix over everything."""
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    formal = session.scalars(
+        select(FormalRecord)
+        .where(
+            FormalRecord.person_id == person_id,
+            FormalRecord.origin == Origin.FORMAL.value,
+            FormalRecord.voided.is_(False),
+        )
+        .order_by(FormalRecord.timestamp.desc(), FormalRecord.statement_id)
+        .limit(PAGE_SIZE + 1)
+        .offset(offset)
+    ).all()
+    leader_led = leader_led_of(session, person_id, limit=PAGE_SIZE + 1, offset=offset)
+    more = len(formal) > PAGE_SIZE or len(leader_led) > PAGE_SIZE
+    formal, leader_led = formal[:PAGE_SIZE], leader_led[:PAGE_SIZE]
     timeline = [TimelineItem(_aware(f.timestamp), "formal", formal=f) for f in formal] + [
         TimelineItem(_aware(e.record.occurred_at), "leader_led", leader_led=e) for e in leader_led
     ]
     timeline.sort(key=lambda item: item.when, reverse=True)
-    return LearningRecord(formal=formal, leader_led=leader_led, timeline=timeline, mix=mix)
+    return LearningRecord(
+        formal=formal,
+        leader_led=leader_led,
+        timeline=timeline,
+        mix=mix_of(session, person_id),
+        page=max(page, 1),
+        more=more,
+    )

@@ -88,6 +88,13 @@ def period_start(period: Period, today: date) -> date | None:
     return None
 
 
+def _aware(moment: datetime | None) -> datetime:
+    """SQLite hands back naive UTC datetimes; compare them as aware ones."""
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _start_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
@@ -217,32 +224,39 @@ def teaching_of(session: Session, leader_id: int, team_id: int | None, today: da
     )
     coaching: list[TeamMemberCoaching] = []
     if team_id is not None:
-        last = (
-            select(
-                RecordParticipant.person_id.label("person_id"),
-                func.max(LeaderLedRecord.occurred_at).label("last"),
+        # Two plain queries merged here rather than one outer join on an
+        # aggregate: planners misjudge that join and re-aggregate per member.
+        last = dict(
+            session.execute(
+                select(RecordParticipant.person_id, func.max(LeaderLedRecord.occurred_at))
+                .join(LeaderLedRecord, LeaderLedRecord.id == RecordParticipant.record_id)
+                .where(
+                    LeaderLedRecord.leader_id == leader_id,
+                    LeaderLedRecord.state == RecordState.ACTIVE,
+                    LeaderLedRecord.kind.in_(COACHING_KINDS),
+                )
+                .group_by(RecordParticipant.person_id)
             )
-            .join(LeaderLedRecord, LeaderLedRecord.id == RecordParticipant.record_id)
-            .where(
-                LeaderLedRecord.leader_id == leader_id,
-                LeaderLedRecord.state == RecordState.ACTIVE,
-                LeaderLedRecord.kind.in_(COACHING_KINDS),
-            )
-            .group_by(RecordParticipant.person_id)
-            .subquery()
+            .tuples()
+            .all()
         )
-        rows = session.execute(
-            select(Person, last.c.last)
+        members = session.scalars(
+            select(Person)
             .join(Membership, Membership.person_id == Person.id)
-            .outerjoin(last, last.c.person_id == Person.id)
             .where(
                 Membership.team_id == team_id,
                 Membership.role == Role.LEARNER,
                 Person.id != leader_id,
             )
-            .order_by(last.c.last.is_not(None), last.c.last, Person.display_name)
         ).all()
-        coaching = [TeamMemberCoaching(person, when) for person, when in rows]
+        coaching = sorted(
+            (TeamMemberCoaching(person, last.get(person.id)) for person in members),
+            key=lambda item: (
+                item.last is not None,
+                _aware(item.last),
+                item.person.display_name or "",
+            ),
+        )
     return Teaching(
         month=_figures(session, leader_id, month_start),
         quarter=_figures(session, leader_id, quarter_start),

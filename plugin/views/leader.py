@@ -65,6 +65,17 @@ def home() -> str:
     return render_template("leader/home.html", team=ctx.team(), **dashboard())
 
 
+@bp.get("/team")
+@require_role(Role.LEADER)
+def team() -> str:
+    """Everyone in the course with their last coaching, longest ago first."""
+    session = db_session()
+    who = ctx.actor()
+    refresh_team_roster(session)
+    teaching = record_queries.teaching_of(session, who.person_id, who.team_id, ctx.today())
+    return render_template("leader/team.html", teaching=teaching, now=ctx.now(), team=ctx.team())
+
+
 def _team_people(session: Session) -> list[SelectChoice]:
     who = ctx.actor()
     if who.team_id is None:

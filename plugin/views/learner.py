@@ -25,7 +25,10 @@ bp = Blueprint("learner", __name__, url_prefix="/me")
 @require_role(Role.LEARNER, Role.LEADER, Role.LND_ADMIN)
 def record() -> str:
     """Everyone has a learning record of their own, leaders and L&D too."""
-    found = learning_record_of(db_session(), ctx.actor().person_id)
+    page = request.args.get("page", "1")
+    found = learning_record_of(
+        db_session(), ctx.actor().person_id, page=int(page) if page.isdigit() else 1
+    )
     view = request.args.get("view", "columns")
     return render_template(
         "learner/record.html",

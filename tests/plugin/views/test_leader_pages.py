@@ -384,6 +384,8 @@ def test_teaching_at_a_glance(pages_app: Flask, world: World) -> None:
     last = html[html.index('id="last-coaching"') :]
     assert last.index("Dee Colleague") < last.index("Bo Learner")
     assert "never coached" in last
+    whole = client.get("/leader/team").get_data(as_text=True)
+    assert whole.index("Dee Colleague") < whole.index("Bo Learner")
 
 
 def test_times_are_read_and_shown_in_the_organisations_zone(pages_app: Flask, world: World) -> None:

@@ -47,6 +47,7 @@ ROLES: dict[str, frozenset[Role]] = {
     "lti_approvals.approve_deployment": LND,
     "lti_deep_linking.respond": STAFF,
     "leader.home": LEADER,
+    "leader.team": LEADER,
     "leader.new_moment": LEADER,
     "leader.new_session": LEADER,
     "leader.records": LEADER,
