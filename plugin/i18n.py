@@ -98,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["format_decimal"] = flask_babel.format_decimal
 
 
 def current_language() -> str:

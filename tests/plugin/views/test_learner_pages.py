@@ -70,6 +70,20 @@ def test_formal_and_leader_led_side_by_side_with_my_mix(pages_app: Flask, world:
     assert items.index("Client call debrief") < items.index("Safety basics")  # newest first
 
 
+def test_the_coached_person_sees_the_private_notes(pages_app: Flask, world: World) -> None:
+    ada = sign_in(pages_app, world, "ada")
+    response = ada.post(
+        "/leader/coaching/new", data=moment_form(ada, world, notes="Practise the opening")
+    )
+    assert response.status_code == 303
+    assert "Practise the opening" in sign_in(pages_app, world, "bo").get("/me/").get_data(
+        as_text=True
+    )
+    assert "Practise the opening" not in sign_in(pages_app, world, "dee").get("/me/").get_data(
+        as_text=True
+    )
+
+
 def test_a_learner_sees_only_their_own_record(pages_app: Flask, world: World) -> None:
     _formal(pages_app, world, "bo")
     _coached(pages_app, world)
