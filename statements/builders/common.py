@@ -8,7 +8,6 @@ same JSON: the outbox stores it once and resends it byte for byte.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,14 +15,14 @@ from typing import Any, Literal
 
 from statements import vocabulary as v
 from statements.identity import Identity
+from statements.iri import iri_problem
+from statements.iri import shown as shown_iri
 from statements.template_specs import TemplateSpec
 
 XapiVersion = Literal["1.0.3", "2.0.0"]
 XAPI_VERSIONS: tuple[XapiVersion, ...] = ("1.0.3", "2.0.0")
 Statement = dict[str, Any]
 Topic = Literal["products", "services", "distribution-channels", "market-dynamics", "operations"]
-
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +102,13 @@ class ContextParts:
 
 
 def check_iri(value: str, what: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    """``value`` if it is an absolute IRI (RFC 3987); else a ValueError that names ``what``
+    and says which part of the IRI is wrong, so a form can show it on the field."""
+    if not isinstance(value, str):
         raise ValueError(f"{what} must be an absolute IRI such as https://..., got {value!r}")
+    problem = iri_problem(value)
+    if problem is not None:
+        raise ValueError(f"{what} '{shown_iri(value)}' {problem.reason}")
     return value
 
 
