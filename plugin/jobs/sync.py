@@ -7,15 +7,23 @@ actors resolved to local people, upserted by statement id and its voids
 applied, in one transaction together with the cursor that follows it: a
 crash between pages resumes exactly there, and a page seen twice lands once.
 Only one page is held in memory.
+
+The first sync of a feed is a backfill from the LRS's first statement, so
+a first install pulls the whole history whichever command runs first; an
+interrupted backfill resumes where it stopped; ``backfill=True`` starts one
+over from the beginning. Of the formal statements only outcomes become
+records, plus what reports count (attempts opened, sessions closed with
+their time); other statements are not kept (DESIGN section 5).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -27,6 +35,7 @@ from sqlalchemy.orm import Session
 from lrs_client import Cursor, FeedPage, Filters
 from lrs_client.errors import LRSError
 from plugin.db import Database
+from plugin.jobs.guard import sqlite_lock
 from plugin.models.formal import FormalRecord
 from plugin.models.outbox import DEFAULT_LRS, DeliveryEvent, DeliveryEventKind
 from plugin.models.people import PersonIdentifier
@@ -61,6 +70,15 @@ def _advisory_lock(database: Database, name: str) -> Iterator[None]:
             conn.commit()
 
 
+@contextmanager
+def _file_lock(database: Database, name: str) -> Iterator[None]:
+    """SQLite's stand-in for the advisory lock: a lock file next to the database."""
+    with sqlite_lock(database.url, name.replace(" ", "-")) as held:
+        if not held:
+            raise SyncBusy(f"another process is already running the {name!r} feed; try later")
+        yield
+
+
 class StatementFeed(Protocol):
     """What the sync needs from ``lrs_client.Feed``."""
 
@@ -93,15 +111,40 @@ class SyncOptions:
     profile_base: str = ""
 
 
+class StartMode(enum.StrEnum):
+    BACKFILL = "backfill"  # from the LRS's first statement
+    RESUMED_BACKFILL = "resumed backfill"  # an unfinished backfill, from its cursor
+    INCREMENTAL = "incremental"  # statements stored since the cursor
+
+
+@dataclass(frozen=True)
+class StartPoint:
+    """Where a run starts reading, in words for the command line and the log."""
+
+    mode: StartMode
+    since: datetime | None = None  # stored after this (the cursor less the overlap)
+
+    def describe(self) -> str:
+        if self.since is None:
+            return "from the LRS's first statement (backfill)"
+        when = self.since.isoformat(timespec="seconds")
+        if self.mode is StartMode.RESUMED_BACKFILL:
+            return f"resuming the unfinished backfill at statements stored since {when}"
+        return f"from statements stored since {when} (saved cursor less the overlap window)"
+
+
 @dataclass
 class SyncResult:
     pages: int = 0
     statements: int = 0
-    upserted: int = 0
+    upserted: int = 0  # rows written: outcomes plus what reports count
+    outcomes: int = 0  # of those, formal records people see
     voided: int = 0
     skipped: int = 0  # leader-led statements (ours; the local rows are the truth)
-    unresolved: int = 0  # records whose actor is no local person (yet)
+    ignored: int = 0  # neither records nor needed by reports (launches, page views, other tools)
+    unresolved: int = 0  # rows whose actor is no local person (yet)
     complete: bool = False  # reached the end of the feed (not stopped)
+    start: StartPoint | None = None
 
 
 def _when(value: object) -> datetime | None:
@@ -134,6 +177,8 @@ def _values(c: Classification, statement: Mapping[str, Any], lrs: str) -> dict[s
         "success": c.success,
         "completion": c.completion,
         "duration_seconds": c.duration_seconds,
+        "registration": _clip(c.registration, 64),
+        "is_outcome": c.is_outcome,
         "timestamp": _when(c.timestamp),
         "stored": _when(statement.get("stored")),
         "synced_at": datetime.now(UTC),
@@ -175,42 +220,61 @@ class Sync:
         return Cursor.from_json(text) if text else None
 
     def reset(self) -> None:
-        """Forget the cursor, so the next backfill starts from the first statement."""
+        """Forget the cursor, so the next run is a backfill from the first statement."""
         with self.database.session_scope() as session:
             row = self._cursor_row(session)
             row.cursor_json = None
             row.pulled = 0
+            row.backfilling = False
+
+    def start_point(self, *, backfill: bool = False) -> StartPoint:
+        """Where :meth:`run` with the same ``backfill`` would start reading."""
+        with self.database.session_scope() as session:
+            row = self._cursor_row(session)
+            text, backfilling = row.cursor_json, row.backfilling
+        cursor = Cursor.from_json(text) if text else None
+        if backfill or cursor is None or cursor.mark is None:
+            return StartPoint(StartMode.BACKFILL)
+        if backfilling:
+            overlap = self.options.backfill_overlap_seconds
+            return StartPoint(StartMode.RESUMED_BACKFILL, cursor.mark - timedelta(seconds=overlap))
+        since = cursor.mark - timedelta(seconds=self.options.overlap_seconds)
+        return StartPoint(StartMode.INCREMENTAL, since)
 
     # -- running ------------------------------------------------------------
 
     def run(
         self, *, backfill: bool = False, on_page: Callable[[int], None] | None = None
     ) -> SyncResult:
-        """Pull everything new; with ``backfill`` and no cursor, from the very beginning.
+        """Pull everything new since the saved cursor; see the module docstring.
 
-        Without a cursor and without ``backfill`` the feed starts at the
-        present: history is the backfill's job (it shows progress and can
-        be interrupted and resumed).
+        Without a cursor (the first sync), or with ``backfill``, this reads
+        the LRS's whole history; a backfill cut short resumes on the next run.
         """
         with self._exclusive():
-            return self._run(backfill, on_page)
+            if backfill:
+                self.reset()
+            return self._run(on_page)
 
     def _exclusive(self) -> AbstractContextManager[None]:
+        name = f"leaderled sync {self.options.lrs} {self.options.query}"
         if self.database.is_sqlite:
-            return nullcontext()  # one worker per SQLite database (plugin.jobs.guard)
-        return _advisory_lock(
-            self.database, f"leaderled sync {self.options.lrs} {self.options.query}"
-        )
+            return _file_lock(self.database, name)
+        return _advisory_lock(self.database, name)
 
-    def _run(self, backfill: bool, on_page: Callable[[int], None] | None) -> SyncResult:
+    def _run(self, on_page: Callable[[int], None] | None) -> SyncResult:
+        start = self.start_point()
         cursor = self.saved_cursor()
-        if cursor is None and not backfill:
-            cursor = Cursor(mark=datetime.now(UTC))
-        result = SyncResult()
+        result = SyncResult(start=start)
         opts = self.options
+        backfill = start.mode is not StartMode.INCREMENTAL
+        if backfill:
+            with self.database.session_scope() as session:
+                self._cursor_row(session).backfilling = True
+        log.info("sync of LRS %r (%s): %s", opts.lrs, opts.query, start.describe())
         overlap = opts.backfill_overlap_seconds if backfill else opts.overlap_seconds
         feed = self.source.feed(
-            cursor,
+            cursor if start.mode is not StartMode.BACKFILL else None,
             overlap=timedelta(seconds=overlap),
             filters=opts.filters,
             page_size=opts.page_size,
@@ -227,7 +291,9 @@ class Sync:
             raise
         result.complete = True
         with self.database.session_scope() as session:
-            self._cursor_row(session).last_success_at = datetime.now(UTC)
+            row = self._cursor_row(session)
+            row.last_success_at = datetime.now(UTC)
+            row.backfilling = False
         self._event(DeliveryEventKind.SYNCED, result.statements, None)
         return result
 
@@ -247,11 +313,18 @@ class Sync:
         records = {
             c.statement_id: (s, c)
             for s, c in classified
-            if c.statement_id and not c.voids and c.origin is not Origin.LEADER_LED
+            if c.statement_id and not c.voids and _kept(c)
         }
         result.pages += 1
         result.statements += len(page.statements)
-        result.skipped += sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
+        ours = sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
+        result.skipped += ours
+        result.ignored += sum(
+            1
+            for _, c in classified
+            if c.origin is not Origin.LEADER_LED and not c.voids and not _kept(c)
+        )
+        result.outcomes += sum(1 for _, c in records.values() if c.is_outcome)
         with self.database.session_scope() as session:
             people = Resolver(session).resolve(c.actor for _, c in records.values())
             rows: list[dict[str, Any]] = []
@@ -300,6 +373,12 @@ class Sync:
                     attempts_seen=0,
                 )
             )
+
+
+def _kept(c: Classification) -> bool:
+    """Outcomes are records; attempts opened and sessions closed with their time are
+    kept for reports; nothing else from the LRS is (DESIGN section 5)."""
+    return c.is_outcome or c.starts_attempt or c.spent_time
 
 
 def _upsert(session: Session) -> Any:
