@@ -4,6 +4,12 @@ The people are the demo LMS's users (same ``sub``), so a launch from the demo
 LMS lands on the records seeded here, and the formal records, written in the
 shape Moodle's xAPI log store uses (actor ``account {homePage: wwwroot,
 name: user id}``), resolve to the same people when the sync pulls them back.
+
+Times count back from the start of the current day (UTC) and every statement
+takes its id from its content (:func:`~statements.builders.with_content_id`):
+a demo seeded again the same day sends the very same statements (the LRS
+already has them), another day different ones with other ids, so the demo
+can run against one LRS any number of times without a conflict.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from plugin.models.people import Membership, Person, Role, Team
 from plugin.models.records import LeaderLedRecord, ParticipantRole, RecordKind, RecordParticipant
 from plugin.services.identity import person_for
 from plugin.services.recording import record
-from statements.builders import BuildOptions
+from statements.builders import BuildOptions, with_content_id
 from statements.builders.common import Rating, Text
 from statements.builders.confirmation import SessionRated, SessionRef, session_rated
 from statements.builders.knowledge import (
@@ -57,15 +63,20 @@ class Seeded:
 
 
 def _uuid(n: int) -> uuid.UUID:
-    """Stable ids, so a re-seeded demo sends the same statements (the LRS dedupes)."""
+    """A stable registration, so re-seeded records keep belonging together."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"leaderled-demo/{n}")
+
+
+def demo_now() -> datetime:
+    """The moment the demo counts back from: the start of today, UTC."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def seed(
     session: Session, issuer: str, options: BuildOptions, *, now: datetime | None = None
 ) -> Seeded:
     """Create the team, people and a fortnight of leader-led records (queued for the LRS)."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
+    now = now or demo_now()
     site = options.base.rsplit("/xapi", 1)[0]
     team = Team(platform_issuer=issuer, context_id=COURSE_ID, title=COURSE_TITLE, label="NORTH")
     session.add(team)
@@ -146,12 +157,9 @@ def seed(
         when = now - timedelta(days=12 - 4 * n, hours=2)
         ks = KnowledgeSession(f"{site}/sessions/{n + 1}", Text(en, nl), topic)  # type: ignore[arg-type]
         event = SessionTaught(ada, ks, when, timedelta(minutes=minutes), (bo, dee, eli), (guide,))
-        built: list[Statement] = [
-            knowledge_session_taught(event, options, statement_id=_uuid(n * 10))
-        ]
+        built: list[Statement] = [with_content_id(knowledge_session_taught(event, options))]
         built += [
-            knowledge_session_attended(a, options, statement_id=_uuid(n * 10 + i + 1))
-            for i, a in enumerate(event.attendances())
+            with_content_id(knowledge_session_attended(a, options)) for a in event.attendances()
         ]
         keep(
             RecordKind.KNOWLEDGE_SESSION,
@@ -185,7 +193,7 @@ def seed(
             RecordKind.COACHING_MOMENT if kind == "coaching" else RecordKind.MENTORING_SESSION,
             title,
             when,
-            [mentoring_moment(moment, options, statement_id=_uuid(100 + n))],
+            [with_content_id(mentoring_moment(moment, options))],
             [(sub, ParticipantRole.LEARNER)],
             minutes=minutes,
             registration=relationship,
@@ -197,8 +205,8 @@ def seed(
         "Coaching guide",
         when,
         [
-            material_event(
-                MaterialEvent("shared", ada, guide, when, value), options, statement_id=_uuid(200)
+            with_content_id(
+                material_event(MaterialEvent("shared", ada, guide, when, value), options)
             )
         ],
     )
@@ -213,7 +221,7 @@ def seed(
         RecordKind.CONFIRMATION,
         "Rated: " + sessions[0][1],
         rated.occurred_at,
-        [session_rated(rated, options, statement_id=_uuid(300))],
+        [with_content_id(session_rated(rated, options))],
         [("11", ParticipantRole.LEARNER)],
         rating=5,
     )
@@ -224,7 +232,7 @@ def seed(
 def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> list[Statement]:
     """Formal records as Moodle's xAPI log store writes them: course completions,
     quiz attempts with scores and a badge, for the demo team's learners."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
+    now = now or demo_now()
     moodle = {
         "id": issuer,
         "definition": {
@@ -240,11 +248,10 @@ def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> lis
         n: int, who: tuple[str, str], verb: str, obj: dict[str, Any], **extra: Any
     ) -> Statement:
         made: Statement = {
-            "id": str(_uuid(1000 + n)),
             "actor": actor(*who),
             "verb": {"id": verb, "display": {"en": verb.rsplit("/", 1)[-1]}},
             "object": obj,
-            "timestamp": (now - timedelta(days=20 - n)).isoformat().replace("+00:00", "Z"),
+            "timestamp": (now - timedelta(days=21 - n)).isoformat().replace("+00:00", "Z"),
             "context": {
                 "platform": "Moodle",
                 "language": "en",
@@ -263,7 +270,7 @@ def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> lis
             },
         }
         made.update(extra)
-        return made
+        return with_content_id(made)
 
     def course(
         cid: str, title: str, kind: str = "https://w3id.org/xapi/cmi5/activitytype/course"
