@@ -132,6 +132,12 @@ def status() -> None:
     for h in figures:
         oldest = "-" if h.oldest_pending_seconds is None else f"{h.oldest_pending_seconds:.0f}s ago"
         click.echo(f"LRS {h.lrs}:")
+        if h.held_since is not None:
+            click.echo(f"  delivery HELD since {h.held_since}: {h.held_reason}")
+            click.echo(
+                "    the LRS is down or refuses the connection; nothing is parked: the worker "
+                "reads from the LRS every few seconds and resumes as soon as it answers"
+            )
         click.echo(f"  queued {h.queue_depth} (pending {h.pending}, in flight {h.claimed})")
         click.echo(f"  oldest queued {oldest}")
         click.echo(f"  stored {h.stored}, parked {h.parked}")

@@ -236,9 +236,15 @@ class FaultProxy(_Base):
             for k, v in handler.headers.items()
             if k.lower() not in ("host", "content-length", "connection")
         }
-        upstream = session.request(
-            method, self.upstream + path, headers=headers, data=body or None, timeout=30
-        )
+        try:
+            upstream = session.request(
+                method, self.upstream + path, headers=headers, data=body or None, timeout=30
+            )
+        except requests.RequestException:
+            # The LRS behind is down: the client sees the connection drop, as it would.
+            self._record(method, path, "upstream-down", None, body)
+            handler.close_connection = True
+            return
         self._record(method, path, "forwarded", upstream.status_code, body)
         out = {
             k: v
