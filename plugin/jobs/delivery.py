@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from lrs_client.delivery import DeliveryResult, Outcome
@@ -89,6 +89,24 @@ class Hold:
     interval: float
     next_probe: float
     reminded: float
+
+
+def delivery_waiting(database: Database, lrs: str = DEFAULT_LRS) -> bool:
+    """True while statements are in flight or due for ``lrs``: the sync gives way then."""
+    now = now_ms()
+    with database.session_scope() as session:
+        found = session.scalar(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.lrs == lrs,
+                or_(
+                    OutboxRow.state == S.CLAIMED,
+                    and_(OutboxRow.state == S.PENDING, OutboxRow.due_ms <= now),
+                ),
+            )
+            .limit(1)
+        )
+    return found is not None
 
 
 def new_owner() -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from plugin.config import Settings
 from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
-from plugin.jobs.delivery import DeliveryWorker
+from plugin.jobs.delivery import DeliveryWorker, delivery_waiting
 from plugin.jobs.guard import single_worker
 from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
@@ -82,10 +82,19 @@ def delivery_loop(settings: Settings, stop: threading.Event, *, once: bool = Fal
 def sync_loop(
     settings: Settings, stop: threading.Event, *, interval: float, once: bool = False
 ) -> None:
-    """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits."""
+    """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits.
+
+    Between pages the sync gives way while delivery has statements due.
+    """
     database = Database(settings.database_url)
     client = lrs_client(settings)
-    syncer = Sync(database, client, sync_options(settings), stop=stop)
+    syncer = Sync(
+        database,
+        client,
+        sync_options(settings),
+        stop=stop,
+        yield_to=lambda: delivery_waiting(database),
+    )
     try:
         while not stop.is_set():
             try:
@@ -161,6 +170,8 @@ def run(settings: Settings, plan: RunPlan) -> int:
             "to run several"
         )
     lrs_client(settings).close()  # a missing or malformed LRS setting fails here, once
+    if not plan.delivery:
+        os.nice(SYNC_NICENESS)  # a sync-only worker: background work, as the sync child is
     stop = threading.Event()
     previous = install_stop_handlers(stop)
     try:

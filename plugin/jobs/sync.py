@@ -11,7 +11,9 @@ Only one page is held in memory.
 The first sync of a feed is a backfill from the LRS's first statement, so
 a first install pulls the whole history whichever command runs first; an
 interrupted backfill resumes where it stopped; ``backfill=True`` starts one
-over from the beginning. Of the formal statements only outcomes become
+over from the beginning. The worker's sync gives way to delivery: while
+statements wait in the outbox it waits between pages (30 s at most). Of the formal
+statements only outcomes become
 records, plus what reports count (attempts opened, sessions closed with
 their time); other statements are not kept (DESIGN section 5).
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import enum
 import logging
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -48,6 +51,10 @@ log = logging.getLogger(__name__)
 
 #: The query name of the unfiltered feed.
 ALL = "all"
+#: How long the sync waits between two pages at most while delivery has work, and how
+#: often it looks whether delivery is done.
+GIVE_WAY_SECONDS = 30.0
+GIVE_WAY_POLL = 0.2
 
 
 class SyncBusy(RuntimeError):
@@ -195,11 +202,15 @@ class Sync:
         options: SyncOptions | None = None,
         *,
         stop: threading.Event | None = None,
+        yield_to: Callable[[], bool] | None = None,
     ) -> None:
+        """``yield_to`` says whether more urgent work is waiting (delivery, for the
+        worker's sync loop); while it does, the sync pauses between pages."""
         self.database = database
         self.source = source
         self.options = options or SyncOptions()
         self.stop = stop or threading.Event()
+        self.yield_to = yield_to
 
     # -- cursor -------------------------------------------------------------
 
@@ -286,6 +297,7 @@ class Sync:
                     on_page(len(page.statements))
                 if self.stop.is_set():
                     return result
+                self._give_way()
         except LRSError as error:
             self._event(DeliveryEventKind.SYNC_FAILED, result.statements, str(error))
             raise
@@ -296,6 +308,18 @@ class Sync:
             row.backfilling = False
         self._event(DeliveryEventKind.SYNCED, result.statements, None)
         return result
+
+    def _give_way(self) -> None:
+        """Wait between pages while ``yield_to`` says other work waits: the sync takes
+        the time delivery does not need. After ``GIVE_WAY_SECONDS`` it reads the next
+        page anyway, so a queue that never empties (an LRS refusing our writes) cannot
+        stop the sync for good."""
+        if self.yield_to is None:
+            return
+        deadline = time.monotonic() + GIVE_WAY_SECONDS
+        while self.yield_to() and time.monotonic() < deadline:
+            if self.stop.wait(GIVE_WAY_POLL):
+                return
 
     def _event(self, kind: DeliveryEventKind, count: int, detail: str | None) -> None:
         with self.database.session_scope() as session:

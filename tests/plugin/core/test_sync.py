@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from plugin import create_app
 from plugin.cli import main
 from plugin.db import Database
 from plugin.jobs.health import health
-from plugin.jobs.sync import StartMode, Sync, SyncOptions
+from plugin.jobs.sync import GIVE_WAY_POLL, StartMode, Sync, SyncOptions
 from plugin.models.formal import FormalRecord
 from plugin.models.sync import SyncCursor
 from plugin.services import identity
@@ -438,3 +439,21 @@ def test_a_cmi5_session_yields_exactly_its_outcome_records(
         effort = formal_effort_of(session, ann_id)
     # Two sessions opened; time is the sessions' own (30 + 30 min), not their steps'.
     assert effort == FormalEffort(attempts=2, seconds=3600.0)
+
+
+def test_the_sync_gives_way_while_delivery_has_work(database: Database, lrs: LRSClient) -> None:
+    _push_formal(lrs)
+    asked: list[float] = []
+
+    def delivery_busy() -> bool:
+        asked.append(time.monotonic())
+        return len(asked) in (1, 2)  # busy after the first page, for two looks
+
+    started = time.monotonic()
+    result = Sync(database, lrs, SyncOptions(page_size=100), yield_to=delivery_busy).run()
+    assert result.complete
+    assert result.outcomes == 300
+    assert len(asked) == result.pages + 2  # after each page, and twice more while it waited
+    assert asked[1] - asked[0] >= GIVE_WAY_POLL * 0.9
+    assert asked[2] - asked[1] >= GIVE_WAY_POLL * 0.9
+    assert time.monotonic() - started >= 2 * GIVE_WAY_POLL * 0.9
