@@ -16,13 +16,14 @@ Errors (all in :mod:`lrs_client.errors`)::
     │   └── TimeoutError       connect or read timeout
     └── HTTPStatusError        an error status; .status, .lrs_message, .retry_after
         ├── BadRequest         400
-        ├── AuthError          401, 403
+        ├── AuthError          401, 403; 400 about missing credentials (ADL)
         ├── NotFound           404
         ├── Conflict           409
         ├── PreconditionFailed 412
         ├── PayloadTooLarge    413
         ├── RateLimited        429
-        └── ServerError        5xx
+        ├── ServerError        5xx
+        └── SetupError         statements and a plain read refused alike
 
 Credentials never appear in messages, reprs or logs.
 """
@@ -48,6 +49,7 @@ from lrs_client.errors import (
     ProtocolError,
     RateLimited,
     ServerError,
+    SetupError,
     TimeoutError,
     TLSError,
     TransportError,
@@ -88,6 +90,7 @@ __all__ = [
     "RateLimited",
     "RetryPolicy",
     "ServerError",
+    "SetupError",
     "StatementQuery",
     "TLSError",
     "TimeoutError",

@@ -75,6 +75,9 @@ class LRSClient:
         )
         self._version_info: VersionInfo | None = None
         self._pinned = version
+        # The LRS stored a statement we sent since the last connection problem:
+        # it accepts our writes, so a statement it refuses is the statement's fault.
+        self._writes_seen = False
         if version:
             self._version_info = VersionInfo(chosen=version, note="set by the caller")
             self.transport.version = version
@@ -93,9 +96,9 @@ class LRSClient:
 
     # -- version -------------------------------------------------------------
 
-    def negotiate(self) -> VersionInfo:
+    def negotiate(self, *, retry: RetryPolicy | None = None) -> VersionInfo:
         """Ask ``/about`` now (again) and switch to the chosen version (unless pinned)."""
-        info = negotiate(self.transport)
+        info = negotiate(self.transport, retry=retry)
         if self._pinned:
             info = replace(info, chosen=self._pinned, note=f"pinned to {self._pinned}")
         self._version_info = info
@@ -133,9 +136,39 @@ class LRSClient:
         return [r.statement_id or "" for r in report]
 
     def deliver(self, statements: Iterable[StatementInput]) -> DeliveryReport:
-        """Deliver a batch; one result per input (see :mod:`lrs_client.delivery`)."""
-        deliverer = Deliverer(self._ready(), self.batch, self._lookup)
-        return deliverer.deliver(statements)
+        """Deliver a batch; one result per input (see :mod:`lrs_client.delivery`).
+
+        Raises instead when the LRS refuses the connection rather than a
+        statement (credentials, endpoint): then no statement is at fault.
+        """
+        deliverer = Deliverer(
+            self._ready(),
+            self.batch,
+            self._lookup,
+            probe=self.probe,
+            writes_seen=self._writes_seen,
+        )
+        try:
+            report = deliverer.deliver(statements)
+        except LRSError:
+            self._writes_seen = False
+            raise
+        if report.tally(Outcome.STORED):
+            self._writes_seen = True
+        return report
+
+    def probe(self) -> None:
+        """One authenticated read, no retries: does the LRS serve us now?
+
+        Returns when it does; raises the typed error otherwise. A delivery
+        worker calls it while the LRS is down, so it must be cheap and quick.
+        """
+        once = RetryPolicy.none()
+        if self._version_info is None:
+            self.negotiate(retry=once)
+        self.transport.request(
+            "GET", self.transport.endpoint.url("statements"), params={"limit": "1"}, retry=once
+        )
 
     def put(self, statement: StatementInput) -> str:
         """PUT one statement under its id (generated if missing); returns the id.

@@ -35,6 +35,19 @@ when the LRS speaks 1.0.x (:mod:`lrs_client.compat`).
 
 401/403/404 are not about a statement but about the set-up (credentials,
 endpoint) and are raised, since every further request would fail the same way.
+A refusal (400, 422) is only a verdict on a statement when the connection is
+known to work, since some LRSs refuse a request without credentials with 400
+(ADL's reference LRS: "Request has no authorization"):
+
+- a refusal whose text is about credentials raises :class:`AuthError`;
+- the first refusal in a delivery that has stored nothing yet is followed by
+  one authenticated read (``probe``): if the LRS refuses that too, the
+  connection is at fault and :class:`SetupError` is raised, parking nothing;
+- when nothing was stored, the client has not seen the LRS accept a write
+  since its last connection problem, and every statement sent was refused
+  with the same words, they are reported ``failed`` (held, sent again later),
+  not ``rejected``: a poison statement is one the LRS refuses while it
+  accepts others.
 """
 
 from __future__ import annotations
@@ -54,7 +67,9 @@ from lrs_client.errors import (
     HTTPStatusError,
     InvalidStatement,
     NotFound,
+    SetupError,
     TransportError,
+    about_credentials,
 )
 from lrs_client.inputs import Prepared, StatementInput, batch_body, prepare
 from lrs_client.transport import Transport, lrs_message
@@ -62,6 +77,8 @@ from lrs_client.transport import Transport, lrs_message
 JSON = {"Content-Type": "application/json"}
 #: Statuses that say "something in this batch": bisect (409: look up) to find out what.
 BISECT = frozenset({400, 409, 422})
+#: Statuses that refuse a statement as such (a verdict, once the connection is known good).
+REFUSED = frozenset({400, 422})
 
 
 class Outcome(StrEnum):
@@ -122,10 +139,17 @@ class Deliverer:
         transport: Transport,
         limits: BatchLimits,
         lookup: Callable[[str], dict[str, Any] | None],
+        *,
+        probe: Callable[[], None] | None = None,
+        writes_seen: bool = False,
     ) -> None:
+        """``probe`` reads from the LRS (raising when refused); ``writes_seen``: the LRS
+        has stored a statement from this client since its last connection problem."""
         self._transport = transport
         self._limits = limits
         self._lookup = lookup
+        self._probe = probe
+        self._writes_seen = writes_seen
 
     def deliver(self, inputs: Iterable[StatementInput]) -> DeliveryReport:
         started = time.monotonic()
@@ -133,9 +157,13 @@ class Deliverer:
         before = (counters.requests, counters.retries, counters.bytes_sent)
         results, unique, copies = self._admit(inputs)
         stats = DeliveryStats(statements=len(results))
-        run = _Run(self._transport, results, stats, self._lookup, self._limits.max_bytes)
+        run = _Run(
+            self._transport, results, stats, self._lookup, self._limits.max_bytes, probe=self._probe
+        )
         for chunk in _chunks(unique, self._limits):
             run.post(chunk)
+        if not run.stored and not self._writes_seen:
+            _hold_alike_refusals(results)
         for index, original in copies.items():
             results[index] = results[original]
         stats.requests = counters.requests - before[0]
@@ -208,12 +236,18 @@ class _Run:
         stats: DeliveryStats,
         lookup: Callable[[str], dict[str, Any] | None],
         max_bytes: int,
+        *,
+        probe: Callable[[], None] | None = None,
     ) -> None:
         self._transport = transport
         self._max_bytes = max_bytes
         self._results = results
         self._stats = stats
         self._lookup = lookup
+        self._probe = probe
+        self._probed = False
+        #: The LRS stored something in this delivery: its refusals are about statements.
+        self.stored = False
         self._url = transport.endpoint.url("statements")
         total = sum(1 for r in results if r is None)
         self._server_error_budget = 2 * math.ceil(math.log2(total + 1)) + 2
@@ -246,8 +280,11 @@ class _Run:
             return False
         status = response.status_code
         if status < 300:
+            self.stored = True
             self._mark(chunk, Outcome.STORED, "", status)
             return True
+        if status in REFUSED:
+            self._check_connection(status, lrs_message(response))
         if len(chunk) == 1:
             self._single(chunk[0], status, lrs_message(response))
             return False
@@ -272,6 +309,28 @@ class _Run:
         self._stats.bisections += 1
         self._halves(chunk)
         return False
+
+    def _check_connection(self, status: int, said: str) -> None:
+        """Raise when a refusal is the connection's fault rather than a statement's."""
+        if about_credentials(said):
+            raise AuthError(status, said, method="POST", url=self._url)
+        if self.stored or self._probed or self._probe is None:
+            return
+        self._probed = True
+        try:
+            self._probe()
+        except AuthError:
+            raise
+        except HTTPStatusError as error:
+            raise SetupError(
+                error.status,
+                f"the LRS refused our statements (HTTP {status}: {said or 'no reason given'}) "
+                f"and a plain read as well (HTTP {error.status}: "
+                f"{error.lrs_message or 'no reason given'}); check the credentials and "
+                "the endpoint, no statement is at fault",
+                method=error.method,
+                url=error.url,
+            ) from None
 
     def _stored_first(self, chunk: Chunk) -> dict[str, Any] | None:
         """The stored copy of the chunk's first statement, if the LRS holds it.
@@ -351,6 +410,34 @@ class _Run:
     def _mark(self, chunk: Chunk, outcome: Outcome, reason: str, status: int | None) -> None:
         for index, statement in chunk:
             self._results[index] = DeliveryResult(statement.id, outcome, reason, status)
+
+
+def _hold_alike_refusals(results: list[DeliveryResult | None]) -> None:
+    """Every statement sent refused with the same words, none stored: hold, do not park.
+
+    Nothing shows the LRS accepts our writes at all (see the module docstring),
+    so identical refusals of two or more different statements point at the
+    connection, not at as many bad statements; they are reported ``failed``.
+    """
+    sent = [(i, r) for i, r in enumerate(results) if r is not None and r.http_status is not None]
+    refused = [
+        (i, r) for i, r in sent if r.outcome is Outcome.REJECTED and r.http_status in REFUSED
+    ]
+    if len(refused) < 2 or len(refused) != len(sent):
+        return
+    if len({(r.http_status, r.reason) for _, r in refused}) != 1:
+        return
+    first = refused[0][1]
+    reason = (
+        f"held, not parked: the LRS refused all {len(refused)} statements alike "
+        f"(HTTP {first.http_status}: {first.reason or 'no reason given'}) and has not "
+        "accepted any of ours yet, which points at the connection (credentials, endpoint, "
+        "a proxy) rather than at each statement; they are sent again later"
+    )
+    for index, result in refused:
+        results[index] = DeliveryResult(
+            result.statement_id, Outcome.FAILED, reason, result.http_status
+        )
 
 
 def _server_error(response: Any) -> str:

@@ -7,8 +7,22 @@ without user info, and request headers are never included.
 
 from __future__ import annotations
 
+import re
+
 #: Longest slice of an LRS's error body quoted in a message.
 MAX_QUOTED = 500
+
+# What LRSs say when a request lacks credentials or they are wrong, whatever the status:
+# ADL's reference LRS answers a request without Authorization with 400 "Request has no
+# authorization". ("authority" is a statement property: it must not match.)
+_NO_CREDENTIALS = re.compile(
+    r"\b(?:authori[sz]ation|unauthori[sz]ed|authenticat\w*|credentials?)\b", re.IGNORECASE
+)
+
+
+def about_credentials(lrs_message: str) -> bool:
+    """True when an LRS's error text is about credentials rather than about a statement."""
+    return _NO_CREDENTIALS.search(lrs_message) is not None
 
 
 class LRSError(Exception):
@@ -75,7 +89,14 @@ class BadRequest(HTTPStatusError):
 
 
 class AuthError(HTTPStatusError):
-    """401/403: wrong credentials or missing permission."""
+    """401/403: wrong credentials or missing permission; also a 400 that says the
+    request has no credentials (ADL's reference LRS answers missing ones that way)."""
+
+
+class SetupError(HTTPStatusError):
+    """The LRS refused statements and a plain read alike: the set-up (credentials,
+    endpoint, a proxy in between) is at fault, not any statement. ``status`` and
+    ``lrs_message`` are the read's."""
 
 
 class NotFound(HTTPStatusError):
@@ -126,6 +147,8 @@ def status_error(
         cls: type[HTTPStatusError] = RateLimited
     elif status >= 500:
         cls = ServerError
+    elif status == 400 and about_credentials(lrs_message):
+        cls = AuthError
     else:
         cls = _BY_STATUS.get(status, HTTPStatusError)
     return cls(status, lrs_message, method=method, url=url, retry_after=retry_after)

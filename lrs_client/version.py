@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from lrs_client.config import RetryPolicy
 from lrs_client.errors import HTTPStatusError, LRSError, NotFound
 from lrs_client.transport import Transport
 
@@ -42,10 +43,12 @@ def choose(offered: tuple[str, ...]) -> str | None:
     return None
 
 
-def negotiate(transport: Transport) -> VersionInfo:
+def negotiate(transport: Transport, *, retry: RetryPolicy | None = None) -> VersionInfo:
     """Ask ``/about`` (without a version header: it must answer any client)."""
     try:
-        response = transport.request("GET", transport.endpoint.url("about"), versioned=False)
+        response = transport.request(
+            "GET", transport.endpoint.url("about"), versioned=False, retry=retry
+        )
     except (NotFound, HTTPStatusError) as error:
         if isinstance(error, NotFound) or error.status in (400, 405, 501):
             note = f"no usable /about (HTTP {error.status}); assuming {FALLBACK}"

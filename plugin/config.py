@@ -84,6 +84,8 @@ class Settings:
     delivery_lease_seconds: int = 120
     delivery_poll_seconds: float = 1.0
     delivery_max_backoff_seconds: int = 900
+    # While the LRS is down, the worker reads from it at most this often to see it back.
+    delivery_probe_seconds: float = 5.0
     sync_page_size: int = 500
     sync_overlap_seconds: int = 300
     # Echo SQL (debugging only).

@@ -11,7 +11,10 @@ check all read these terms.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
+
+from statements.iri import iri_problem
 
 DEFAULT_PROFILE_BASE = "http://localhost:5000/xapi"
 PROFILE_PATH = "/profile"
@@ -28,12 +31,22 @@ LearningMode = Literal["experiential", "social", "formal"]
 LEARNING_MODES: tuple[LearningMode, ...] = ("experiential", "social", "formal")
 
 
+@lru_cache(maxsize=64)
 def normalise_base(base: str) -> str:
-    """The base without a trailing slash; an absolute http(s) IRI or ValueError."""
+    """The base without a trailing slash; an absolute http(s) IRI (RFC 3987) or ValueError.
+
+    Every minted IRI is this base plus a path, so the base must be one that
+    an LRS accepts, and have no query or fragment for paths to follow.
+    """
     cleaned = base.strip().rstrip("/")
     scheme, sep, rest = cleaned.partition("://")
     if not sep or scheme not in {"http", "https"} or not rest or " " in cleaned:
         raise ValueError(f"profile base must be an absolute http(s) IRI, got {base!r}")
+    problem = iri_problem(cleaned)
+    if problem is not None:
+        raise ValueError(f"profile base {problem.message[:-1]}")
+    if "?" in cleaned or "#" in cleaned:
+        raise ValueError(f"profile base must have no query or fragment, got {base!r}")
     return cleaned
 
 

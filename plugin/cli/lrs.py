@@ -32,6 +32,7 @@ from lrs_client import (
     LRSError,
     NotFound,
     Outcome,
+    SetupError,
     TimeoutError,
     Timeouts,
     TLSError,
@@ -121,6 +122,16 @@ def connection_options(command: F) -> F:
 
 def explain(error: LRSError, connection: Connection) -> str:
     """A message a person can act on."""
+    if isinstance(error, AuthError) and error.status == 400:
+        missing = not (connection.username or connection.token)
+        given = "no credentials are configured" if missing else "the credentials did not reach it"
+        return (
+            f"the LRS refused the request for want of credentials (HTTP 400: "
+            f"{error.lrs_message}): {given}; set --username and --password "
+            "(LEADERLED_LRS_USERNAME / LEADERLED_LRS_PASSWORD) or --token"
+        )
+    if isinstance(error, SetupError):
+        return f"{error.lrs_message} ({error.method} {error.url}, HTTP {error.status})"
     if isinstance(error, AuthError):
         if error.status == 403:
             return (
@@ -140,6 +151,12 @@ def explain(error: LRSError, connection: Connection) -> str:
         return (
             f"the LRS rejects the xAPI version header ({error.lrs_message}); "
             "try --xapi-version 1.0.3"
+        )
+    if isinstance(error, BadRequest) and error.method == "GET":
+        return (
+            f"the LRS refuses a plain read of statements (HTTP 400: {error.lrs_message}): "
+            "that is the connection (credentials, endpoint, a proxy in between), "
+            "not any statement"
         )
     if isinstance(error, TLSError):
         return f"{error}. For a private CA set REQUESTS_CA_BUNDLE to its certificate file"
@@ -174,6 +191,13 @@ def check(connection: Connection) -> None:
     """Check the connection: TLS, auth, versions, write/read/void, paging."""
     client = connection.client()
     report = Report()
+    if not (connection.username or connection.token):
+        report.line(
+            "warn",
+            "credentials",
+            "none configured; most LRSs refuse requests without them "
+            "(LEADERLED_LRS_USERNAME / LEADERLED_LRS_PASSWORD or LEADERLED_LRS_TOKEN)",
+        )
     scheme = "https (TLS verified)" if client.endpoint.startswith("https") else "plain http"
     info = client.negotiate()
     report.line("ok", "reachable", f"{client.endpoint} over {scheme}")

@@ -73,23 +73,25 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
 
 
 @click.command()
-@click.option("--backfill", is_flag=True, help="Pull the LRS's whole history (first install).")
 @click.option(
-    "--from-start", is_flag=True, help="With --backfill: forget the cursor and start over."
+    "--backfill", is_flag=True, help="Start over from the LRS's first statement (whole history)."
 )
+@click.option("--from-start", "from_start", is_flag=True, hidden=True)  # the old spelling
 @with_appcontext
 def sync(backfill: bool, from_start: bool) -> None:
-    """Pull formal records from the LRS once (incremental from the saved cursor)."""
-    if from_start and not backfill:
-        raise click.UsageError("--from-start only goes with --backfill")
+    """Pull formal records from the LRS once.
+
+    The first sync of an LRS pulls its whole history; later ones what is new
+    since the saved cursor; an interrupted one resumes where it stopped.
+    """
     settings = _settings()
     try:
         client = lrs_client(settings)
     except LRSError as error:
         raise click.ClickException(str(error)) from None
     syncer = Sync(get_db(), client, sync_options(settings))
-    if from_start:
-        syncer.reset()
+    backfill = backfill or from_start
+    click.echo(f"Syncing {syncer.start_point(backfill=backfill).describe()}.")
     with tqdm(unit=" statements", desc="sync", disable=None) as bar:
         try:
             result = syncer.run(backfill=backfill, on_page=lambda n: _advance(bar, n))
@@ -103,8 +105,10 @@ def sync(backfill: bool, from_start: bool) -> None:
             client.close()
     click.echo(
         f"Pulled {result.statements} statements in {result.pages} pages: "
-        f"{result.upserted} records, {result.voided} voided, "
-        f"{result.skipped} leader-led skipped, {result.unresolved} not matched to a person."
+        f"{result.outcomes} formal records, "
+        f"{result.upserted - result.outcomes} kept for attempts and time, "
+        f"{result.voided} voided, {result.skipped} leader-led skipped, "
+        f"{result.ignored} not needed, {result.unresolved} not matched to a person."
     )
 
 
@@ -128,6 +132,12 @@ def status() -> None:
     for h in figures:
         oldest = "-" if h.oldest_pending_seconds is None else f"{h.oldest_pending_seconds:.0f}s ago"
         click.echo(f"LRS {h.lrs}:")
+        if h.held_since is not None:
+            click.echo(f"  delivery HELD since {h.held_since}: {h.held_reason}")
+            click.echo(
+                "    the LRS is down or refuses the connection; nothing is parked: the worker "
+                "reads from the LRS every few seconds and resumes as soon as it answers"
+            )
         click.echo(f"  queued {h.queue_depth} (pending {h.pending}, in flight {h.claimed})")
         click.echo(f"  oldest queued {oldest}")
         click.echo(f"  stored {h.stored}, parked {h.parked}")

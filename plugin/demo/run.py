@@ -81,7 +81,11 @@ def _counts(app: Flask) -> tuple[int, int, int]:
         formal = session.scalar(
             select(func.count())
             .select_from(FormalRecord)
-            .where(FormalRecord.person_id.is_not(None), FormalRecord.voided.is_(False))
+            .where(
+                FormalRecord.person_id.is_not(None),
+                FormalRecord.is_outcome.is_(True),
+                FormalRecord.voided.is_(False),
+            )
         )
     return int(waiting or 0), int(stored or 0), int(formal or 0)
 
@@ -147,9 +151,10 @@ def main(argv: list[str] | None = None) -> int:
 
         formal = moodle_formal_statements(lms.url)
         with lrs_client(settings) as client:
-            report = client.deliver(formal)
+            refused = [r for r in client.deliver(formal) if not r.delivered]
         print(f"Formal records {len(formal)} pushed to the LRS as Moodle's log store writes them")
-        del report
+        for result in refused:
+            print(f"  not stored: {result.statement_id} {result.outcome.value}: {result.reason}")
 
         stop = threading.Event()
         worker = threading.Thread(
@@ -174,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.smoke:
             problems = _check_pages(tool_url, lms)
+            if refused:
+                problems.append(f"{len(refused)} formal statements were not stored in the LRS")
             if waiting:
                 problems.append(f"{waiting} statements were not delivered")
             if synced < len(formal):

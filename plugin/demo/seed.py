@@ -4,6 +4,14 @@ The people are the demo LMS's users (same ``sub``), so a launch from the demo
 LMS lands on the records seeded here, and the formal records, written in the
 shape Moodle's xAPI log store uses (actor ``account {homePage: wwwroot,
 name: user id}``), resolve to the same people when the sync pulls them back.
+
+Times count back from the start of the current day (UTC). The leader-led
+records are made by the services the pages use, so each seed queues new
+statements with fresh ids; the formal statements take their id from their
+content (:func:`~statements.builders.with_content_id`): seeded again the same
+day they are the very same statements (the LRS already has them), another
+day different ones with other ids. The demo can run against one LRS any
+number of times without a conflict.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from plugin.services.knowledge import SessionInput, record_session
 from plugin.services.moments import MomentInput, record_moment
 from plugin.services.people import Actor
 from plugin.services.publishing import Publishing
-from statements.builders import BuildOptions
+from statements.builders import BuildOptions, with_content_id
 from statements.identity import Identity
 
 Statement = dict[str, Any]
@@ -51,8 +59,13 @@ class Seeded:
 
 
 def _uuid(n: int) -> uuid.UUID:
-    """Stable ids, so a re-seeded demo sends the same statements (the LRS dedupes)."""
+    """A stable registration, so re-seeded records keep belonging together."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"leaderled-demo/{n}")
+
+
+def demo_now() -> datetime:
+    """The moment the demo counts back from: the start of today, UTC."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def seed(
@@ -62,7 +75,7 @@ def seed(
     the same services the pages use (so the statements are the ones a leader
     would make, queued for the LRS). Statement ids are fresh on every seed:
     a seeded demo can be sent to the same LRS any number of times."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
+    now = now or demo_now()
     pub = Publishing(options=options, site=options.base.rsplit("/xapi", 1)[0])
     team = Team(platform_issuer=issuer, context_id=COURSE_ID, title=COURSE_TITLE, label="NORTH")
     session.add(team)
@@ -142,7 +155,7 @@ def seed(
 def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> list[Statement]:
     """Formal records as Moodle's xAPI log store writes them: course completions,
     quiz attempts with scores and a badge, for the demo team's learners."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
+    now = now or demo_now()
     moodle = {
         "id": issuer,
         "definition": {
@@ -158,11 +171,10 @@ def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> lis
         n: int, who: tuple[str, str], verb: str, obj: dict[str, Any], **extra: Any
     ) -> Statement:
         made: Statement = {
-            "id": str(_uuid(1000 + n)),
             "actor": actor(*who),
             "verb": {"id": verb, "display": {"en": verb.rsplit("/", 1)[-1]}},
             "object": obj,
-            "timestamp": (now - timedelta(days=20 - n)).isoformat().replace("+00:00", "Z"),
+            "timestamp": (now - timedelta(days=21 - n)).isoformat().replace("+00:00", "Z"),
             "context": {
                 "platform": "Moodle",
                 "language": "en",
@@ -181,7 +193,7 @@ def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> lis
             },
         }
         made.update(extra)
-        return made
+        return with_content_id(made)
 
     def course(
         cid: str, title: str, kind: str = "https://w3id.org/xapi/cmi5/activitytype/course"

@@ -7,7 +7,7 @@ from lrs_client.errors import ConfigError
 from plugin.config import Settings
 from plugin.jobs.delivery import DeliveryOptions
 
-#: Retries inside one send stay short: the outbox's own backoff handles long outages.
+#: Retries inside one send stay short: the worker probes the LRS through long outages.
 WORKER_RETRY = RetryPolicy(max_attempts=3, max_total=10.0, base_delay=0.5, max_delay=4.0)
 
 
@@ -34,4 +34,5 @@ def delivery_options(settings: Settings) -> DeliveryOptions:
         lease_seconds=float(settings.delivery_lease_seconds),
         poll_seconds=settings.delivery_poll_seconds,
         max_backoff_seconds=float(settings.delivery_max_backoff_seconds),
+        probe_max_seconds=settings.delivery_probe_seconds,
     )

@@ -6,6 +6,15 @@ sends the batch, then marks each row by what the LRS said: stored, parked
 with the LRS's reason, or back to pending with a per-row backoff. A worker
 killed mid-batch leaves claimed rows whose lease runs out; the next claim
 takes them again, and since ids and JSON are fixed, the resend is harmless.
+
+An outage is the LRS's, not the rows': when a batch gets nowhere (the client
+raises a connection or set-up error, or every statement failed) and a
+plain read from the LRS fails too, the worker *holds*: the rows go back as
+due now without a backoff of their own, nothing is parked, a ``held`` event
+records why (``leaderled outbox status`` shows it), and the worker reads
+from the LRS every few seconds (backing off to ``probe_max_seconds``, so an
+LRS that is down is not hammered) until it answers; then delivery resumes
+at once with whatever is due.
 """
 
 from __future__ import annotations
@@ -15,13 +24,14 @@ import os
 import random
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from lrs_client.delivery import DeliveryResult, Outcome
@@ -42,6 +52,9 @@ class StatementSender(Protocol):
 
     def deliver(self, statements: Sequence[str]) -> Sequence[DeliveryResult]: ...
 
+    def probe(self) -> None:
+        """Return when the LRS serves an authenticated read; raise ``LRSError`` otherwise."""
+
 
 @dataclass(frozen=True)
 class DeliveryOptions:
@@ -51,6 +64,8 @@ class DeliveryOptions:
     poll_seconds: float = 1.0
     base_backoff_seconds: float = 1.0
     max_backoff_seconds: float = 900.0
+    probe_min_seconds: float = 0.5
+    probe_max_seconds: float = 5.0
 
 
 @dataclass
@@ -61,7 +76,37 @@ class BatchOutcome:
     stored: int = 0
     parked: int = 0
     failed: int = 0
+    held: bool = False  # the LRS is down or refuses the connection: nothing was settled
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hold:
+    """Why and since when delivery waits for the LRS, and when to read from it next."""
+
+    reason: str
+    since: float  # time.monotonic()
+    interval: float
+    next_probe: float
+    reminded: float
+
+
+def delivery_waiting(database: Database, lrs: str = DEFAULT_LRS) -> bool:
+    """True while statements are in flight or due for ``lrs``: the sync gives way then."""
+    now = now_ms()
+    with database.session_scope() as session:
+        found = session.scalar(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.lrs == lrs,
+                or_(
+                    OutboxRow.state == S.CLAIMED,
+                    and_(OutboxRow.state == S.PENDING, OutboxRow.due_ms <= now),
+                ),
+            )
+            .limit(1)
+        )
+    return found is not None
 
 
 def new_owner() -> str:
@@ -94,6 +139,7 @@ class DeliveryWorker:
         self.options = options or DeliveryOptions()
         self.owner = owner or new_owner()
         self.stop = stop or threading.Event()
+        self.hold: Hold | None = None
         self._rng = random.Random()  # noqa: S311 - jitter, not crypto
 
     # -- claiming ---------------------------------------------------------
@@ -136,7 +182,13 @@ class DeliveryWorker:
     # -- one batch --------------------------------------------------------
 
     def run_once(self) -> BatchOutcome:
-        """Claim one batch, send it, settle every row. Returns what happened."""
+        """Claim one batch, send it, settle every row. Returns what happened.
+
+        While held, only reads from the LRS when a probe is due, and claims
+        nothing until the LRS answers.
+        """
+        if self.hold is not None and not self._resumed():
+            return BatchOutcome(held=True)
         rows = self.claim()
         outcome = BatchOutcome(claimed=len(rows))
         if not rows:
@@ -145,20 +197,115 @@ class DeliveryWorker:
         try:
             results = list(self.sender.deliver([text for _, text in rows]))
         except LRSError as error:
-            # Set-up problems (credentials, endpoint) fail every statement alike.
-            log.warning("delivery to LRS %r failed: %s", self.options.lrs, error)
-            results = [
-                DeliveryResult(None, Outcome.FAILED, str(error), getattr(error, "status", None))
-                for _ in rows
-            ]
+            # Not about any statement: the connection or the set-up (credentials, endpoint).
+            self._hold_rows(ids, str(error), getattr(error, "status", None))
+            outcome.failed, outcome.held = len(rows), True
+            return outcome
         except BaseException:
             self.release(ids)
             raise
         if len(results) != len(rows):
             self.release(ids)
             raise RuntimeError("the LRS client returned a result count that differs from input")
+        if all(r.outcome is Outcome.FAILED for r in results):
+            problem = self._probe()
+            if problem is not None:
+                first = results[0]
+                self._hold_rows(ids, first.reason or problem, first.http_status)
+                outcome.failed, outcome.held = len(rows), True
+                return outcome
         self._settle(ids, results, outcome)
         return outcome
+
+    # -- holding while the LRS is down --------------------------------------
+
+    def _probe(self) -> str | None:
+        """None when the LRS serves a read now, else what went wrong."""
+        try:
+            self.sender.probe()
+        except LRSError as error:
+            return str(error)
+        return None
+
+    def _hold_rows(self, ids: Sequence[int], reason: str, status: int | None) -> None:
+        """Give the rows back as due now, unpunished, and hold until the LRS answers."""
+        with self.database.session_scope() as session:
+            session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id.in_(list(ids)),
+                    OutboxRow.state == S.CLAIMED,
+                    OutboxRow.lease_owner == self.owner,
+                )
+                .values(
+                    state=S.PENDING,
+                    lease_owner=None,
+                    lease_until_ms=None,
+                    due_ms=now_ms(),
+                    attempts=OutboxRow.attempts - 1,
+                    last_error=reason[:MAX_REASON],
+                    last_status=status,
+                )
+            )
+        if self.hold is not None:
+            return
+        now = time.monotonic()
+        first = self.options.probe_min_seconds
+        self.hold = Hold(reason, now, first, now + first, now)
+        self._event(DeliveryEventKind.HELD, len(ids), reason)
+        log.warning(
+            "delivery to LRS %r held: %s. Nothing is parked; the worker reads from the LRS "
+            "every %.0f s at most and resumes as soon as it answers.",
+            self.options.lrs,
+            reason,
+            self.options.probe_max_seconds,
+        )
+
+    def _resumed(self) -> bool:
+        """Probe when one is due; True (and no longer held) once the LRS answers."""
+        hold = self.hold
+        assert hold is not None
+        now = time.monotonic()
+        if now < hold.next_probe:
+            return False
+        problem = self._probe()
+        if problem is not None:
+            hold.interval = min(self.options.probe_max_seconds, hold.interval * 2)
+            hold.next_probe = time.monotonic() + hold.interval * self._rng.uniform(0.8, 1.0)
+            if now - hold.reminded >= 300:
+                hold.reminded = now
+                log.warning(
+                    "delivery to LRS %r still held after %.0f s: %s",
+                    self.options.lrs,
+                    now - hold.since,
+                    problem,
+                )
+            return False
+        held_for = now - hold.since
+        self.hold = None
+        self._event(DeliveryEventKind.RESUMED, 0, f"held for {held_for:.0f} s")
+        log.warning(
+            "LRS %r answers again after %.0f s; delivery resumes", self.options.lrs, held_for
+        )
+        return True
+
+    def idle_seconds(self) -> float:
+        """How long the loop may sleep before there can be work (or a probe) again."""
+        poll = self.options.poll_seconds
+        if self.hold is None:
+            return poll
+        return max(0.0, min(poll, self.hold.next_probe - time.monotonic()))
+
+    def _event(self, kind: DeliveryEventKind, count: int, detail: str | None) -> None:
+        with self.database.session_scope() as session:
+            session.add(
+                DeliveryEvent(
+                    lrs=self.options.lrs,
+                    kind=kind,
+                    count=count,
+                    detail=detail[:MAX_REASON] if detail else None,
+                )
+            )
 
     def _settle(self, ids: list[int], results: list[DeliveryResult], outcome: BatchOutcome) -> None:
         stored = [i for i, r in zip(ids, results, strict=True) if r.delivered]
@@ -291,11 +438,11 @@ class DeliveryWorker:
             while not self.stop.is_set():
                 batch = self.run_once()
                 total += batch.stored
-                if batch.claimed:
+                if batch.claimed and not batch.held:
                     continue
                 if until_empty:
                     break
-                self.stop.wait(self.options.poll_seconds)
+                self.stop.wait(self.idle_seconds())
         finally:
             self.release()
         return total

@@ -10,12 +10,14 @@ one twice after a crash is harmless.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy import select, update
 
+from plugin.config import Settings
 from plugin.db import get_db
 from plugin.lti.ags import Score
 from plugin.lti.service_clients import clients, service_access
@@ -102,3 +104,30 @@ class GradebookSender:
             row.posted_at = datetime.now(UTC)
             row.last_error = None
             return 1
+
+
+def gradebook_loop(
+    settings: Settings, stop: threading.Event, *, interval: float, once: bool = False
+) -> int:
+    """Post due scores every ``interval`` seconds until ``stop``; returns how many posted.
+
+    The LTI service calls need the tool's app (its signing key, its token
+    cache), so this loop builds one from the worker's settings.
+    """
+    from plugin.app import create_app
+
+    app = create_app(asdict(settings))
+    sender = GradebookSender(app)
+    posted = 0
+    try:
+        while not stop.is_set():
+            try:
+                posted += sender.run_once()
+            except Exception as error:  # the next pass retries; rows keep their state
+                log.warning("gradebook pass failed: %s", error)
+            if once:
+                break
+            stop.wait(interval)
+    finally:
+        get_db(app).dispose()
+    return posted

@@ -6,6 +6,7 @@ page view or ``leaderled outbox status``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -34,6 +35,9 @@ class LrsHealth:
     parked_reasons: list[ParkedReason] = field(default_factory=list)
     last_delivery_at: datetime | None = None
     last_sync_at: datetime | None = None
+    # Set while a worker holds delivery because the LRS is down or refuses the connection.
+    held_since: datetime | None = None
+    held_reason: str | None = None
 
     @property
     def queue_depth(self) -> int:
@@ -79,12 +83,48 @@ def health(session: Session) -> list[LrsHealth]:
     )
     for lrs, at in delivered:
         entry(lrs).last_delivery_at = at
+    _held(session, entry)
     synced = session.execute(
         select(SyncCursor.lrs, func.max(SyncCursor.last_success_at)).group_by(SyncCursor.lrs)
     )
     for lrs, at in synced:
         entry(lrs).last_sync_at = at
     return [by_lrs[name] for name in sorted(by_lrs)]
+
+
+def _held(session: Session, entry: Callable[[str], LrsHealth]) -> None:
+    """Held when the latest hold is newer than anything delivered or resumed since."""
+    held = _latest(session, DeliveryEventKind.HELD)
+    if not held:
+        return
+    flowing = _latest(session, DeliveryEventKind.RESUMED, DeliveryEventKind.DELIVERED)
+    for lrs, at in held.items():
+        since = flowing.get(lrs)
+        if since is not None and since >= at:
+            continue
+        detail = session.scalar(
+            select(DeliveryEvent.detail)
+            .where(
+                DeliveryEvent.lrs == lrs,
+                DeliveryEvent.kind == DeliveryEventKind.HELD,
+                DeliveryEvent.at == at,
+            )
+            .limit(1)
+        )
+        figures = entry(lrs)
+        figures.held_since, figures.held_reason = at, detail or ""
+
+
+def _latest(session: Session, *kinds: DeliveryEventKind) -> dict[str, datetime]:
+    """Per LRS, when an event of one of ``kinds`` last happened."""
+    latest: dict[str, datetime] = {}
+    for lrs, at in session.execute(
+        select(DeliveryEvent.lrs, func.max(DeliveryEvent.at))
+        .where(DeliveryEvent.kind.in_(kinds))
+        .group_by(DeliveryEvent.lrs)
+    ):
+        latest[lrs] = at
+    return latest
 
 
 def _epoch(moment: datetime) -> float:

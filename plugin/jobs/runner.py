@@ -1,30 +1,40 @@
-"""Running the workers: one loop per process, several processes on PostgreSQL.
+"""Running the workers: delivery and sync in loops of their own, never one waiting on the other.
 
-The first process delivers and syncs; extra processes (``concurrency`` > 1)
-only deliver. SIGTERM or SIGINT sets a stop flag: the batch in flight
-finishes, leases are released, the process exits.
+``leaderled worker`` delivers in its own process and syncs in a child
+process (at a lower CPU priority: bulk work that may wait); extra processes
+(``concurrency`` > 1, PostgreSQL) only deliver. ``--no-sync`` or
+``--no-delivery`` run one of the two, for operators who run them apart;
+``--once`` delivers what is due, then syncs once. The delivering process
+also posts queued scores to LMS gradebooks (``plugin.jobs.gradebook``).
+SIGTERM or SIGINT sets a
+stop flag: the batch or page in flight finishes, leases are released, the
+processes exit.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import threading
-import time
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from types import FrameType
 from typing import Any
 
 from plugin.config import Settings
 from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
-from plugin.jobs.delivery import DeliveryWorker
+from plugin.jobs.delivery import DeliveryWorker, delivery_waiting
+from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
-from plugin.jobs.sync import Sync, SyncOptions
+from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
 log = logging.getLogger(__name__)
+
+#: How much nicer than delivery the sync process is to the CPU (see ``os.nice``).
+SYNC_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -60,48 +70,116 @@ def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     return previous
 
 
-def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
-    """Deliver (and sync) until ``stop``; returns statements stored by this process."""
+def delivery_loop(settings: Settings, stop: threading.Event, *, once: bool = False) -> int:
+    """Deliver until ``stop`` (with ``once``: until nothing is due); returns statements stored."""
     database = Database(settings.database_url)
     client = lrs_client(settings)
     worker = DeliveryWorker(database, client, delivery_options(settings), stop=stop)
-    syncer = Sync(database, client, sync_options(settings), stop=stop) if plan.sync else None
-    next_sync = 0.0
-    stored = 0
     try:
-        while not stop.is_set():
-            claimed = 0
-            if plan.delivery:
-                batch = worker.run_once()
-                stored += batch.stored
-                claimed = batch.claimed
-            if syncer is not None and time.monotonic() >= next_sync:
-                try:
-                    syncer.run()
-                except Exception as error:  # a failed pass is retried at the next interval
-                    log.warning("sync failed: %s", error)
-                next_sync = time.monotonic() + plan.sync_interval
-            if claimed:
-                continue
-            if plan.once:
-                break
-            stop.wait(settings.delivery_poll_seconds)
+        return worker.run(until_empty=once)
     finally:
-        worker.release()
         client.close()
         database.dispose()
-    return stored
+
+
+def sync_loop(
+    settings: Settings, stop: threading.Event, *, interval: float, once: bool = False
+) -> None:
+    """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits.
+
+    Between pages the sync gives way while delivery has statements due.
+    """
+    database = Database(settings.database_url)
+    client = lrs_client(settings)
+    syncer = Sync(
+        database,
+        client,
+        sync_options(settings),
+        stop=stop,
+        yield_to=lambda: delivery_waiting(database),
+    )
+    try:
+        while not stop.is_set():
+            try:
+                result = syncer.run()
+                log.info(
+                    "sync: %d statements, %d formal records", result.statements, result.outcomes
+                )
+            except SyncBusy as busy:
+                log.info("sync skipped: %s", busy)
+            except Exception as error:  # a failed pass is retried at the next interval
+                log.warning("sync failed: %s", error)
+            if once:
+                break
+            stop.wait(interval)
+    finally:
+        client.close()
+        database.dispose()
+
+
+def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
+    """Deliver and sync in this process; returns statements stored by it.
+
+    Delivery and sync run in loops of their own (threads here, each with its
+    own LRS client), so a long sync never holds delivery up. With ``once``:
+    deliver what is due, then sync once.
+    """
+    if plan.once:
+        stored = delivery_loop(settings, stop, once=True) if plan.delivery else 0
+        if plan.delivery:
+            gradebook_loop(settings, stop, interval=0, once=True)
+        if plan.sync:
+            sync_loop(settings, stop, interval=plan.sync_interval, once=True)
+        return stored
+    helpers: list[threading.Thread] = []
+    if plan.delivery:  # scores for LMS gradebooks go with this process's delivery
+        helpers.append(
+            threading.Thread(
+                target=gradebook_loop,
+                args=(settings, stop),
+                kwargs={"interval": max(settings.delivery_poll_seconds, 1.0)},
+                name="leaderled-gradebook",
+            )
+        )
+    syncing = None
+    if plan.sync:
+        syncing = threading.Thread(
+            target=sync_loop,
+            args=(settings, stop),
+            kwargs={"interval": plan.sync_interval},
+            name="leaderled-sync",
+        )
+        syncing.start()
+    for helper in helpers:
+        helper.start()
+    try:
+        if plan.delivery:
+            return delivery_loop(settings, stop)
+        stop.wait()
+        return 0
+    finally:
+        stop.set()
+        if syncing is not None:
+            syncing.join()
+        for helper in helpers:
+            helper.join()
 
 
 def _child(settings_values: dict[str, object], plan: RunPlan) -> None:
+    """A delivery-only or sync-only process started by :func:`run`."""
     stop = threading.Event()
     install_stop_handlers(stop)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    run_loop(Settings(**settings_values), plan, stop)  # type: ignore[arg-type]
+    settings = Settings(**settings_values)  # type: ignore[arg-type]
+    if plan.delivery:
+        delivery_loop(settings, stop, once=plan.once)
+    else:
+        os.nice(SYNC_NICENESS)  # background bulk work: the CPU goes to delivery first
+        sync_loop(settings, stop, interval=plan.sync_interval)
 
 
 def run(settings: Settings, plan: RunPlan) -> int:
-    """Run ``plan`` in this process plus ``concurrency - 1`` delivery-only children."""
+    """Run ``plan``: delivery here plus ``concurrency - 1`` delivery children, sync in a child."""
     if plan.concurrency < 1:
         raise PlanError("concurrency must be at least 1")
     is_sqlite = settings.database_url.startswith("sqlite")
@@ -111,6 +189,8 @@ def run(settings: Settings, plan: RunPlan) -> int:
             "to run several"
         )
     lrs_client(settings).close()  # a missing or malformed LRS setting fails here, once
+    if not plan.delivery:
+        os.nice(SYNC_NICENESS)  # a sync-only worker: background work, as the sync child is
     stop = threading.Event()
     previous = install_stop_handlers(stop)
     try:
@@ -123,18 +203,27 @@ def run(settings: Settings, plan: RunPlan) -> int:
 def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
     with single_worker(settings.database_url) if plan.delivery else nullcontext():
         context = multiprocessing.get_context("spawn")
+        values = asdict(settings)
         children = [
             context.Process(
                 target=_child,
-                args=(asdict(settings), RunPlan(delivery=True, sync=False, once=plan.once)),
+                args=(values, RunPlan(delivery=True, sync=False, once=plan.once)),
                 name=f"leaderled-delivery-{n}",
             )
             for n in range(1, plan.concurrency)
         ]
+        here = plan
+        if plan.delivery and plan.sync and not plan.once:
+            # Sync in a process of its own: its CPU work never slows delivery down.
+            sync_only = RunPlan(delivery=False, sync=True, sync_interval=plan.sync_interval)
+            children.append(
+                context.Process(target=_child, args=(values, sync_only), name="leaderled-sync")
+            )
+            here = replace(plan, sync=False)
         for child in children:
             child.start()
         try:
-            stored = run_loop(settings, plan, stop)
+            stored = run_loop(settings, here, stop)
         finally:
             for child in children:
                 if child.is_alive() and not plan.once:

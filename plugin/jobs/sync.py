@@ -7,15 +7,26 @@ actors resolved to local people, upserted by statement id and its voids
 applied, in one transaction together with the cursor that follows it: a
 crash between pages resumes exactly there, and a page seen twice lands once.
 Only one page is held in memory.
+
+The first sync of a feed is a backfill from the LRS's first statement, so
+a first install pulls the whole history whichever command runs first; an
+interrupted backfill resumes where it stopped; ``backfill=True`` starts one
+over from the beginning. The worker's sync gives way to delivery: while
+statements wait in the outbox it waits between pages (30 s at most). Of the formal
+statements only outcomes become
+records, plus what reports count (attempts opened, sessions closed with
+their time); other statements are not kept (DESIGN section 5).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -27,6 +38,7 @@ from sqlalchemy.orm import Session
 from lrs_client import Cursor, FeedPage, Filters
 from lrs_client.errors import LRSError
 from plugin.db import Database
+from plugin.jobs.guard import sqlite_lock
 from plugin.models.formal import FormalRecord
 from plugin.models.outbox import DEFAULT_LRS, DeliveryEvent, DeliveryEventKind
 from plugin.models.people import PersonIdentifier
@@ -39,6 +51,10 @@ log = logging.getLogger(__name__)
 
 #: The query name of the unfiltered feed.
 ALL = "all"
+#: How long the sync waits between two pages at most while delivery has work, and how
+#: often it looks whether delivery is done.
+GIVE_WAY_SECONDS = 30.0
+GIVE_WAY_POLL = 0.2
 
 
 class SyncBusy(RuntimeError):
@@ -59,6 +75,15 @@ def _advisory_lock(database: Database, name: str) -> Iterator[None]:
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             conn.commit()
+
+
+@contextmanager
+def _file_lock(database: Database, name: str) -> Iterator[None]:
+    """SQLite's stand-in for the advisory lock: a lock file next to the database."""
+    with sqlite_lock(database.url, name.replace(" ", "-")) as held:
+        if not held:
+            raise SyncBusy(f"another process is already running the {name!r} feed; try later")
+        yield
 
 
 class StatementFeed(Protocol):
@@ -93,15 +118,40 @@ class SyncOptions:
     profile_base: str = ""
 
 
+class StartMode(enum.StrEnum):
+    BACKFILL = "backfill"  # from the LRS's first statement
+    RESUMED_BACKFILL = "resumed backfill"  # an unfinished backfill, from its cursor
+    INCREMENTAL = "incremental"  # statements stored since the cursor
+
+
+@dataclass(frozen=True)
+class StartPoint:
+    """Where a run starts reading, in words for the command line and the log."""
+
+    mode: StartMode
+    since: datetime | None = None  # stored after this (the cursor less the overlap)
+
+    def describe(self) -> str:
+        if self.since is None:
+            return "from the LRS's first statement (backfill)"
+        when = self.since.isoformat(timespec="seconds")
+        if self.mode is StartMode.RESUMED_BACKFILL:
+            return f"resuming the unfinished backfill at statements stored since {when}"
+        return f"from statements stored since {when} (saved cursor less the overlap window)"
+
+
 @dataclass
 class SyncResult:
     pages: int = 0
     statements: int = 0
-    upserted: int = 0
+    upserted: int = 0  # rows written: outcomes plus what reports count
+    outcomes: int = 0  # of those, formal records people see
     voided: int = 0
     skipped: int = 0  # leader-led statements (ours; the local rows are the truth)
-    unresolved: int = 0  # records whose actor is no local person (yet)
+    ignored: int = 0  # neither records nor needed by reports (launches, page views, other tools)
+    unresolved: int = 0  # rows whose actor is no local person (yet)
     complete: bool = False  # reached the end of the feed (not stopped)
+    start: StartPoint | None = None
 
 
 def _when(value: object) -> datetime | None:
@@ -134,6 +184,8 @@ def _values(c: Classification, statement: Mapping[str, Any], lrs: str) -> dict[s
         "success": c.success,
         "completion": c.completion,
         "duration_seconds": c.duration_seconds,
+        "registration": _clip(c.registration, 64),
+        "is_outcome": c.is_outcome,
         "timestamp": _when(c.timestamp),
         "stored": _when(statement.get("stored")),
         "synced_at": datetime.now(UTC),
@@ -150,11 +202,15 @@ class Sync:
         options: SyncOptions | None = None,
         *,
         stop: threading.Event | None = None,
+        yield_to: Callable[[], bool] | None = None,
     ) -> None:
+        """``yield_to`` says whether more urgent work is waiting (delivery, for the
+        worker's sync loop); while it does, the sync pauses between pages."""
         self.database = database
         self.source = source
         self.options = options or SyncOptions()
         self.stop = stop or threading.Event()
+        self.yield_to = yield_to
 
     # -- cursor -------------------------------------------------------------
 
@@ -175,42 +231,61 @@ class Sync:
         return Cursor.from_json(text) if text else None
 
     def reset(self) -> None:
-        """Forget the cursor, so the next backfill starts from the first statement."""
+        """Forget the cursor, so the next run is a backfill from the first statement."""
         with self.database.session_scope() as session:
             row = self._cursor_row(session)
             row.cursor_json = None
             row.pulled = 0
+            row.backfilling = False
+
+    def start_point(self, *, backfill: bool = False) -> StartPoint:
+        """Where :meth:`run` with the same ``backfill`` would start reading."""
+        with self.database.session_scope() as session:
+            row = self._cursor_row(session)
+            text, backfilling = row.cursor_json, row.backfilling
+        cursor = Cursor.from_json(text) if text else None
+        if backfill or cursor is None or cursor.mark is None:
+            return StartPoint(StartMode.BACKFILL)
+        if backfilling:
+            overlap = self.options.backfill_overlap_seconds
+            return StartPoint(StartMode.RESUMED_BACKFILL, cursor.mark - timedelta(seconds=overlap))
+        since = cursor.mark - timedelta(seconds=self.options.overlap_seconds)
+        return StartPoint(StartMode.INCREMENTAL, since)
 
     # -- running ------------------------------------------------------------
 
     def run(
         self, *, backfill: bool = False, on_page: Callable[[int], None] | None = None
     ) -> SyncResult:
-        """Pull everything new; with ``backfill`` and no cursor, from the very beginning.
+        """Pull everything new since the saved cursor; see the module docstring.
 
-        Without a cursor and without ``backfill`` the feed starts at the
-        present: history is the backfill's job (it shows progress and can
-        be interrupted and resumed).
+        Without a cursor (the first sync), or with ``backfill``, this reads
+        the LRS's whole history; a backfill cut short resumes on the next run.
         """
         with self._exclusive():
-            return self._run(backfill, on_page)
+            if backfill:
+                self.reset()
+            return self._run(on_page)
 
     def _exclusive(self) -> AbstractContextManager[None]:
+        name = f"leaderled sync {self.options.lrs} {self.options.query}"
         if self.database.is_sqlite:
-            return nullcontext()  # one worker per SQLite database (plugin.jobs.guard)
-        return _advisory_lock(
-            self.database, f"leaderled sync {self.options.lrs} {self.options.query}"
-        )
+            return _file_lock(self.database, name)
+        return _advisory_lock(self.database, name)
 
-    def _run(self, backfill: bool, on_page: Callable[[int], None] | None) -> SyncResult:
+    def _run(self, on_page: Callable[[int], None] | None) -> SyncResult:
+        start = self.start_point()
         cursor = self.saved_cursor()
-        if cursor is None and not backfill:
-            cursor = Cursor(mark=datetime.now(UTC))
-        result = SyncResult()
+        result = SyncResult(start=start)
         opts = self.options
+        backfill = start.mode is not StartMode.INCREMENTAL
+        if backfill:
+            with self.database.session_scope() as session:
+                self._cursor_row(session).backfilling = True
+        log.info("sync of LRS %r (%s): %s", opts.lrs, opts.query, start.describe())
         overlap = opts.backfill_overlap_seconds if backfill else opts.overlap_seconds
         feed = self.source.feed(
-            cursor,
+            cursor if start.mode is not StartMode.BACKFILL else None,
             overlap=timedelta(seconds=overlap),
             filters=opts.filters,
             page_size=opts.page_size,
@@ -222,14 +297,29 @@ class Sync:
                     on_page(len(page.statements))
                 if self.stop.is_set():
                     return result
+                self._give_way()
         except LRSError as error:
             self._event(DeliveryEventKind.SYNC_FAILED, result.statements, str(error))
             raise
         result.complete = True
         with self.database.session_scope() as session:
-            self._cursor_row(session).last_success_at = datetime.now(UTC)
+            row = self._cursor_row(session)
+            row.last_success_at = datetime.now(UTC)
+            row.backfilling = False
         self._event(DeliveryEventKind.SYNCED, result.statements, None)
         return result
+
+    def _give_way(self) -> None:
+        """Wait between pages while ``yield_to`` says other work waits: the sync takes
+        the time delivery does not need. After ``GIVE_WAY_SECONDS`` it reads the next
+        page anyway, so a queue that never empties (an LRS refusing our writes) cannot
+        stop the sync for good."""
+        if self.yield_to is None:
+            return
+        deadline = time.monotonic() + GIVE_WAY_SECONDS
+        while self.yield_to() and time.monotonic() < deadline:
+            if self.stop.wait(GIVE_WAY_POLL):
+                return
 
     def _event(self, kind: DeliveryEventKind, count: int, detail: str | None) -> None:
         with self.database.session_scope() as session:
@@ -247,11 +337,18 @@ class Sync:
         records = {
             c.statement_id: (s, c)
             for s, c in classified
-            if c.statement_id and not c.voids and c.origin is not Origin.LEADER_LED
+            if c.statement_id and not c.voids and _kept(c)
         }
         result.pages += 1
         result.statements += len(page.statements)
-        result.skipped += sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
+        ours = sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
+        result.skipped += ours
+        result.ignored += sum(
+            1
+            for _, c in classified
+            if c.origin is not Origin.LEADER_LED and not c.voids and not _kept(c)
+        )
+        result.outcomes += sum(1 for _, c in records.values() if c.is_outcome)
         with self.database.session_scope() as session:
             people = Resolver(session).resolve(c.actor for _, c in records.values())
             rows: list[dict[str, Any]] = []
@@ -300,6 +397,12 @@ class Sync:
                     attempts_seen=0,
                 )
             )
+
+
+def _kept(c: Classification) -> bool:
+    """Outcomes are records; attempts opened and sessions closed with their time are
+    kept for reports; nothing else from the LRS is (DESIGN section 5)."""
+    return c.is_outcome or c.starts_attempt or c.spent_time
 
 
 def _upsert(session: Session) -> Any:

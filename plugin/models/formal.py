@@ -1,5 +1,10 @@
-"""Learning records pulled from the LRS: formal ones (courses, quizzes, badges)
-and, with ``origin`` "other", whatever else other tools recorded.
+"""Formal learning pulled from the LRS: the outcomes people see, and what reports need.
+
+A row with ``is_outcome`` is a formal record (a completion, pass or fail, a
+badge, a scored attempt, attendance: DESIGN section 5). The sync also keeps
+the formal statements reports count without showing them (an attempt being
+opened, a session closed with its time); launches, page views and other
+tools' statements are not kept at all.
 
 Keyed by statement id, so a page pulled twice (the sync overlap window) lands
 once. Only the classified fields are kept, not the whole statement: the
@@ -41,6 +46,8 @@ class FormalRecord(Base):
     success: Mapped[bool | None] = mapped_column(Boolean)
     completion: Mapped[bool | None] = mapped_column(Boolean)
     duration_seconds: Mapped[float | None] = mapped_column(Float)
+    registration: Mapped[str | None] = mapped_column(String(64))
+    is_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
     timestamp: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     stored: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voided: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

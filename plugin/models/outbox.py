@@ -56,6 +56,8 @@ class DeliveryEventKind(enum.StrEnum):
     DELIVERED = "delivered"  # a batch reached the LRS
     PARKED = "parked"  # rows the LRS rejected
     FAILED = "failed"  # the LRS could not be reached / answered 5xx
+    HELD = "held"  # the LRS is down or refuses the connection: delivery waits, probing it
+    RESUMED = "resumed"  # the LRS answers again: delivery goes on
     SYNCED = "synced"  # a sync pass finished
     SYNC_FAILED = "sync_failed"
 

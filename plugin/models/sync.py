@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.db import Base
@@ -25,6 +25,9 @@ class SyncCursor(Base):
     query: Mapped[str] = mapped_column(String(255))
     cursor_json: Mapped[str | None] = mapped_column(Text)
     pulled: Mapped[int] = mapped_column(Integer, default=0)
+    # A backfill (from the LRS's first statement) started and has not reached the end:
+    # the next run resumes it from the cursor, with the backfill's short overlap.
+    backfilling: Mapped[bool] = mapped_column(Boolean, default=False)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -18,8 +18,10 @@ from statements.builders.common import (
     Topic,
     XapiVersion,
     canonical_json,
+    content_id,
     format_duration,
     format_timestamp,
+    with_content_id,
 )
 from statements.builders.confirmation import (
     SessionConfirmed,
@@ -87,6 +89,7 @@ __all__ = [
     "XapiVersion",
     "by_template_id",
     "canonical_json",
+    "content_id",
     "examples",
     "expectations_acknowledged",
     "feedback_given",
@@ -103,4 +106,5 @@ __all__ = [
     "statement_voided",
     "train_the_trainer_attended",
     "trainer_pairing_assigned",
+    "with_content_id",
 ]

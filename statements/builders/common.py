@@ -8,7 +8,6 @@ same JSON: the outbox stores it once and resends it byte for byte.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,14 +15,14 @@ from typing import Any, Literal
 
 from statements import vocabulary as v
 from statements.identity import Identity
+from statements.iri import iri_problem
+from statements.iri import shown as shown_iri
 from statements.template_specs import TemplateSpec
 
 XapiVersion = Literal["1.0.3", "2.0.0"]
 XAPI_VERSIONS: tuple[XapiVersion, ...] = ("1.0.3", "2.0.0")
 Statement = dict[str, Any]
 Topic = Literal["products", "services", "distribution-channels", "market-dynamics", "operations"]
-
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +128,13 @@ class ContextParts:
 
 
 def check_iri(value: str, what: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    """``value`` if it is an absolute IRI (RFC 3987); else a ValueError that names ``what``
+    and says which part of the IRI is wrong, so a form can show it on the field."""
+    if not isinstance(value, str):
         raise ValueError(f"{what} must be an absolute IRI such as https://..., got {value!r}")
+    problem = iri_problem(value)
+    if problem is not None:
+        raise ValueError(f"{what} '{shown_iri(value)}' {problem.reason}")
     return value
 
 
@@ -186,6 +190,29 @@ def _registration(value: object) -> str:
 def canonical_json(statement: Statement) -> str:
     """The exact text to store and resend: sorted keys, no spaces, UTF-8."""
     return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+#: Namespace of :func:`content_id` (a uuid5 of our own; never change it).
+CONTENT_NAMESPACE = uuid.UUID("5d0f3c9e-6a1b-5e4f-9c2d-7b8a1e0f4c36")
+
+
+def content_id(statement: Statement) -> str:
+    """A statement id derived from everything else in the statement (a name-based UUID).
+
+    An LRS keeps one content per id and refuses (409) the same id with other
+    content. Statements that must be re-sendable to the same LRS any number
+    of times (the demo, the examples) take this id: the same content always
+    gets the same id, other content (a moved timestamp, another xAPI version)
+    another one.
+    """
+    rest = {key: value for key, value in statement.items() if key != "id"}
+    return str(uuid.uuid5(CONTENT_NAMESPACE, canonical_json(rest)))
+
+
+def with_content_id(statement: Statement) -> Statement:
+    """``statement`` with :func:`content_id` as its id (first, as the builders write it)."""
+    rest = {key: value for key, value in statement.items() if key != "id"}
+    return {"id": content_id(rest), **rest}
 
 
 def activity(

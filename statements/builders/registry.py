@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Generic, Protocol, TypeVar
@@ -15,6 +15,7 @@ from statements.builders.common import (
     Rating,
     Statement,
     Text,
+    with_content_id,
 )
 from statements.builders.confirmation import (
     SessionConfirmed,
@@ -67,15 +68,25 @@ class Builder(Protocol[E_contra]):
 
 @dataclass(frozen=True)
 class Entry(Generic[E]):
-    """A template's builder with an example input and a fixed example statement id."""
+    """A template's builder with an example input (or one made for the build options).
+
+    Example statements take their id from their content (:func:`content_id`):
+    the 1.0.3 and 2.0.0 sets, or sets for two bases, never share an id with
+    other content, and any of them can be sent to one LRS again and again.
+    """
 
     slug: str
     build: Builder[E]
-    example: E
-    example_id: uuid.UUID
+    example: E | Callable[[BuildOptions], E]
+
+    def example_event(self, options: BuildOptions = DEFAULT_OPTIONS) -> E:
+        if callable(self.example):
+            made: E = self.example(options)
+            return made
+        return self.example
 
     def example_statement(self, options: BuildOptions = DEFAULT_OPTIONS) -> Statement:
-        return self.build(self.example, options, statement_id=self.example_id)
+        return with_content_id(self.build(self.example_event(options), options))
 
 
 _MOODLE = "https://moodle.example.org"
@@ -108,8 +119,10 @@ _GOAL = Goal(
 )
 
 
-def _id(n: int) -> uuid.UUID:
-    return uuid.UUID(f"00000000-0000-4000-8000-{n:012d}")
+def _voided_example(options: BuildOptions) -> StatementVoided:
+    """Voids the knowledge-session-taught example written for the same options."""
+    taught = REGISTRY["knowledge-session-taught"].example_statement(options)
+    return StatementVoided(LEADER, uuid.UUID(taught["id"]), _AT)
 
 
 _ENTRIES: tuple[Entry[Any], ...] = (
@@ -119,13 +132,11 @@ _ENTRIES: tuple[Entry[Any], ...] = (
         SessionTaught(
             LEADER, _SESSION, _AT, timedelta(minutes=45), (LEARNER, COLLEAGUE), (_MATERIAL,)
         ),
-        _id(1),
     ),
     Entry(
         "knowledge-session-attended",
         knowledge_session_attended,
         SessionTaught(LEADER, _SESSION, _AT, timedelta(minutes=45), (LEARNER,)).attendances()[0],
-        _id(2),
     ),
     Entry(
         "mentoring-session-held",
@@ -141,7 +152,6 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             timedelta(minutes=30),
             notes="Talked about the move to team lead.",
         ),
-        _id(3),
     ),
     Entry(
         "coaching-moment-given",
@@ -158,7 +168,6 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             topic="services",
             company_value=_VALUE,
         ),
-        _id(4),
     ),
     Entry(
         "train-the-trainer-attended",
@@ -172,7 +181,6 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             timedelta(hours=2),
             _PAIRING,
         ),
-        _id(5),
     ),
     Entry(
         "trainer-pairing-assigned",
@@ -186,19 +194,16 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             _PAIRING,
             _AT,
         ),
-        _id(6),
     ),
     Entry(
         "feedback-given",
         feedback_given,
         FeedbackGiven(EXPERIENCED, LEADER, _SESSION, Rating(4), _AT, _PAIRING, "Clear, but slow"),
-        _id(7),
     ),
     Entry(
         "material-used",
         material_event,
         MaterialEvent("used", LEADER, _MATERIAL, _AT, _VALUE),
-        _id(8),
     ),
     Entry(
         "material-shared",
@@ -214,7 +219,6 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             _AT,
             _VALUE,
         ),
-        _id(9),
     ),
     Entry(
         "expectations-acknowledged",
@@ -226,17 +230,15 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             "leader",
             _AT,
         ),
-        _id(10),
     ),
-    Entry("goal-set", goal_set, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP), _id(11)),
-    Entry("goal-met", goal_met, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP), _id(12)),
+    Entry("goal-set", goal_set, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP)),
+    Entry("goal-met", goal_met, GoalEvent(LEARNER, _GOAL, _AT, LEADER, _RELATIONSHIP)),
     Entry(
         "session-confirmed",
         session_confirmed,
         SessionConfirmed(
             LEARNER, LEADER, SessionRef(_SESSION.id, _SESSION.title, "knowledge-session"), _AT
         ),
-        _id(13),
     ),
     Entry(
         "session-rated",
@@ -249,9 +251,8 @@ _ENTRIES: tuple[Entry[Any], ...] = (
             _AT,
             comment="Very useful",
         ),
-        _id(14),
     ),
-    Entry("statement-voided", statement_voided, StatementVoided(LEADER, _id(1), _AT), _id(15)),
+    Entry("statement-voided", statement_voided, _voided_example),
 )
 
 REGISTRY: Mapping[str, Entry[Any]] = {entry.slug: entry for entry in _ENTRIES}

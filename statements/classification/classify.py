@@ -26,6 +26,10 @@ Rules, in order (the tables live in :mod:`.verbs`, :mod:`.activities` and
   course-like activity or attendance; anything else is formal only as an
   achievement on a course-like activity or a TLA achievement. Voids are
   never records.
+* outcome: of the formal statements, only achievements, scored attempts and
+  attendance are records a person sees (:attr:`Classification.is_outcome`);
+  attempt starts and session ends with a duration matter to reports (attempts,
+  time spent); other steps (launched, experienced, progressed ...) to nobody.
 * learning mode: formal -> 10; ours -> the mode the statement declares, else
   its template's (:func:`.modes.leader_led_mode`); anything else and voids
   none (they do not count towards the mix).
@@ -45,9 +49,11 @@ from statements.classification import activities as act
 from statements.classification.duration import duration_seconds
 from statements.classification.modes import LearningMode, leader_led_mode
 from statements.classification.verbs import (
+    ATTEMPT_STARTS,
     ATTENDED,
     IMPLIED_COMPLETION,
     IMPLIED_SUCCESS,
+    SESSION_ENDS,
     TLA,
     VERB_KINDS,
     VerbKind,
@@ -124,6 +130,32 @@ class Classification:
             self.origin is Origin.FORMAL
             and self.kind is Kind.ACHIEVEMENT
             and self.completion is True
+        )
+
+    @property
+    def is_outcome(self) -> bool:
+        """A formal record a person and L&D see (DESIGN section 5): an achievement
+        (completed, passed, failed, satisfied, waived, achieved ...), a scored
+        attempt, or attendance. Launches, page views and the other steps of a
+        session are not records, however formal their source."""
+        if self.origin is not Origin.FORMAL:
+            return False
+        if self.kind is Kind.ACHIEVEMENT or self.verb == ATTENDED:
+            return True
+        return self.kind is Kind.ATTEMPT and self.score is not None and not self.cmi5_allowed
+
+    @property
+    def starts_attempt(self) -> bool:
+        """A formal statement that opens an attempt: reports count attempts with it."""
+        return self.origin is Origin.FORMAL and self.verb in ATTEMPT_STARTS
+
+    @property
+    def spent_time(self) -> bool:
+        """A formal statement that closes a session with its time: reports sum time with it."""
+        return (
+            self.origin is Origin.FORMAL
+            and self.verb in SESSION_ENDS
+            and self.duration_seconds is not None
         )
 
     @property

@@ -112,6 +112,16 @@ VERB_KINDS: Final[dict[str, VerbKind]] = {
 }
 """Canonical verb IRI -> what it records. Verbs not listed say nothing on their own."""
 
+ATTEMPT_STARTS: Final = frozenset({ADL + "initialized", ADL + "attempted"})
+"""Verbs that open one attempt (cmi5 and SCORM AUs send ``initialized``; the LMS's
+``launched`` before it would count the same attempt twice)."""
+
+SESSION_ENDS: Final = frozenset(
+    {ADL + "terminated", ADL + "suspended", ADL + "exited", ADL_W3ID + "abandoned"}
+)
+"""Verbs that close a session; cmi5 and SCORM put the session's whole time in their
+``result.duration``, so reports count time from these rather than from each step."""
+
 IMPLIED_SUCCESS: Final[dict[str, bool]] = {
     ADL + "passed": True,
     ADL + "mastered": True,

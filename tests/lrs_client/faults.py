@@ -3,7 +3,9 @@
 ``FaultProxy`` forwards every request to the real LRS behind it unless a
 queued fault matches first: answer a status (429 with ``Retry-After``, 503,
 413...), reset the connection, stall before forwarding, or accept and
-never answer. ``max_body`` answers 413 to any larger body. ``log`` records
+never answer. ``max_body`` answers 413 to any larger body;
+``refuse_unauthenticated`` answers requests without credentials the way
+ADL's reference LRS does (400 "Request has no authorization"). ``log`` records
 what happened to each request, so tests can assert what reached the LRS.
 
 ``NullSink`` is an LRS that stores nothing: it answers ``/about``, accepts
@@ -147,6 +149,7 @@ class FaultProxy(_Base):
         self.upstream = upstream.rstrip("/")
         self.faults: list[Fault] = []
         self.max_body: int | None = None
+        self.unauthenticated: tuple[int, bytes, frozenset[str] | None] | None = None
         self.log: list[Seen] = []
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -155,6 +158,16 @@ class FaultProxy(_Base):
     def add(self, fault: Fault, times: int = 1) -> FaultProxy:
         with self._lock:
             self.faults.extend(fault for _ in range(times))
+        return self
+
+    def refuse_unauthenticated(
+        self,
+        status: int = 400,
+        body: bytes = b"Request has no authorization",
+        methods: frozenset[str] | None = None,
+    ) -> FaultProxy:
+        """Answer requests (of ``methods``; all by default) that carry no Authorization."""
+        self.unauthenticated = (status, body, methods)
         return self
 
     def seen(self, method: str = "POST", action: str | None = None) -> list[Seen]:
@@ -181,6 +194,15 @@ class FaultProxy(_Base):
         if self.max_body is not None and len(body) > self.max_body:
             self._record(method, path, "too-large", 413, body)
             send(handler, 413, b'{"message":"payload too large"}', {})
+            return
+        refusal = self.unauthenticated
+        if (
+            refusal is not None
+            and "Authorization" not in handler.headers
+            and (refusal[2] is None or method in refusal[2])
+        ):
+            self._record(method, path, "unauthenticated", refusal[0], body)
+            send(handler, refusal[0], refusal[1], {"Content-Type": "text/plain"})
             return
         fault = self._take(method, path)
         if fault is not None and fault.kind == "reply":
@@ -214,9 +236,15 @@ class FaultProxy(_Base):
             for k, v in handler.headers.items()
             if k.lower() not in ("host", "content-length", "connection")
         }
-        upstream = session.request(
-            method, self.upstream + path, headers=headers, data=body or None, timeout=30
-        )
+        try:
+            upstream = session.request(
+                method, self.upstream + path, headers=headers, data=body or None, timeout=30
+            )
+        except requests.RequestException:
+            # The LRS behind is down: the client sees the connection drop, as it would.
+            self._record(method, path, "upstream-down", None, body)
+            handler.close_connection = True
+            return
         self._record(method, path, "forwarded", upstream.status_code, body)
         out = {
             k: v

@@ -9,9 +9,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lrs_client import BatchLimits, LRSClient, Outcome, RetryPolicy, Timeouts
+from lrs_client import (
+    AuthError,
+    BatchLimits,
+    LRSClient,
+    Outcome,
+    RetryPolicy,
+    SetupError,
+    Timeouts,
+)
 from tests.lrs_client.faults import FaultProxy, hang, reply, reset, stall
-from tests.lrs_client.helpers import statement
+from tests.lrs_client.helpers import poison, statement
 from tests.lrs_servers.servers import RunningLRS
 
 pytestmark = pytest.mark.lrs
@@ -186,3 +194,71 @@ def test_resend_to_an_lrs_that_409s_stored_ids_is_already_stored_in_n_plus_1_req
     assert len(proxy.seen("GET", "forwarded")) == 40
     assert len(proxy.log) <= 40 + 2
     assert sorted(stored_ids(learning_locker, fresh_registration)) == sorted(s["id"] for s in batch)
+
+
+# -- refused connections are not poison statements (ADL's 400 without credentials) --------
+
+
+def test_missing_credentials_answered_400_raise_and_reject_nothing(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    proxy.refuse_unauthenticated()  # ADL: 400 "Request has no authorization"
+    anonymous = LRSClient(proxy.endpoint, version="1.0.3", retry=FAST_RETRY)
+    batch = [statement(fresh_registration, n=i) for i in range(20)]
+    with pytest.raises(AuthError) as raised:
+        anonymous.deliver(batch)
+    assert raised.value.status == 400
+    assert "Request has no authorization" in str(raised.value)
+    assert len(proxy.seen("POST")) == 1  # no bisection: 20 statements, one request
+    assert stored_ids(learning_locker, fresh_registration) == []
+    # The same statements with credentials go through: they were never at fault.
+    assert make_client(proxy).deliver(batch).tally(Outcome.STORED) == 20
+
+
+def test_statements_and_a_read_refused_alike_are_a_setup_error(
+    proxy: FaultProxy, fresh_registration: str
+) -> None:
+    """Whatever the words: when a plain read is refused too, the connection is at fault."""
+    proxy.refuse_unauthenticated(body=b"Bad Request")
+    anonymous = LRSClient(proxy.endpoint, version="1.0.3", retry=FAST_RETRY)
+    with pytest.raises(SetupError, match="and a plain read as well") as raised:
+        anonymous.deliver([statement(fresh_registration, n=i) for i in range(20)])
+    assert "no statement is at fault" in str(raised.value)
+    assert [s.method for s in proxy.log] == ["POST", "GET"]
+
+
+def test_identical_refusals_before_any_accepted_write_are_held_not_rejected(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    """Reads work, every write is refused with the same words: held until the LRS shows
+    it accepts our statements; then a statement it refuses alone is poison."""
+    proxy.refuse_unauthenticated(body=b"invalid request", methods=frozenset({"POST"}))
+    client = LRSClient(proxy.endpoint, version="1.0.3", retry=FAST_RETRY)
+    batch = [statement(fresh_registration, n=i) for i in range(20)]
+    report = client.deliver(batch)
+    assert {r.outcome for r in report} == {Outcome.FAILED}
+    assert "held, not parked: the LRS refused all 20 statements alike" in report[0].reason
+    assert stored_ids(learning_locker, fresh_registration) == []
+
+    proxy.unauthenticated = None  # the proxy is fixed
+    assert client.deliver(batch).tally(Outcome.STORED) == 20
+    proxy.refuse_unauthenticated(body=b"invalid request", methods=frozenset({"POST"}))
+    refused = client.deliver([statement(fresh_registration, n=21), statement(n=22)])
+    assert {r.outcome for r in refused} == {Outcome.REJECTED}  # the LRS accepts ours: poison
+
+
+def test_a_lone_poison_statement_is_still_rejected_by_a_fresh_client(
+    proxy: FaultProxy, learning_locker: RunningLRS, fresh_registration: str
+) -> None:
+    bad = poison(fresh_registration)
+    report = make_client(proxy).deliver([bad])
+    assert report[0].outcome is Outcome.REJECTED
+    assert report[0].http_status == 400
+    # The read after the refusal showed that the connection works.
+    assert [(s.method, s.action) for s in proxy.log] == [
+        ("POST", "forwarded"),
+        ("GET", "forwarded"),
+    ]
+    several = [poison(fresh_registration, n=i) for i in range(3)]
+    mixed = make_client(proxy).deliver([*several, statement(fresh_registration, n=9)])
+    assert [r.outcome for r in mixed] == [Outcome.REJECTED] * 3 + [Outcome.STORED]

@@ -237,6 +237,7 @@ class FakeLRS:
 
     def __init__(self) -> None:
         self.posts = 0
+        self.reads = 0
         self.calls: list[SimpleNamespace] = []
         self.stored: dict[str, dict[str, Any]] = {}
 
@@ -254,7 +255,10 @@ class FakeLRS:
         return 200, {}, json.dumps([i["id"] for i in batch])
 
     def get(self, request: Any) -> tuple[int, dict[str, str], str]:
+        self.reads += 1
         sid = request.params.get("statementId")
+        if sid is None and "voidedStatementId" not in request.params:
+            return 200, {}, json.dumps({"statements": [], "more": ""})  # a plain read
         if sid in self.stored:
             return 200, {}, json.dumps({**self.stored[sid], "stored": "2026-01-01T00:00:00Z"})
         return 404, {}, "{}"

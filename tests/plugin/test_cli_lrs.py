@@ -13,6 +13,7 @@ from flask import Flask
 
 from plugin import create_app
 from plugin.cli.lrs import lrs
+from tests.lrs_client.faults import FaultProxy
 from tests.lrs_client.helpers import poison, statement
 from tests.lrs_servers.servers import RunningLRS, free_port
 
@@ -163,3 +164,33 @@ def test_pull_by_agent_email(
     assert run(app, "push", str(write_lines(tmp_path / "a.json", [sent]))).exit_code == 0
     result = run(app, "pull", "--agent", who)
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [sent["id"]]
+
+
+def test_check_without_credentials_says_the_connection_is_at_fault(
+    database_url: str, learning_locker: RunningLRS
+) -> None:
+    """ADL's reference LRS answers a request without credentials with 400, not 401."""
+    with FaultProxy(f"http://127.0.0.1:{learning_locker.port}") as proxy:
+        proxy.refuse_unauthenticated()
+        result = run(make_app(database_url), "check", "--endpoint", proxy.endpoint)
+    assert result.exit_code == 1
+    assert "credentials: none configured" in result.output
+    assert "refused the request for want of credentials (HTTP 400: Request has no authoriz" in (
+        result.stderr
+    )
+    assert "no credentials are configured" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_push_without_credentials_parks_nothing_and_says_why(
+    database_url: str, learning_locker: RunningLRS, tmp_path: Path
+) -> None:
+    registration = str(uuid.uuid4())
+    path = write_lines(tmp_path / "s.jsonl", [statement(registration, n=i) for i in range(5)])
+    with FaultProxy(f"http://127.0.0.1:{learning_locker.port}") as proxy:
+        proxy.refuse_unauthenticated(body=b"Bad Request")  # no word about credentials
+        result = run(make_app(database_url), "push", str(path), "--endpoint", proxy.endpoint)
+    assert result.exit_code == 1
+    assert "and a plain read as well" in result.stderr
+    assert "no statement is at fault" in result.stderr
+    assert "rejected" not in result.output

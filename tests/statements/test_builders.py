@@ -271,7 +271,7 @@ def test_material_links_to_a_company_value() -> None:
                     LEADER, KnowledgeSession("s/1", Text("x"), "products"), AT, timedelta(0)
                 )
             ),
-            "session id must be an absolute IRI",
+            "session id 's/1' is not an absolute IRI: it needs a scheme",
         ),
         (
             lambda: knowledge_session_taught(
@@ -323,7 +323,7 @@ def test_material_links_to_a_company_value() -> None:
             lambda: knowledge_session_taught(
                 SessionTaught(Identity("account", "17"), SESSION, AT, timedelta(0))
             ),
-            "account homePage must be an absolute IRI",
+            "account homePage '' is not an absolute IRI",
         ),
         (
             lambda: knowledge_session_taught(

@@ -102,6 +102,60 @@ def test_classification_of_spec_statements(name: str) -> None:
     assert (c.origin, c.source, c.kind, c.learning_mode, c.success, c.completion) == EXPECTED[name]
 
 
+# file -> (an outcome a person sees, opens an attempt, closes a session with its time)
+ROLES: dict[str, tuple[bool, bool, bool]] = {
+    "cmi5_abandoned": (False, False, True),
+    "cmi5_allowed_answered": (False, False, False),
+    "cmi5_allowed_completed": (False, False, False),
+    "cmi5_completed": (True, False, False),
+    "cmi5_failed": (True, False, False),
+    "cmi5_initialized": (False, True, False),
+    "cmi5_launched": (False, False, False),
+    "cmi5_passed": (True, False, False),
+    "cmi5_satisfied_course": (True, False, False),
+    "cmi5_terminated": (False, False, True),
+    "cmi5_waived": (True, False, False),
+    "leaderled_coaching_moment": (False, False, False),
+    "leaderled_expectations_acknowledged": (False, False, False),
+    "leaderled_goal_met": (False, False, False),
+    "leaderled_knowledge_session_attended": (False, False, False),
+    "leaderled_material_shared": (False, False, False),
+    "leaderled_mentoring": (False, False, False),
+    "leaderled_taught_minted": (False, False, False),
+    "leaderled_void": (False, False, False),
+    "moodle_attendance_attended": (True, False, False),
+    "moodle_badge_achieved": (True, False, False),
+    "moodle_course_completed": (True, False, False),
+    "moodle_course_completed_lms_course": (True, False, False),
+    "moodle_course_viewed": (False, False, False),
+    "moodle_quiz_attempt_completed": (True, False, False),
+    "moodle_user_loggedin": (False, False, False),
+    "other_lms_course_passed": (True, False, False),
+    "other_void": (False, False, False),
+    "scorm_completed": (True, False, False),
+    "scorm_failed": (True, False, False),
+    "scorm_initialized": (False, True, False),
+    "scorm_passed": (True, False, False),
+    "scorm_resumed": (False, False, False),
+    "scorm_scored": (True, False, False),
+    "scorm_suspended": (False, False, True),
+    "scorm_terminated": (True, False, False),
+    "tla_achieved_competency": (True, False, False),
+    "video_completed": (False, False, False),
+    "video_watched": (False, False, False),
+}
+
+
+def test_every_data_file_has_a_role() -> None:
+    assert sorted(ROLES) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(ROLES))
+def test_only_outcomes_are_records_and_reports_keep_attempts_and_time(name: str) -> None:
+    c = classify(load(name))
+    assert (c.is_outcome, c.starts_attempt, c.spent_time) == ROLES[name]
+
+
 def test_cmi5_passed_carries_the_facts_the_sync_stores() -> None:
     c = classify(load("cmi5_passed"))
     assert c == Classification(

@@ -2,7 +2,7 @@
 activity IRI and (for confirmations) the record they confirm.
 
 Revision ID: 0040
-Revises: 0010
+Revises: 0020
 Create Date: 2026-12-02
 """
 from datetime import datetime, timezone
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0040"
-down_revision = "0010"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -21,10 +21,11 @@ from sqlalchemy import select
 from lrs_client import LRSClient, RetryPolicy, Timeouts
 from plugin.cli import main
 from plugin.db import Database
-from plugin.jobs.delivery import DeliveryOptions, DeliveryWorker
+from plugin.jobs.delivery import BatchOutcome, DeliveryOptions, DeliveryWorker
 from plugin.jobs.health import health
 from plugin.models.outbox import OutboxRow, OutboxState
 from plugin.services import outbox
+from plugin.services.outbox import now_ms
 from tests.lrs_servers.servers import RunningLRS, learning_locker
 
 FAST = DeliveryOptions(
@@ -62,11 +63,10 @@ def test_records_written_while_the_lrs_is_down_are_all_delivered_once(
     client = _client(lrs.endpoint)
     worker = DeliveryWorker(database, client, FAST)
     ids = record_sessions(database, activity, 1000)
-    for _ in range(3):
-        batch = worker.run_once()
-        assert batch.claimed
-        assert batch.failed == batch.claimed
-        assert batch.stored == 0
+    first = worker.run_once()
+    assert (first.claimed, first.failed, first.stored, first.held) == (200, 200, 0, True)
+    for _ in range(3):  # held: the worker only reads from the LRS, claims nothing
+        assert worker.run_once() == BatchOutcome(held=True)
     ids += record_sessions(database, activity, 1000)  # more records while still down
     worker.run_once()
     counts = outbox_counts(database)
@@ -77,11 +77,15 @@ def test_records_written_while_the_lrs_is_down_are_all_delivered_once(
     assert down.oldest_pending_seconds is not None
     assert down.oldest_pending_seconds >= 0
     assert down.last_delivery_at is None
+    assert down.held_since is not None
+    assert "cannot reach the LRS" in (down.held_reason or "")
     with database.session_scope() as session:
-        row = session.scalars(select(OutboxRow).where(OutboxRow.attempts > 0).limit(1)).one()
-        assert row.last_error
-        assert "127.0.0.1" in row.last_error
-        assert row.due_ms > 0
+        rows = session.scalars(select(OutboxRow).where(OutboxRow.last_error.is_not(None))).all()
+        assert len(rows) == 200
+        assert all("127.0.0.1" in (row.last_error or "") for row in rows)
+        # The outage is the LRS's: the rows are due now and carry no attempt of their own.
+        assert {row.attempts for row in rows} == {0}
+        assert max(row.due_ms for row in rows) <= now_ms()
     lrs.start()
     try:
         _deliver_all(worker, database, len(ids), within=120)
@@ -94,6 +98,7 @@ def test_records_written_while_the_lrs_is_down_are_all_delivered_once(
         assert figures.queue_depth == 0
         assert figures.stored == len(ids)
         assert figures.last_delivery_at is not None
+        assert figures.held_since is None
     finally:
         client.close()
         lrs.stop()

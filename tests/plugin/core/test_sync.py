@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,11 +24,11 @@ from plugin import create_app
 from plugin.cli import main
 from plugin.db import Database
 from plugin.jobs.health import health
-from plugin.jobs.sync import Sync, SyncOptions
+from plugin.jobs.sync import GIVE_WAY_POLL, StartMode, Sync, SyncOptions
 from plugin.models.formal import FormalRecord
 from plugin.models.sync import SyncCursor
 from plugin.services import identity
-from plugin.services.formal import formal_records_of
+from plugin.services.formal import FormalEffort, formal_effort_of, formal_records_of
 from statements.identity import Identity
 from tests.lrs_servers.servers import RunningLRS, learning_locker
 
@@ -132,8 +134,12 @@ def test_backfill_interrupted_and_resumed_lands_each_record_once(
 
     with database.session_scope() as session:
         assert health(session)[0].last_sync_at is None  # the interrupted run did not finish
-    result = Sync(database, lrs, options).run(backfill=True)
+    resumed = Sync(database, lrs, options)
+    assert resumed.start_point().mode is StartMode.RESUMED_BACKFILL
+    result = resumed.run()
     assert result.complete
+    assert result.start is not None
+    assert result.start.mode is StartMode.RESUMED_BACKFILL
     assert result.skipped == 20
     with database.session_scope() as session:
         assert health(session)[0].last_sync_at is not None
@@ -177,13 +183,15 @@ def test_a_voided_formal_statement_disappears_locally(database: Database, lrs: L
         assert session.get_one(FormalRecord, target).voided is True
 
 
-def test_first_incremental_sync_starts_now_and_people_linked_later_are_attached(
+def test_the_first_sync_is_a_backfill_and_people_linked_later_are_attached(
     database: Database, lrs: LRSClient
 ) -> None:
     _push_formal(lrs)
-    result = Sync(database, lrs, SyncOptions(overlap_seconds=0)).run()
-    assert result.statements == 0  # history is the backfill's job
-    Sync(database, lrs, SyncOptions(page_size=500)).run(backfill=True)
+    first = Sync(database, lrs, SyncOptions(overlap_seconds=0))
+    assert first.start_point().mode is StartMode.BACKFILL
+    result = first.run()
+    assert result.statements == 300  # no cursor yet: the whole history
+    assert Sync(database, lrs).start_point().mode is StartMode.INCREMENTAL
     with database.session_scope() as session:
         assert session.scalar(select(func.count()).where(FormalRecord.person_id.is_not(None))) == 0
     ann_id, bob_id = _people(database)
@@ -208,10 +216,16 @@ def test_sync_command_reports_progress_and_readable_errors(
         }
     )
     runner = configured.test_cli_runner()
-    done = runner.invoke(main, ["sync", "--backfill", "--from-start"])
+    done = runner.invoke(main, ["sync"])
     assert done.exit_code == 0, done.output
+    assert "Syncing from the LRS's first statement (backfill)." in done.output
     assert "Pulled 300 statements" in done.output
+    assert "300 formal records" in done.output
     assert "s3cret-pass" not in done.output
+    again = runner.invoke(main, ["sync"])
+    assert again.exit_code == 0, again.output
+    assert "Syncing from statements stored since " in again.output
+    assert "0 formal records" in again.output
     unconfigured = app.test_cli_runner().invoke(main, ["sync"])
     assert unconfigured.exit_code == 1
     assert "LEADERLED_LRS_ENDPOINT" in unconfigured.output
@@ -225,18 +239,18 @@ def test_sync_command_reports_progress_and_readable_errors(
         own_lrs.start()
 
 
-def test_two_syncs_of_one_feed_do_not_run_at_once(
-    database: Database, database_url: str, lrs: LRSClient
-) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite runs one worker (file lock); the advisory lock is PostgreSQL's")
-    from plugin.jobs.sync import SyncBusy, _advisory_lock
+def test_two_syncs_of_one_feed_do_not_run_at_once(database: Database, lrs: LRSClient) -> None:
+    """PostgreSQL: an advisory lock; SQLite: a lock file next to the database."""
+    from plugin.jobs.sync import SyncBusy
 
     with (
-        _advisory_lock(database, "leaderled sync default all"),
+        Sync(database, lrs)._exclusive(),
         pytest.raises(SyncBusy, match="already running"),
     ):
         Sync(database, lrs).run(backfill=True)
+    other_feed = Sync(database, lrs, SyncOptions(query="verb=completed"))
+    with Sync(database, lrs)._exclusive():
+        assert other_feed.run().complete
     assert Sync(database, lrs).run(backfill=True).complete
 
 
@@ -298,3 +312,148 @@ def test_worker_once_delivers_and_syncs_from_the_saved_cursor(
     assert set(lrs_ids(lrs, activity)) == set(queued)
     with database.session_scope() as session:
         assert [r.statement_id for r in formal_records_of(session, ann_id)] == [newer[0].lower()]
+
+
+def test_backfill_after_the_workers_first_sync_pulls_the_whole_history(
+    database_url: str, database: Database, own_lrs: RunningLRS, lrs: LRSClient
+) -> None:
+    """The README's order (worker, then ``sync --backfill``) and the reverse both work."""
+    ann_id, _ = _people(database)
+    _push_formal(lrs)
+    configured = create_app(
+        {
+            "database_url": database_url,
+            "lrs_endpoint": own_lrs.endpoint,
+            "lrs_username": "ll-key",
+            "lrs_password": "ll-secret",
+        }
+    )
+    runner = configured.test_cli_runner()
+    worked = runner.invoke(main, ["worker", "--once"])
+    assert worked.exit_code == 0, worked.output
+    with database.session_scope() as session:
+        assert len(formal_records_of(session, ann_id)) == 75  # the worker's first sync
+    backfill = runner.invoke(main, ["sync", "--backfill"])
+    assert backfill.exit_code == 0, backfill.output
+    assert "Syncing from the LRS's first statement (backfill)." in backfill.output
+    assert "Pulled 300 statements" in backfill.output
+    assert "300 formal records" in backfill.output
+    assert _formal_count(database) == 300
+
+
+CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+
+def cmi5_session(registration: str, session_id: str) -> list[dict[str, Any]]:
+    """One AU session as an LMS and a cmi5 AU write it (cmi5 sections 9.3 and 9.7)."""
+    actor = {"objectType": "Agent", "account": {"homePage": MOODLE, "name": "42"}}
+    au = {
+        "objectType": "Activity",
+        "id": "https://lms.example.org/courses/safety/au/1",
+        "definition": {"name": {"en": "Safety basics, part 1"}},
+    }
+    course = {
+        "id": "https://lms.example.org/courses/safety",
+        "definition": {"type": COURSE, "name": {"en": "Safety basics"}},
+    }
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def statement(
+        minute: int,
+        verb: str,
+        *,
+        defined: bool = True,
+        moveon: bool = False,
+        result: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        category = [{"id": CMI5}] if defined else []
+        if moveon:
+            category.append({"id": MOVEON})
+        made: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "actor": actor,
+            "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
+            "object": au,
+            "timestamp": (start + timedelta(minutes=minute)).isoformat(),
+            "context": {
+                "registration": registration,
+                "contextActivities": {"grouping": [course], "category": category},
+                "extensions": {SESSION_ID: session_id},
+            },
+        }
+        if not category:
+            del made["context"]["contextActivities"]["category"]
+        if result is not None:
+            made["result"] = result
+        return made
+
+    adl = "http://adlnet.gov/expapi/verbs/"
+    return [
+        statement(0, adl + "launched"),
+        statement(1, adl + "initialized"),
+        statement(5, adl + "experienced", defined=False),  # a cmi5-allowed page view
+        statement(
+            24, adl + "completed", moveon=True, result={"completion": True, "duration": "PT23M"}
+        ),
+        statement(
+            25,
+            adl + "passed",
+            moveon=True,
+            result={"success": True, "score": {"scaled": 0.9}, "duration": "PT24M"},
+        ),
+        statement(30, adl + "terminated", result={"duration": "PT30M"}),
+    ]
+
+
+def test_a_cmi5_session_yields_exactly_its_outcome_records(
+    database: Database, lrs: LRSClient
+) -> None:
+    ann_id, _ = _people(database)
+    registration = str(uuid.uuid4())
+    session_statements = cmi5_session(registration, str(uuid.uuid4()))
+    launched, initialized, *_, terminated = cmi5_session(registration, str(uuid.uuid4()))
+    second_session = [launched, initialized, terminated]  # tried again, no outcome yet
+    viewed = moodle_completion({"account": {"homePage": MOODLE, "name": "42"}}, 9, 1)
+    viewed["verb"] = {"id": "http://id.tincanapi.com/verb/viewed", "display": {"en": "viewed"}}
+    del viewed["result"]
+    lrs.send([*session_statements, *second_session, viewed])
+    result = Sync(database, lrs).run()
+    assert result.statements == 10
+    assert result.outcomes == 2
+    assert result.upserted == 6  # 2 outcomes, 2 attempts opened, 2 sessions closed
+    assert result.ignored == 4  # launched twice, the page view, Moodle's course view
+    with database.session_scope() as session:
+        records = formal_records_of(session, ann_id)
+        verbs = sorted(r.verb.rsplit("/", 1)[-1] for r in records)
+        assert verbs == ["completed", "passed"]
+        ids = {r.statement_id for r in records}
+        assert ids == {session_statements[3]["id"], session_statements[4]["id"]}
+        passed = next(r for r in records if r.verb.endswith("passed"))
+        assert (passed.success, passed.score_scaled, passed.registration) == (
+            True,
+            0.9,
+            registration,
+        )
+        effort = formal_effort_of(session, ann_id)
+    # Two sessions opened; time is the sessions' own (30 + 30 min), not their steps'.
+    assert effort == FormalEffort(attempts=2, seconds=3600.0)
+
+
+def test_the_sync_gives_way_while_delivery_has_work(database: Database, lrs: LRSClient) -> None:
+    _push_formal(lrs)
+    asked: list[float] = []
+
+    def delivery_busy() -> bool:
+        asked.append(time.monotonic())
+        return len(asked) in (1, 2)  # busy after the first page, for two looks
+
+    started = time.monotonic()
+    result = Sync(database, lrs, SyncOptions(page_size=100), yield_to=delivery_busy).run()
+    assert result.complete
+    assert result.outcomes == 300
+    assert len(asked) == result.pages + 2  # after each page, and twice more while it waited
+    assert asked[1] - asked[0] >= GIVE_WAY_POLL * 0.9
+    assert asked[2] - asked[1] >= GIVE_WAY_POLL * 0.9
+    assert time.monotonic() - started >= 2 * GIVE_WAY_POLL * 0.9

@@ -4,13 +4,15 @@ delays them, and a score is queued once per learner and record."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
+import pytest
 from lti_svc_helpers import LiveLms, LiveTool, launch, register_tool
 from sqlalchemy import select
 
 from plugin.db import session_scope
-from plugin.jobs.gradebook import GradebookOptions, GradebookSender
+from plugin.jobs.gradebook import GradebookOptions, GradebookSender, gradebook_loop
 from plugin.lti_platform.services import add_line_item, service_claims
 from plugin.models import GradebookPost, LeaderLedRecord, LtiLaunchSession, PostState
 from plugin.models.records import RecordKind
@@ -86,3 +88,18 @@ def test_an_lms_outage_only_delays_the_score(live_tool: LiveTool, lms: LiveLms) 
         row = session.get_one(GradebookPost, post_id)
         assert row.state is PostState.FAILED  # given up after max attempts, reason kept
         assert row.attempts == 2
+
+
+def test_the_worker_posts_queued_scores(
+    live_tool: LiveTool, lms: LiveLms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``leaderled worker`` builds its own app from the settings and posts what is due."""
+    monkeypatch.setenv("LEADERLED_LTI_ALLOW_PRIVATE_URLS", "true")  # the LMS is on 127.0.0.1
+    item = add_line_item(lms.app, "5", lms.url, label="Safety session", scoreMaximum=1)
+    reg = register_tool(live_tool, lms)
+    claims = service_claims(lms.url, "5", lineitem=item["id"])
+    assert launch(live_tool, lms, reg, extra_claims=claims).status_code == 200
+    assert _queue(live_tool, ["11"]) == 1
+    settings = live_tool.app.config["LEADERLED"]
+    assert gradebook_loop(settings, threading.Event(), interval=0, once=True) == 1
+    assert [s["userId"] for s in lms.services.scores[item["id"].rsplit("/", 1)[-1]]] == ["11"]
