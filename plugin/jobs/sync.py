@@ -33,6 +33,7 @@ from plugin.models.people import PersonIdentifier
 from plugin.models.records import RecordStatement
 from plugin.models.sync import SyncCursor
 from plugin.services.identity import Resolver
+from plugin.services.privacy.suppression import unsuppressed
 from statements.classification import Classification, Origin, classify
 
 log = logging.getLogger(__name__)
@@ -253,6 +254,7 @@ class Sync:
         result.statements += len(page.statements)
         result.skipped += sum(1 for _, c in classified if c.origin is Origin.LEADER_LED)
         with self.database.session_scope() as session:
+            records = unsuppressed(session, records)  # erased people are never pulled again
             people = Resolver(session).resolve(c.actor for _, c in records.values())
             rows: list[dict[str, Any]] = []
             for sid, (statement, c) in records.items():

@@ -18,10 +18,18 @@ from plugin.models.lti import (
 )
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from plugin.models.privacy import (
+    AccessLogEntry,
+    PrivacyAudit,
+    PrivacySettings,
+    StatementSubject,
+    Suppression,
+)
 from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
 from plugin.models.sync import SyncCursor
 
 __all__ = [
+    "AccessLogEntry",
     "Base",
     "CompanyValue",
     "DeliveryEvent",
@@ -43,9 +51,13 @@ __all__ = [
     "OutboxState",
     "Person",
     "PersonIdentifier",
+    "PrivacyAudit",
+    "PrivacySettings",
     "RecordParticipant",
     "RecordStatement",
     "Role",
+    "StatementSubject",
+    "Suppression",
     "SyncCursor",
     "Team",
     "TopicCategory",
