@@ -22,6 +22,7 @@ from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
 from plugin.jobs.delivery import DeliveryWorker
 from plugin.jobs.guard import single_worker
+from plugin.jobs.retention import RetentionJob
 from plugin.jobs.sync import Sync, SyncOptions
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class RunPlan:
     concurrency: int = 1
     sync_interval: float = 60.0
     once: bool = False  # deliver what is due, sync once, exit
+    retention: bool = True  # apply retention periods (the first process only)
 
 
 class PlanError(ValueError):
@@ -66,6 +68,7 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
     client = lrs_client(settings)
     worker = DeliveryWorker(database, client, delivery_options(settings), stop=stop)
     syncer = Sync(database, client, sync_options(settings), stop=stop) if plan.sync else None
+    retention = RetentionJob(database, settings) if plan.retention else None
     next_sync = 0.0
     stored = 0
     try:
@@ -81,6 +84,8 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
                 except Exception as error:  # a failed pass is retried at the next interval
                     log.warning("sync failed: %s", error)
                 next_sync = time.monotonic() + plan.sync_interval
+            if retention is not None:
+                retention.run_due()
             if claimed:
                 continue
             if plan.once:
@@ -126,7 +131,10 @@ def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         children = [
             context.Process(
                 target=_child,
-                args=(asdict(settings), RunPlan(delivery=True, sync=False, once=plan.once)),
+                args=(
+                    asdict(settings),
+                    RunPlan(delivery=True, sync=False, retention=False, once=plan.once),
+                ),
                 name=f"leaderled-delivery-{n}",
             )
             for n in range(1, plan.concurrency)
