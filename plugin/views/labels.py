@@ -60,6 +60,13 @@ ACCESS: dict[AccessKind, Any] = {
     AccessKind.PERSONAL_DATA: lazy("what Leaderled holds about you"),
     AccessKind.EXPORT: lazy("an export of your data"),
 }
+#: The same, for an L&D admin reading about someone else.
+ACCESS_THEM: dict[AccessKind, Any] = {
+    AccessKind.RECORD: lazy("a record that names them"),
+    AccessKind.LEARNING_RECORD: lazy("their learning record"),
+    AccessKind.PERSONAL_DATA: lazy("what Leaderled holds about them"),
+    AccessKind.EXPORT: lazy("an export of their data"),
+}
 IDENTITY_MODES: dict[IdentityMode, Any] = {
     IdentityMode.ACCOUNT: lazy("LMS account (user id)"),
     IdentityMode.MBOX: lazy("Email address"),
@@ -91,6 +98,10 @@ def table_label(name: str) -> Any:
     return TABLES.get(name, name)
 
 
+def access_label(what: AccessKind, about: str = "you") -> Any:
+    return (ACCESS if about == "you" else ACCESS_THEM)[what]
+
+
 def role_label(role: str) -> Any:
     return ROLES.get(role, role)
 
@@ -115,7 +126,7 @@ def init_app(app: Flask) -> None:
         has_errors=has_errors,
         role_label=role_label,
         table_label=table_label,
-        access_label=ACCESS.__getitem__,
+        access_label=access_label,
         identity_label=IDENTITY_MODES.__getitem__,
         privacy_action_label=PRIVACY_ACTIONS.__getitem__,
     )

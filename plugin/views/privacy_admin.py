@@ -24,6 +24,7 @@ from plugin.services.privacy import access_log, disclosure
 from plugin.services.privacy.erasure import erase
 from plugin.services.privacy.export import export_person, person_data
 from plugin.services.privacy.lookup import search_people
+from plugin.services.privacy.registry import REGISTRY
 from plugin.services.privacy.settings import retention_periods, set_retention
 from plugin.views import launch_context as ctx
 from plugin.views.page_errors import apply_errors, refuse
@@ -149,7 +150,7 @@ def person(person_id: int) -> str | tuple[str, int]:
     page = render_template(
         "privacy_admin/person.html",
         person=found,
-        counts={name: len(rows) for name, rows in tables.items() if rows},
+        counts=[(t.name, len(tables[t.name])) for t in REGISTRY.tables()[::-1] if tables[t.name]],
         log=access_log.log_page(session, subject_id=found.id, size=10),
         form=ConfirmForm(),
         me=ctx.actor().person_id,

@@ -49,20 +49,36 @@ def retention_periods(session: Session) -> RetentionPeriods:
     )
 
 
+def _messages() -> dict[str, str]:
+    """One message per field, so the error summary says which one is wrong."""
+    return {
+        "records": _(
+            "Enter how many days to keep leader-led records: a whole number from %(min)d to "
+            "%(max)d, or leave it empty.",
+            min=MIN_DAYS,
+            max=MAX_DAYS,
+        ),
+        "formal": _(
+            "Enter how many days to keep formal records: a whole number from %(min)d to "
+            "%(max)d, or leave it empty.",
+            min=MIN_DAYS,
+            max=MAX_DAYS,
+        ),
+        "access_log": _(
+            "Enter how many days to keep the access log: a whole number from %(min)d to "
+            "%(max)d, or leave it empty.",
+            min=MIN_DAYS,
+            max=MAX_DAYS,
+        ),
+    }
+
+
 def _days(checks: Checks, field: str, text: str | None) -> int | None:
     value = (text or "").strip()
     if not value:
         return None
     if not value.isdigit() or not MIN_DAYS <= int(value) <= MAX_DAYS:
-        checks.fail(
-            field,
-            _(
-                "Enter a whole number of days from %(min)d to %(max)d, or leave it empty to "
-                "keep everything.",
-                min=MIN_DAYS,
-                max=MAX_DAYS,
-            ),
-        )
+        checks.fail(field, _messages()[field])
         return None
     return int(value)
 

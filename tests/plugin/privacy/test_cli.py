@@ -134,7 +134,7 @@ def test_periods_and_a_retention_run(privacy_app: Flask, org: Org) -> None:
     assert (code, output) == (0, "records: keep; formal records: keep; access log: keep (days)\n")
     code, output = _run(privacy_app, "periods", "--records", "10")
     assert code == 2
-    assert "--records: Enter a whole number of days from 30 to 36500" in output
+    assert "--records: Enter how many days to keep leader-led records: a whole number" in output
     code, output = _run(privacy_app, "periods", "--formal", "31", "--access-log", "400")
     assert (code, output) == (0, "records: keep; formal records: 31; access log: 400 (days)\n")
     code, output = _run(privacy_app, "periods", "--access-log", "keep")

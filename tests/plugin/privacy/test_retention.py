@@ -140,9 +140,9 @@ def test_formal_records_and_the_access_log_follow_their_own_periods(
     ("records", "message"),
     [
         ("1", "from 30 to 36500"),
-        ("abc", "whole number of days"),
+        ("abc", "a whole number from 30"),
         ("36501", "from 30 to 36500"),
-        ("-40", "whole number"),
+        ("-40", "leader-led records: a whole number"),
     ],
 )
 def test_periods_are_checked_in_words(
