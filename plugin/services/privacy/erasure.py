@@ -197,13 +197,19 @@ def purge(session: Session, found: dict[str, TableRows], registry: Registry) -> 
             )
             session.execute(delete(table).where(where))
         cleared = 0
+        gone = set(doomed)
         for relation in registry[table.name].relations:
             if relation.erase is not Erase.CLEAR:
                 continue
-            keys = [k for k, how in rows.how.items() if relation in how and k not in set(doomed)]
-            for key in keys:
-                where_key = [c == v for c, v in zip(columns, key, strict=True)]
-                session.execute(update(table).where(*where_key).values({relation.column: None}))
+            keys = [k for k, how in rows.how.items() if relation in how and k not in gone]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                where = (
+                    columns[0].in_([k[0] for k in chunk])
+                    if len(columns) == 1
+                    else tuple_(*columns).in_(chunk)
+                )
+                session.execute(update(table).where(where).values({relation.column: None}))
             cleared += len(keys)
         if doomed or cleared:
             counts[table.name] = len(doomed) + cleared

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from plugin.models.people import Person, PersonIdentifier
+from plugin.models.people import PersonIdentifier
 from plugin.models.privacy import StatementSubject
 from statements.identity import Identity
 from statements.vocabulary import VOIDED
@@ -84,7 +84,11 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
-    """Identity key -> local person id, for the keys that name someone."""
+    """Identity key -> local person id, for the keys that name someone.
+
+    A person's statement identity is always one of their identifiers too
+    (launches and the roster link it), so one indexed lookup suffices.
+    """
     wanted = sorted(set(keys))
     found: dict[str, int] = {}
     for chunk in _chunks(wanted):
@@ -97,11 +101,6 @@ def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
             .tuples()
             .all()
         )
-        for key, person_id in session.execute(
-            select(Person.statement_key, Person.id).where(Person.statement_key.in_(chunk))
-        ).tuples():
-            if key is not None:
-                found.setdefault(key, person_id)
     return found
 
 
