@@ -88,6 +88,8 @@ class Settings:
     delivery_probe_seconds: float = 5.0
     sync_page_size: int = 500
     sync_overlap_seconds: int = 300
+    # How often the worker applies the retention periods (plugin/jobs/retention.py).
+    retention_interval_seconds: int = 3600
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False

@@ -19,7 +19,10 @@ case "${1:-}" in
     extract
     "$BIN/pybabel" -q update --no-fuzzy-matching --ignore-obsolete --no-wrap \
       -i "$POT" -d plugin/translations
-    sed -i '/^"POT-Creation-Date:/d' plugin/translations/*/LC_MESSAGES/messages.po
+    # A fixed date, not none: without one, compiling takes "now" and the .mo
+    # would differ from minute to minute (tests/plugin/test_i18n.py compares).
+    sed -i 's/^"POT-Creation-Date:.*$/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \
+      plugin/translations/*/LC_MESSAGES/messages.po
     ;;
   init)
     extract

@@ -37,9 +37,10 @@ def rules_for(spec: TemplateSpec, base: str) -> list[Rule]:
         _rule("$.timestamp", "included", "When it happened, with time zone and milliseconds."),
         _rule("$.actor.objectType", "included", all=["Agent"]),
         _rule(
-            "$.actor.account | $.actor.mbox",
+            "$.actor.account | $.actor.mbox | $.actor.mbox_sha1sum",
             "included",
-            "An account {homePage, name} by default (as Moodle's log store), or an mbox.",
+            "An account {homePage, name} by default (as Moodle's log store); an mbox only "
+            "where the platform opted in to email addresses, else its mbox_sha1sum.",
         ),
         _rule("$.verb.display.en", "included"),
         _rule("$.verb.display.nl", "included"),

@@ -12,6 +12,7 @@ from plugin.app import create_app
 from plugin.cli import db as db_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
+from plugin.cli import privacy as privacy_commands
 from plugin.cli import statements as statements_commands
 from plugin.cli import validate_cmd
 from plugin.cli import worker as worker_commands
@@ -31,3 +32,4 @@ main.add_command(worker_commands.worker)
 main.add_command(worker_commands.sync)
 main.add_command(worker_commands.outbox)
 main.add_command(lti_commands.lti)
+main.add_command(privacy_commands.privacy)

@@ -51,8 +51,28 @@ def statements() -> None:
     help="Write statements for this xAPI version (2.0.0 adds contextAgents/contextGroups).",
 )
 @click.option("--base", default=None, help=_BASE_HELP)
+@click.option("--with-names", is_flag=True, help="Write people's names (a platform's opt-in).")
+@click.option(
+    "--with-mbox", is_flag=True, help="Write email addresses, not their sha1 (a platform's opt-in)."
+)
+@click.option(
+    "--with-free-text", is_flag=True, help="Write notes and comments (a platform's opt-in)."
+)
 @with_appcontext
-def examples(xapi_version: str, base: str | None) -> None:
-    """Print a JSON array: one fully populated example statement per template."""
+def examples(
+    xapi_version: str, base: str | None, with_names: bool, with_mbox: bool, with_free_text: bool
+) -> None:
+    """Print a JSON array: one fully populated example statement per template.
+
+    Minimal like every statement Leaderled sends unless a platform opted in:
+    no names, no email addresses, no free text.
+    """
     version: XapiVersion = "2.0.0" if xapi_version == "2.0.0" else "1.0.3"
-    _print(build_examples(BuildOptions(base=_base(base), xapi_version=version)))
+    options = BuildOptions(
+        base=_base(base),
+        xapi_version=version,
+        with_names=with_names,
+        with_mbox=with_mbox,
+        include_free_text=with_free_text,
+    )
+    _print(build_examples(options))

@@ -5,7 +5,8 @@ process (at a lower CPU priority: bulk work that may wait); extra processes
 (``concurrency`` > 1, PostgreSQL) only deliver. ``--no-sync`` or
 ``--no-delivery`` run one of the two, for operators who run them apart;
 ``--once`` delivers what is due, then syncs once. The delivering process
-also posts queued scores to LMS gradebooks (``plugin.jobs.gradebook``).
+also posts queued scores to LMS gradebooks (``plugin.jobs.gradebook``) and
+applies the retention periods (``plugin.jobs.retention``).
 SIGTERM or SIGINT sets a
 stop flag: the batch or page in flight finishes, leases are released, the
 processes exit.
@@ -29,6 +30,7 @@ from plugin.jobs.connection import delivery_options, lrs_client
 from plugin.jobs.delivery import DeliveryWorker, delivery_waiting
 from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
+from plugin.jobs.retention import retention_loop
 from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,7 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         stored = delivery_loop(settings, stop, once=True) if plan.delivery else 0
         if plan.delivery:
             gradebook_loop(settings, stop, interval=0, once=True)
+            retention_loop(settings, stop, once=True)
         if plan.sync:
             sync_loop(settings, stop, interval=plan.sync_interval, once=True)
         return stored
@@ -139,6 +142,12 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
                 args=(settings, stop),
                 kwargs={"interval": max(settings.delivery_poll_seconds, 1.0)},
                 name="leaderled-gradebook",
+            )
+        )
+        # Retention (DESIGN section 9) runs in the first process only.
+        helpers.append(
+            threading.Thread(
+                target=retention_loop, args=(settings, stop), name="leaderled-retention"
             )
         )
     syncing = None

@@ -45,6 +45,7 @@ from plugin.models.people import PersonIdentifier
 from plugin.models.records import RecordStatement
 from plugin.models.sync import SyncCursor
 from plugin.services.identity import Resolver
+from plugin.services.privacy.suppression import unsuppressed
 from statements.classification import Classification, Origin, classify
 
 log = logging.getLogger(__name__)
@@ -350,6 +351,7 @@ class Sync:
         )
         result.outcomes += sum(1 for _, c in records.values() if c.is_outcome)
         with self.database.session_scope() as session:
+            records = unsuppressed(session, records)  # erased people are never pulled again
             people = Resolver(session).resolve(c.actor for _, c in records.values())
             rows: list[dict[str, Any]] = []
             for sid, (statement, c) in records.items():

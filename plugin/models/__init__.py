@@ -19,10 +19,18 @@ from plugin.models.lti import (
 )
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from plugin.models.privacy import (
+    AccessLogEntry,
+    PrivacyAudit,
+    PrivacySettings,
+    StatementSubject,
+    Suppression,
+)
 from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
 from plugin.models.sync import SyncCursor
 
 __all__ = [
+    "AccessLogEntry",
     "Base",
     "CompanyValue",
     "DeliveryEvent",
@@ -46,9 +54,13 @@ __all__ = [
     "Person",
     "PersonIdentifier",
     "PostState",
+    "PrivacyAudit",
+    "PrivacySettings",
     "RecordParticipant",
     "RecordStatement",
     "Role",
+    "StatementSubject",
+    "Suppression",
     "SyncCursor",
     "Team",
     "TopicCategory",

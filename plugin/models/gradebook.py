@@ -48,7 +48,8 @@ class GradebookPost(Base):
     )
     client_id: Mapped[str] = mapped_column(String(255))
     line_item: Mapped[str] = mapped_column(String(1024))
-    # The learner's LMS user id (the launch's ``sub``).
+    # The learner, and their LMS user id on that platform (the launch's ``sub``).
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(String(255))
     record_id: Mapped[int | None] = mapped_column(
         ForeignKey("leader_led_record.id", ondelete="SET NULL"), index=True

@@ -71,6 +71,8 @@ class LtiPlatform(Base):
     # Custom parameter carrying the username (e.g. Moodle's $User.username).
     username_parameter: Mapped[str] = mapped_column(String(64), default="username")
     names_in_statements: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Coaching notes and rating comments go into statements (DESIGN section 9 opt-in).
+    notes_in_statements: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -9,7 +9,7 @@ record's transaction and posted by the worker (``plugin.jobs.gradebook``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,13 +64,14 @@ def lms_user_ids(session: Session, issuer: str, person_ids: Iterable[int]) -> di
 def queue_scores(
     session: Session,
     link: GradedLink,
-    user_ids: Iterable[str],
+    users: Mapping[int, str],
     *,
     record_id: int,
     occurred_at: datetime,
 ) -> int:
-    """Queue one score per user (a user already queued for this record is skipped)."""
-    wanted = set(user_ids)
+    """Queue one score per person (their LMS user id in ``users``); a user
+    already queued for this record is skipped."""
+    wanted = set(users.values())
     if not wanted:
         return 0
     queued = set(
@@ -83,18 +84,21 @@ def queue_scores(
         )
     )
     due = now_ms()
-    new = sorted(wanted - queued)
+    new = sorted(
+        (user_id, person_id) for person_id, user_id in users.items() if user_id not in queued
+    )
     session.add_all(
         GradebookPost(
             platform_id=link.platform_id,
             client_id=link.client_id,
             line_item=link.line_item,
+            person_id=person_id,
             user_id=user_id,
             record_id=record_id,
             occurred_at=occurred_at,
             due_ms=due,
         )
-        for user_id in new
+        for user_id, person_id in new
     )
     return len(new)
 
@@ -111,4 +115,4 @@ def queue_for_people(
     if link is None:
         return 0
     users = lms_user_ids(session, link.issuer, person_ids)
-    return queue_scores(session, link, users.values(), record_id=record_id, occurred_at=occurred_at)
+    return queue_scores(session, link, users, record_id=record_id, occurred_at=occurred_at)

@@ -8,7 +8,7 @@ context) and each attendee "attended" it with the leader as instructor.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -201,3 +201,32 @@ def update_session(
         _statements(session, leader, row, checked, pub),
         recording.voiding_by(statement_identity(session, leader), pub.options),
     )
+
+
+def statements_for_record(
+    session: Session, row: LeaderLedRecord, pub: Publishing
+) -> list[Statement]:
+    """The statements ``row`` stands for as it is now, for a correction made
+    outside the form (a person erased from it): taught, and one attended per
+    attendee still in it. Extra materials are known here by IRI only."""
+    details = row.details or {}
+    topic = topic_by_slug(session, row.topic)
+    if topic is None:
+        raise ValueError(f"record {row.id} has no topic to re-state")
+    checked = _Checked(
+        row.title or "",
+        topic,
+        row.company_value,
+        [
+            session.get_one(Person, p.person_id)
+            for p in row.participants
+            if p.role is ParticipantRole.ATTENDEE
+        ],
+        max((row.duration_seconds or 0) // 60, 1),
+        row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC),
+        details.get("material_title") or "",
+        details.get("material_url") or "",
+        row.notes or "",
+        tuple(Material(iri, Text(en=iri)) for iri in details.get("materials") or ()),
+    )
+    return _statements(session, session.get_one(Person, row.leader_id), row, checked, pub)

@@ -125,6 +125,7 @@ def leader_led_of(
 ) -> list[LeaderLedEntry]:
     """Active records the person took part in as a learner, newest first,
     with their own confirmation and rating (three queries in all)."""
+    # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the JSON ``details``.
     rows = list(
         session.scalars(
             select(LeaderLedRecord)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -218,3 +218,27 @@ def update_moment(
         _statements(session, leader, row, checked, pub),
         recording.voiding_by(leader_identity, pub.options),
     )
+
+
+def statements_for_record(
+    session: Session, row: LeaderLedRecord, pub: Publishing
+) -> list[Statement]:
+    """The statements ``row`` stands for as it is now, for a correction made
+    outside the form (a person erased from it): one per person still in it."""
+    people = [
+        session.get_one(Person, p.person_id)
+        for p in row.participants
+        if p.role is ParticipantRole.LEARNER
+    ]
+    kind: MomentKind = "mentoring" if row.kind is RecordKind.MENTORING_SESSION else "coaching"
+    checked = _Checked(
+        kind,
+        people,
+        topic_by_slug(session, row.topic),
+        row.company_value,
+        row.title or "",
+        max((row.duration_seconds or 0) // 60, 1),
+        row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC),
+        row.notes or "",
+    )
+    return _statements(session, session.get_one(Person, row.leader_id), row, checked, pub)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from plugin.models.outbox import DEFAULT_LRS, OutboxRow, OutboxState
+from plugin.services.privacy.subjects import index_statements
 
 
 class OutboxError(ValueError):
@@ -54,10 +55,12 @@ def enqueue(
     """Add one pending outbox row per statement, due now; not committed.
 
     Flushed by default so a duplicate id fails here; bulk callers may leave
-    the flush to the commit.
+    the flush to the commit. Who each statement names is indexed on the way
+    (:mod:`plugin.services.privacy.subjects`), so erasure can void it later.
     """
     due = now_ms()
     rows = []
+    statements = list(statements)
     for statement in statements:
         text = statement_text(statement)
         rows.append(
@@ -72,6 +75,7 @@ def enqueue(
             )
         )
     session.add_all(rows)
+    index_statements(session, statements)
     if flush:
         session.flush()
     return rows

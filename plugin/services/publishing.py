@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.config import Settings
-from plugin.models.lti import LtiPlatform
+from plugin.models.lti import IdentityMode, LtiPlatform
 from statements.builders import BuildOptions
 
 
@@ -27,13 +27,18 @@ class Publishing:
 
 
 def publishing_for(session: Session, settings: Settings, issuer: str | None) -> Publishing:
-    """The options for statements about people of the platform ``issuer``."""
-    with_names = False
-    if issuer:
-        with_names = bool(
-            session.scalar(
-                select(LtiPlatform.names_in_statements).where(LtiPlatform.issuer == issuer)
-            )
+    """The options for statements about people of the platform ``issuer``:
+    minimal unless that platform opted in to names, email addresses (its
+    identity mode) or note text."""
+    platform = (
+        session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer)) if issuer else None
+    )
+    options = BuildOptions(base=settings.resolved_profile_base)
+    if platform is not None:
+        options = BuildOptions(
+            base=settings.resolved_profile_base,
+            with_names=platform.names_in_statements,
+            with_mbox=platform.identity_mode is IdentityMode.MBOX,
+            include_free_text=platform.notes_in_statements,
         )
-    options = BuildOptions(base=settings.resolved_profile_base, with_names=with_names)
     return Publishing(options=options, site=settings.public_url.rstrip("/"))

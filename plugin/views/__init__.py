@@ -17,6 +17,8 @@ def register_blueprints(app: Flask) -> None:
         lti_registration,
         lti_roster,
         navigation,
+        privacy,
+        privacy_admin,
         profile,
     )
     from plugin.views import lti as lti_views
@@ -30,6 +32,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_approvals.bp)
     app.register_blueprint(leader.bp)
     app.register_blueprint(learner.bp)
+    app.register_blueprint(privacy.bp)
+    app.register_blueprint(privacy_admin.bp)
     navigation.init_app(app)
     labels.init_app(app)
     errors.register(app)

@@ -9,6 +9,9 @@ from flask import Flask
 from wtforms import Form
 
 from plugin.i18n import lazy
+from plugin.models.lti import IdentityMode
+from plugin.models.people import Role
+from plugin.models.privacy import AccessKind, PrivacyAction
 from plugin.models.records import RecordKind
 from plugin.services.record_queries import Delivery, Period
 
@@ -44,6 +47,64 @@ MODES: dict[str, Any] = {
     "formal": lazy("Formal (10)"),
 }
 
+ROLES: dict[str, Any] = {
+    Role.LEADER.value: lazy("Leader"),
+    Role.LEARNER.value: lazy("Learner"),
+    Role.LND_ADMIN.value: lazy("L&D admin"),
+    "cli": lazy("Operator (command line)"),
+    "worker": lazy("Retention schedule"),
+}
+ACCESS: dict[AccessKind, Any] = {
+    AccessKind.RECORD: lazy("a record that names you"),
+    AccessKind.LEARNING_RECORD: lazy("your learning record"),
+    AccessKind.PERSONAL_DATA: lazy("what Leaderled holds about you"),
+    AccessKind.EXPORT: lazy("an export of your data"),
+}
+#: The same, for an L&D admin reading about someone else.
+ACCESS_THEM: dict[AccessKind, Any] = {
+    AccessKind.RECORD: lazy("a record that names them"),
+    AccessKind.LEARNING_RECORD: lazy("their learning record"),
+    AccessKind.PERSONAL_DATA: lazy("what Leaderled holds about them"),
+    AccessKind.EXPORT: lazy("an export of their data"),
+}
+IDENTITY_MODES: dict[IdentityMode, Any] = {
+    IdentityMode.ACCOUNT: lazy("LMS account (user id)"),
+    IdentityMode.MBOX: lazy("Email address"),
+    IdentityMode.USERNAME: lazy("LMS username"),
+}
+PRIVACY_ACTIONS: dict[PrivacyAction, Any] = {
+    PrivacyAction.ERASURE: lazy("Erasure"),
+    PrivacyAction.RETENTION: lazy("Retention run"),
+}
+#: What each table holds, for people; a table without words shows its name.
+TABLES: dict[str, Any] = {
+    "person": lazy("Name, email address and language"),
+    "person_identifier": lazy("LMS accounts and email identifiers"),
+    "membership": lazy("Course memberships"),
+    "lti_launch_session": lazy("Sign-ins from the LMS"),
+    "leader_led_record": lazy("Records made, confirmed or taken part in"),
+    "record_participant": lazy("Places in records of others"),
+    "record_statement": lazy("Statement links of their records"),
+    "outbox": lazy("Statements queued or sent"),
+    "statement_subject": lazy("Statements that name them"),
+    "formal_record": lazy("Formal records from the LRS"),
+    "access_log": lazy("Views of their record, and their views of others"),
+    "privacy_audit": lazy("Erasures and retention runs they did"),
+    "privacy_settings": lazy("Retention settings they changed"),
+}
+
+
+def table_label(name: str) -> Any:
+    return TABLES.get(name, name)
+
+
+def access_label(what: AccessKind, about: str = "you") -> Any:
+    return (ACCESS if about == "you" else ACCESS_THEM)[what]
+
+
+def role_label(role: str) -> Any:
+    return ROLES.get(role, role)
+
 
 def kind_label(kind: RecordKind | str) -> Any:
     try:
@@ -63,4 +124,9 @@ def init_app(app: Flask) -> None:
         period_label=PERIODS.__getitem__,
         mode_label=MODES.__getitem__,
         has_errors=has_errors,
+        role_label=role_label,
+        table_label=table_label,
+        access_label=access_label,
+        identity_label=IDENTITY_MODES.__getitem__,
+        privacy_action_label=PRIVACY_ACTIONS.__getitem__,
     )

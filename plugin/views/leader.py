@@ -20,6 +20,7 @@ from plugin.db import db_session
 from plugin.i18n import _, current_language
 from plugin.lti.access import require_launch, require_role
 from plugin.models.people import Role
+from plugin.models.privacy import AccessKind
 from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
 from plugin.services import (
     catalogue,
@@ -32,6 +33,7 @@ from plugin.services import (
 )
 from plugin.services.confirmations import confirmations_for
 from plugin.services.errors import Invalid, NotFound, ServiceError
+from plugin.services.privacy import access_log
 from plugin.services.record_access import own_active_record, own_record
 from plugin.views import launch_context as ctx
 from plugin.views import leader_forms as forms
@@ -238,6 +240,9 @@ def record(record_id: int) -> str | tuple[str, int]:
     names = record_queries.people_named(session, [p.person_id for p in row.participants])
     confirmations = confirmations_for(session, [row.id])[row.id]
     ratings = [c.rating for c in confirmations if c.rating is not None]
+    named = [p.person_id for p in row.participants] + [c.leader_id for c in confirmations]
+    access_log.log_views(session, ctx.actor(), named, AccessKind.RECORD, record_id=row.id)
+    session.commit()
     return render_template(
         "leader/record.html",
         row=row,
@@ -261,6 +266,10 @@ def edit(record_id: int) -> Response | tuple[str, int] | str:
     except ServiceError as error:
         return refuse(error)
     message = _("Saved. The old statements are voided and the new ones go to the LRS shortly.")
+    if request.method == "GET":
+        named = [p.person_id for p in row.participants]
+        access_log.log_views(session, ctx.actor(), named, AccessKind.RECORD, record_id=row.id)
+        session.commit()
     if row.kind in MOMENT_KINDS:
         form = forms.MomentForm()
         _fill_choices(form, session)

@@ -14,6 +14,7 @@ from plugin.models.people import Role
 from plugin.services import confirmations, gradebook
 from plugin.services.errors import Invalid, ServiceError
 from plugin.services.learning_record import learning_record_of
+from plugin.services.privacy import access_log
 from plugin.views import launch_context as ctx
 from plugin.views.learner_forms import ConfirmForm
 from plugin.views.page_errors import apply_errors, parse_errors, refuse
@@ -32,6 +33,7 @@ def record() -> str:
     view = request.args.get("view", "columns")
     return render_template(
         "learner/record.html",
+        looked=access_log.views_of(db_session(), ctx.actor().person_id, limit=5),
         found=found,
         view="timeline" if view == "timeline" else "columns",
         shares=found.mix.shares("seconds"),

@@ -33,6 +33,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("leader.new_session", lazy("Record a session"), LEADER, "/leader/sessions"),
     NavItem("leader.records", lazy("My records"), LEADER, "/leader/records"),
     NavItem("lti.home", lazy("Overview"), LND, "/lti/home"),
+    NavItem("privacy_admin.home", lazy("Privacy"), LND, "/admin/privacy"),
     NavItem("learner.record", lazy("My learning"), EVERYONE, "/me/"),
 )
 

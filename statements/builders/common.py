@@ -29,13 +29,17 @@ Topic = Literal["products", "services", "distribution-channels", "market-dynamic
 class BuildOptions:
     """How to write statements: for which base and xAPI version, and what to disclose.
 
-    ``include_free_text`` is the organisation's explicit opt-in (DESIGN section 9):
-    without it, coaching notes and feedback comments never leave the tool.
+    Minimal by default (DESIGN section 9): agents carry only their identifier
+    (the LMS account), no names, no email addresses, no free text. Each of
+    ``with_names``, ``with_mbox`` and ``include_free_text`` is a platform's
+    explicit opt-in. Without ``with_mbox`` an email identity is written as its
+    ``mbox_sha1sum``, so the address itself never leaves the tool.
     """
 
     base: str = v.DEFAULT_PROFILE_BASE
     xapi_version: XapiVersion = "1.0.3"
-    with_names: bool = True
+    with_names: bool = False
+    with_mbox: bool = False
     include_free_text: bool = False
 
     def __post_init__(self) -> None:
@@ -235,15 +239,22 @@ def activity(
 
 
 def agent(identity: Identity, options: BuildOptions) -> Statement:
-    """The Agent for an identity; refuses identities an LRS would reject."""
+    """The Agent for an identity; refuses identities an LRS would reject.
+
+    An email address is written as such only with ``options.with_mbox``;
+    otherwise as its sha1 (the same person to an LRS, not readable).
+    """
     if not isinstance(identity, Identity):
         raise TypeError(f"expected an Identity, got {type(identity).__name__}")
     if not identity.value.strip():
         raise ValueError(f"{identity.kind} identity has an empty value")
     if identity.kind == "account":
         check_iri(identity.home_page or "", "account homePage")
-    elif identity.kind == "mbox" and "@" not in identity.value:
-        raise ValueError(f"mbox identity needs an email address, got {identity.value!r}")
+    elif identity.kind == "mbox":
+        if "@" not in identity.value:
+            raise ValueError(f"mbox identity needs an email address, got {identity.value!r}")
+        if not options.with_mbox:
+            identity = identity.sha1()
     return identity.to_actor(with_name=options.with_names)
 
 

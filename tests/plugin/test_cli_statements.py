@@ -64,6 +64,29 @@ def test_examples_match_one_template_each_and_validate(app: Flask, version: str)
     assert has_agents == (version == "2.0.0")
 
 
+def test_examples_are_minimal_unless_asked(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    minimal = runner.invoke(main, ["statements", "examples", "--xapi-version", "2.0.0"]).output
+    assert '"name": "Sanne de Vries"' not in minimal
+    assert '"mbox": "mailto:' not in minimal
+    assert "Talked about the move to team lead." not in minimal
+    full = runner.invoke(
+        main,
+        [
+            "statements",
+            "examples",
+            "--xapi-version",
+            "2.0.0",
+            "--with-names",
+            "--with-mbox",
+            "--with-free-text",
+        ],
+    ).output
+    assert '"name": "Sanne de Vries"' in full
+    assert '"mbox": "mailto:pieter.jansen@example.org"' in full
+    assert "Talked about the move to team lead." in full
+
+
 def test_examples_default_to_1_0_3(app: Flask) -> None:
     result = app.test_cli_runner().invoke(main, ["statements", "examples"])
     assert not any("contextAgents" in s["context"] for s in json.loads(result.output))

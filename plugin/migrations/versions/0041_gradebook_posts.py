@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.String(255), nullable=False),
         sa.Column("line_item", sa.String(1024), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.String(255), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=True),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
@@ -37,6 +38,10 @@ def upgrade() -> None:
             name="fk_gradebook_post_platform_id_lti_platform", ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"],
+            name="fk_gradebook_post_person_id_person", ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["record_id"], ["leader_led_record.id"],
             name="fk_gradebook_post_record_id_leader_led_record", ondelete="SET NULL",
         ),
@@ -47,6 +52,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_gradebook_post_due", "gradebook_post", ["state", "due_ms"])
     op.create_index("ix_gradebook_post_platform_id", "gradebook_post", ["platform_id"])
+    op.create_index("ix_gradebook_post_person_id", "gradebook_post", ["person_id"])
     op.create_index("ix_gradebook_post_record_id", "gradebook_post", ["record_id"])
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from plugin.db import session_scope
 from plugin.jobs.gradebook import GradebookOptions, GradebookSender, gradebook_loop
 from plugin.lti_platform.services import add_line_item, service_claims
-from plugin.models import GradebookPost, LeaderLedRecord, LtiLaunchSession, PostState
+from plugin.models import GradebookPost, LeaderLedRecord, LtiLaunchSession, Person, PostState
 from plugin.models.records import RecordKind
 from plugin.services.gradebook import graded_link, queue_scores
 
@@ -38,8 +38,12 @@ def _queue(live_tool: LiveTool, users: list[str]) -> int:
         )
         session.add(record)
         session.flush()
-        first = queue_scores(session, link, users, record_id=record.id, occurred_at=WHEN)
-        again = queue_scores(session, link, users, record_id=record.id, occurred_at=WHEN)
+        learners = [Person(display_name=f"Learner {user}") for user in users]
+        session.add_all(learners)
+        session.flush()
+        people = {p.id: user for p, user in zip(learners, users, strict=True)}
+        first = queue_scores(session, link, people, record_id=record.id, occurred_at=WHEN)
+        again = queue_scores(session, link, people, record_id=record.id, occurred_at=WHEN)
         assert again == 0  # the same learner and record is queued once
         return first
 

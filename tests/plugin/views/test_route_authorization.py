@@ -35,6 +35,7 @@ PUBLIC = frozenset(
         "profile.component",
         "profile.profile",
         "profile.profile_version",
+        "privacy.notice",
     }
 )
 
@@ -56,6 +57,16 @@ ROLES: dict[str, frozenset[Role]] = {
     "leader.delete": LEADER,
     "learner.record": LEARNING,
     "learner.confirm": LEARNING,
+    "privacy.my_data": LEARNING,
+    "privacy.export_mine": LEARNING,
+    "privacy_admin.home": LND,
+    "privacy_admin.platform": LND,
+    "privacy_admin.retention": LND,
+    "privacy_admin.person": LND,
+    "privacy_admin.export": LND,
+    "privacy_admin.erase_person": LND,
+    "privacy_admin.log": LND,
+    "privacy_admin.audit": LND,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
