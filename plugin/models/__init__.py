@@ -2,6 +2,7 @@
 
 from plugin.db import Base
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
+from plugin.models.expectations import Expectation, ExpectationAcknowledgement, Goal
 from plugin.models.formal import FormalRecord
 from plugin.models.lti import (
     DeploymentStatus,
@@ -16,17 +17,23 @@ from plugin.models.lti import (
     LtiToolKey,
     LtiUsedNonce,
 )
+from plugin.models.material import Material, MaterialKind
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
 from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
 from plugin.models.sync import SyncCursor
+from plugin.models.trainers import FeedbackRequest, Trainer, TrainerPairing
 
 __all__ = [
     "Base",
     "CompanyValue",
     "DeliveryEvent",
     "DeploymentStatus",
+    "Expectation",
+    "ExpectationAcknowledgement",
+    "FeedbackRequest",
     "FormalRecord",
+    "Goal",
     "IdentityMode",
     "KeyStatus",
     "LeaderLedRecord",
@@ -38,6 +45,8 @@ __all__ = [
     "LtiRoleOverride",
     "LtiToolKey",
     "LtiUsedNonce",
+    "Material",
+    "MaterialKind",
     "Membership",
     "OutboxRow",
     "OutboxState",
@@ -49,5 +58,7 @@ __all__ = [
     "SyncCursor",
     "Team",
     "TopicCategory",
+    "Trainer",
+    "TrainerPairing",
     "ValueKind",
 ]
