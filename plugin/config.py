@@ -86,6 +86,9 @@ class Settings:
     delivery_max_backoff_seconds: int = 900
     sync_page_size: int = 500
     sync_overlap_seconds: int = 300
+    # Uploaded library files: a directory outside the web root, and the size limit.
+    upload_dir: str = ""
+    upload_max_bytes: int = 10_000_000
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False
@@ -93,6 +96,10 @@ class Settings:
     @property
     def resolved_profile_base(self) -> str:
         return (self.profile_base or self.public_url.rstrip("/") + "/xapi").rstrip("/")
+
+    @property
+    def resolved_upload_dir(self) -> str:
+        return self.upload_dir or str(Path.cwd() / "leaderled-uploads")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
