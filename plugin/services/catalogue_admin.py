@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from plugin.i18n import _
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
-from plugin.services.errors import Checks, NotAllowed, NotFound
+from plugin.services.errors import Checks, Conflict, NotFound
 from plugin.services.people import Actor
 from plugin.services.roles import require_lnd_admin
 
@@ -204,7 +204,7 @@ def update_topic(session: Session, actor: Actor, topic_id: int, data: TopicInput
     require_lnd_admin(actor)
     topic = topic_by_id(session, topic_id)
     if topic.builtin:
-        raise NotAllowed(
+        raise Conflict(
             _("Built-in topics keep their names: they are part of Leaderled's xAPI vocabulary.")
         )
     clean = _check_topic(session, data, topic.id)

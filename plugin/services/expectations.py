@@ -170,7 +170,9 @@ def all_expectations(session: Session) -> list[AdminRow]:
             .join(Expectation, Expectation.id == ExpectationAcknowledgement.expectation_id)
             .where(ExpectationAcknowledgement.version == Expectation.version)
             .group_by(ExpectationAcknowledgement.expectation_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     everyone = session.scalar(
         select(func.count(func.distinct(Membership.person_id))).where(
@@ -182,7 +184,9 @@ def all_expectations(session: Session) -> list[AdminRow]:
             select(Membership.team_id, func.count())
             .where(Membership.role == Role.LEADER)
             .group_by(Membership.team_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     return [
         AdminRow(
@@ -256,7 +260,9 @@ def progress_of(
                 .join(LeaderLedRecord, LeaderLedRecord.id == RecordParticipant.record_id)
                 .where(*mine, LeaderLedRecord.kind.in_(COUNTED[Measure.COACHING_MOMENTS]))
                 .group_by(RecordParticipant.person_id)
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
         done = sum(1 for m in members if coached.get(m, 0) >= row.target)
         return Progress(done, len(members), row.measure, row.period)

@@ -28,6 +28,7 @@ from plugin.models.records import (
 )
 from plugin.services.confirmations import CONFIRMABLE
 from plugin.services.formal import formal_records_of
+from plugin.services.materials import SharedMaterial, shared_with
 from statements import template_specs as t
 
 #: The learning mode of the statement about a participant, per record kind
@@ -96,6 +97,7 @@ class LearningRecord:
     leader_led: list[LeaderLedEntry]
     timeline: list[TimelineItem]
     mix: Mix
+    shared_materials: list[SharedMaterial] = field(default_factory=list)
 
 
 def _aware(moment: datetime | None) -> datetime:
@@ -138,7 +140,7 @@ def leader_led_of(session: Session, person_id: int) -> list[LeaderLedEntry]:
             leader=row.leader,
             confirmed=row.id in mine,
             rating=mine[row.id].rating if row.id in mine else None,
-            can_confirm=row.kind in CONFIRMABLE,
+            can_confirm=row.kind in CONFIRMABLE and row.leader_id != person_id,
         )
         for row in rows
     ]
@@ -156,4 +158,10 @@ def learning_record_of(session: Session, person_id: int) -> LearningRecord:
         TimelineItem(_aware(e.record.occurred_at), "leader_led", leader_led=e) for e in leader_led
     ]
     timeline.sort(key=lambda item: item.when, reverse=True)
-    return LearningRecord(formal=formal, leader_led=leader_led, timeline=timeline, mix=mix)
+    return LearningRecord(
+        formal=formal,
+        leader_led=leader_led,
+        timeline=timeline,
+        mix=mix,
+        shared_materials=shared_with(session, person_id),
+    )

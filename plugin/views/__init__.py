@@ -7,7 +7,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from plugin.views import (
+        admin,
+        admin_library,
+        admin_trainers,
         errors,
+        expectations,
         home,
         labels,
         leader,
@@ -16,8 +20,10 @@ def register_blueprints(app: Flask) -> None:
         lti_deep_linking,
         lti_registration,
         lti_roster,
+        material,
         navigation,
         profile,
+        trainers,
     )
     from plugin.views import lti as lti_views
 
@@ -30,6 +36,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_approvals.bp)
     app.register_blueprint(leader.bp)
     app.register_blueprint(learner.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_library.bp)
+    app.register_blueprint(admin_trainers.bp)
+    app.register_blueprint(material.bp)
+    app.register_blueprint(trainers.bp)
+    app.register_blueprint(expectations.bp)
     navigation.init_app(app)
     labels.init_app(app)
     errors.register(app)

@@ -21,7 +21,15 @@ from plugin.i18n import _, current_language
 from plugin.lti.access import require_role
 from plugin.models.people import Role
 from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
-from plugin.services import catalogue, knowledge, moments, people, record_queries, recording
+from plugin.services import (
+    catalogue,
+    knowledge,
+    materials,
+    moments,
+    people,
+    record_queries,
+    recording,
+)
 from plugin.services.confirmations import confirmations_for
 from plugin.services.errors import Invalid, NotFound, ServiceError
 from plugin.services.record_access import own_active_record, own_record
@@ -71,6 +79,10 @@ def _fill_choices(form: forms.MomentForm | forms.SessionForm, session: Session) 
     form.people.choices = _team_people(session)
     form.topic.choices = forms.topic_choices(catalogue.active_topics(session), language)
     form.value.choices = forms.value_choices(catalogue.active_values(session), language)
+    if isinstance(form, forms.SessionForm):
+        form.materials.choices = [
+            SelectChoice(str(m.id), m.title) for m in materials.active_materials(session)
+        ]
 
 
 def _moment_input(form: forms.MomentForm) -> moments.MomentInput:
@@ -97,6 +109,7 @@ def _session_input(form: forms.SessionForm) -> knowledge.SessionInput:
         material_title=form.material_title.data or "",
         material_url=form.material_url.data or "",
         notes=form.notes.data or "",
+        extra_materials=materials.library_references(db_session(), form.materials.data or ()),
     )
 
 
@@ -282,6 +295,7 @@ def _prefill(form: forms.MomentForm | forms.SessionForm, row: LeaderLedRecord) -
         details = row.details or {}
         form.material_title.data = details.get("material_title") or ""
         form.material_url.data = details.get("material_url") or ""
+        form.materials.data = materials.ids_of_iris(db_session(), details.get("materials") or [])
 
 
 @bp.route("/records/<int:record_id>/delete", methods=["GET", "POST"])
