@@ -19,7 +19,10 @@ case "${1:-}" in
     extract
     "$BIN/pybabel" -q update --no-fuzzy-matching --ignore-obsolete --no-wrap \
       -i "$POT" -d plugin/translations
-    sed -i '/^"POT-Creation-Date:/d' plugin/translations/*/LC_MESSAGES/messages.po
+    # A fixed date in each .po: without one, reading the catalogue stamps "now" into the
+    # compiled .mo, and the staleness test would depend on the minute it runs in.
+    sed -i 's/^"POT-Creation-Date: .*"$/"POT-Creation-Date: 2026-12-01 00:00+0000\\n"/' \
+      plugin/translations/*/LC_MESSAGES/messages.po
     ;;
   init)
     extract

@@ -94,10 +94,8 @@ def check_upload(
         checks.fail(field, _("The file is empty."))
         return None
     if len(upload.data) > max_bytes:
-        checks.fail(
-            field,
-            _("The file must be %(max)s MB or smaller.", max=f"{max_bytes / 1_000_000:g}"),
-        )
+        megabytes = format(max_bytes / 1_000_000, "g")
+        checks.fail(field, _("The file must be %(max)s MB or smaller.", max=megabytes))
         return None
     found = filetype.guess(upload.data)
     if found is None or found.mime != expected:
