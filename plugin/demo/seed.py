@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from plugin.demo.seed_tips import seed_tips
 from plugin.models.people import Membership, Person, Role, Team
 from plugin.models.records import LeaderLedRecord, ParticipantRole, RecordKind, RecordParticipant
 from plugin.services.identity import person_for
@@ -42,7 +43,7 @@ PEOPLE: tuple[tuple[str, str, Role], ...] = (
     ("1", "Cy Admin", Role.LND_ADMIN),
     ("12", "Dee Colleague", Role.LEARNER),
     ("13", "Eli Newcomer", Role.LEARNER),
-    ("14", "Fay Expert", Role.LEARNER),
+    ("14", "Fay Expert", Role.LEADER),
 )
 COURSE_ID = "5"
 COURSE_TITLE = "Team North onboarding"
@@ -218,7 +219,13 @@ def seed(
         rating=5,
     )
     session.flush()
-    return Seeded(team.id, {s: p.id for s, p in people.items()}, count, statements)
+    tips = seed_tips(session, issuer, options, team=team, people=people, now=now)
+    return Seeded(
+        team.id,
+        {s: p.id for s, p in people.items()},
+        count + tips.records,
+        statements + tips.statements,
+    )
 
 
 def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> list[Statement]:

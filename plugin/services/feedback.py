@@ -81,6 +81,7 @@ def sessions_taught(session: Session, person_id: int) -> list[LeaderLedRecord]:
                 LeaderLedRecord.leader_id == person_id,
                 LeaderLedRecord.kind == RecordKind.KNOWLEDGE_SESSION,
                 LeaderLedRecord.state == RecordState.ACTIVE,
+                LeaderLedRecord.activity_iri.is_not(None),
             )
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
             .limit(SESSIONS_OFFERED)
@@ -115,6 +116,7 @@ def ask(
         or row.leader_id != actor.person_id
         or row.kind is not RecordKind.KNOWLEDGE_SESSION
         or row.state is not RecordState.ACTIVE
+        or not row.activity_iri
     ):
         checks.fail("session", _("Choose one of the sessions you taught."))
     offered = {p.id: p for p in colleagues(session, actor, today)}

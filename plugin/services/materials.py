@@ -162,7 +162,7 @@ def _topics(session: Session, ids: Sequence[int]) -> list[TopicCategory]:
     )
 
 
-def _apply(material: Material, checked: _Checked, store: FileStore) -> str | None:
+def _apply(material: Material, checked: _Checked, store: FileStore | None) -> str | None:
     """Copy the checked fields; returns the key of a file that is no longer used."""
     material.title = checked.title
     material.kind = checked.kind
@@ -172,6 +172,8 @@ def _apply(material: Material, checked: _Checked, store: FileStore) -> str | Non
     material.topics = list(checked.topics)
     dropped = None
     if checked.upload is not None:
+        if store is None:
+            raise ValueError("an uploaded file needs a FileStore")
         dropped = material.file_key
         material.file_key = store.save(checked.upload.data)
         material.file_name = checked.upload.name
@@ -193,7 +195,7 @@ def create_material(
     actor: Actor,
     data: MaterialInput,
     *,
-    store: FileStore,
+    store: FileStore | None,
     max_bytes: int,
     site: str,
 ) -> Material:
@@ -215,7 +217,7 @@ def update_material(
     material_id: int,
     data: MaterialInput,
     *,
-    store: FileStore,
+    store: FileStore | None,
     max_bytes: int,
 ) -> tuple[Material, str | None]:
     """The changed material, and the key of the file it no longer uses (delete it after commit)."""
