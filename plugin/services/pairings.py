@@ -325,19 +325,22 @@ def together(session: Session, pairing: TrainerPairing) -> list[LeaderLedRecord]
     end = pairing.ends_on
     if pairing.ended_at is not None:
         end = min(end, pairing.ended_at.date())
+    # IN (subquery), not JOIN + DISTINCT: PostgreSQL cannot compare the JSON column.
+    with_the_other = select(RecordParticipant.record_id).where(
+        RecordParticipant.record_id == LeaderLedRecord.id,
+        RecordParticipant.person_id.in_(pair_ids),
+        RecordParticipant.person_id != LeaderLedRecord.leader_id,
+    )
     rows = session.scalars(
         select(LeaderLedRecord)
-        .join(RecordParticipant, RecordParticipant.record_id == LeaderLedRecord.id)
         .where(
             LeaderLedRecord.kind.in_((RecordKind.KNOWLEDGE_SESSION, RecordKind.TTT_SESSION)),
             LeaderLedRecord.state == RecordState.ACTIVE,
             LeaderLedRecord.leader_id.in_(pair_ids),
-            RecordParticipant.person_id.in_(pair_ids),
-            RecordParticipant.person_id != LeaderLedRecord.leader_id,
+            with_the_other.exists(),
             LeaderLedRecord.occurred_at >= _day_start(pairing.starts_on),
             LeaderLedRecord.occurred_at < _day_start(end + timedelta(days=1)),
         )
-        .order_by(LeaderLedRecord.occurred_at.desc())
-        .distinct()
+        .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
     )
     return list(rows)
