@@ -7,6 +7,7 @@ Learning Locker, and axe-core runs on every new page on the way."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from statements.template_specs import template_iri
 from statements.templates import match_profile
 
 from .browser import LiveStack, assert_accessible
+from .tips_helpers import use_upload_dir
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +77,9 @@ def person_id(stack: LiveStack, name: str) -> int:
 
 
 def test_an_admin_adds_a_value_and_a_material_that_a_leader_then_uses(
-    live_stack: LiveStack, browser: Any
+    live_stack: LiveStack, browser: Any, tmp_path: Path
 ) -> None:
+    use_upload_dir(live_stack.app, tmp_path)
     page = browser.new_page()
     frame = open_as(page, live_stack, "admin")
     frame.locator("#admin-catalogue").click()
@@ -118,6 +121,7 @@ def test_an_admin_adds_a_value_and_a_material_that_a_leader_then_uses(
     assert download.value.suggested_filename == "handover.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read() == PDF
+    assert [p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()] == [PDF]
 
     statement = stored(live_stack, RecordKind.MATERIAL_USED, "material-used")
     base = live_stack.settings.resolved_profile_base
