@@ -29,7 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TESTING=settings.testing,
         LEADERLED=settings,
         SESSION_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # Room for the largest library upload plus the rest of its form.
+        MAX_CONTENT_LENGTH=max(16 * 1024 * 1024, settings.upload_max_bytes + 1024 * 1024),
         JSON_SORT_KEYS=False,
     )
     app.config.update(flask_config_from_env())

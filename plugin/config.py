@@ -90,6 +90,9 @@ class Settings:
     sync_overlap_seconds: int = 300
     # How often the worker applies the retention periods (plugin/jobs/retention.py).
     retention_interval_seconds: int = 3600
+    # Uploaded library files: a directory outside the web root, and the size limit.
+    upload_dir: str = ""
+    upload_max_bytes: int = 10_000_000
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False
@@ -97,6 +100,10 @@ class Settings:
     @property
     def resolved_profile_base(self) -> str:
         return (self.profile_base or self.public_url.rstrip("/") + "/xapi").rstrip("/")
+
+    @property
+    def resolved_upload_dir(self) -> str:
+        return self.upload_dir or str(Path.cwd() / "leaderled-uploads")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

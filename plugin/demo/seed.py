@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from plugin.demo.seed_tips import seed_tips
 from plugin.models.outbox import OutboxRow
 from plugin.models.people import Membership, Person, Role, Team
 from plugin.services.confirmations import ConfirmInput, confirm
@@ -44,7 +45,7 @@ PEOPLE: tuple[tuple[str, str, Role], ...] = (
     ("1", "Cy Admin", Role.LND_ADMIN),
     ("12", "Dee Colleague", Role.LEARNER),
     ("13", "Eli Newcomer", Role.LEARNER),
-    ("14", "Fay Expert", Role.LEARNER),
+    ("14", "Fay Expert", Role.LEADER),
 )
 COURSE_ID = "5"
 COURSE_TITLE = "Team North onboarding"
@@ -148,8 +149,12 @@ def seed(
     )
     records += 1
     session.flush()
+    tips = seed_tips(session, issuer, options, team=team, people=people, now=now)
+    session.flush()
     queued = session.scalar(select(func.count()).select_from(OutboxRow)) or 0
-    return Seeded(team.id, {s: p.id for s, p in people.items()}, records, int(queued))
+    return Seeded(
+        team.id, {s: p.id for s, p in people.items()}, records + tips.records, int(queued)
+    )
 
 
 def moodle_formal_statements(issuer: str, *, now: datetime | None = None) -> list[Statement]:

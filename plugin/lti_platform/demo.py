@@ -1,12 +1,12 @@
 """The demo LMS page: real LTI 1.3 launches of the tool (development only).
 
-One course ("Team North onboarding") with a leader, a learner and an L&D
-admin. Each can launch Leaderled inside an iframe or in a new window; a
-teacher can add a link by deep linking; a button registers the tool by
-dynamic registration; the course's gradebook shows what the tool posted via
-AGS. Everything goes through the real endpoints (OIDC login, signed
-id_tokens, token endpoint, NRPS, AGS), so the demo exercises what an LMS
-would. Not for production.
+One course ("Team North onboarding") with a leader, a learner, an L&D
+admin and a second leader who is an experienced trainer. Each can launch
+Leaderled inside an iframe or in a new window; a teacher can add a link by
+deep linking; a button registers the tool by dynamic registration; the
+course's gradebook shows what the tool posted via AGS. Everything goes
+through the real endpoints (OIDC login, signed id_tokens, token endpoint,
+NRPS, AGS), so the demo exercises what an LMS would. Not for production.
 
 ``make demo`` calls :func:`run_demo_platform` with the tool's public URL and
 gets back a :class:`DemoPlatform` whose :meth:`DemoPlatform.register_in_tool`
@@ -54,9 +54,20 @@ PEOPLE = {
     "admin": User(
         sub="1", given_name="Cy", family_name="Admin", email="cy@example.org", username="cy"
     ),
+    # A second leader of the course, the demo's experienced trainer (train-the-trainer).
+    "expert": User(
+        sub="14", given_name="Fay", family_name="Expert", email="fay@example.org", username="fay"
+    ),
 }
-ROLE_LABELS = {"leader": "Leader", "learner": "Learner", "admin": "L&D admin"}
-ROSTER_EXTRA = [("12", "Dee", "Colleague"), ("13", "Eli", "Newcomer"), ("14", "Fay", "Expert")]
+ROLE_LABELS = {
+    "leader": "Leader",
+    "learner": "Learner",
+    "admin": "L&D admin",
+    "expert": "Leader and experienced trainer",
+}
+#: The LTI role preset each demo person launches with.
+PRESET_ROLE = {"expert": "leader"}
+ROSTER_EXTRA = [("12", "Dee", "Colleague"), ("13", "Eli", "Newcomer")]
 
 bp = Blueprint("lti_platform_demo", __name__, template_folder="templates")
 
@@ -83,6 +94,7 @@ def demo_roster() -> list[dict[str, Any]]:
         "leader": [MEMBERSHIP + "Instructor"],
         "learner": [MEMBERSHIP + "Learner"],
         "admin": [INSTITUTION + "Administrator", MEMBERSHIP + "Instructor"],
+        "expert": [MEMBERSHIP + "Instructor"],
     }
     for role, user in PEOPLE.items():
         members.append(_member(user.sub, user.given_name, user.family_name, roles[role]))
@@ -122,7 +134,12 @@ def _launch_claims(
 ) -> dict[str, Any]:
     settings = _settings()
     platform = _platform()
-    claims = platform.claims_for(settings.registration, user=PEOPLE[role], role=role, course=COURSE)
+    claims = platform.claims_for(
+        settings.registration,
+        user=PEOPLE[role],
+        role=PRESET_ROLE.get(role, role),
+        course=COURSE,
+    )
     claims.update(
         service_claims(request.host_url, COURSE.id, lineitem=link.line_item if link else None)
     )

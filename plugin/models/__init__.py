@@ -2,6 +2,7 @@
 
 from plugin.db import Base
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
+from plugin.models.expectations import Expectation, ExpectationAcknowledgement, Goal
 from plugin.models.formal import FormalRecord
 from plugin.models.gradebook import GradebookPost, PostState
 from plugin.models.lti import (
@@ -17,6 +18,7 @@ from plugin.models.lti import (
     LtiToolKey,
     LtiUsedNonce,
 )
+from plugin.models.material import Material, MaterialKind
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
 from plugin.models.privacy import (
@@ -28,6 +30,7 @@ from plugin.models.privacy import (
 )
 from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
 from plugin.models.sync import SyncCursor
+from plugin.models.trainers import FeedbackRequest, Trainer, TrainerPairing
 
 __all__ = [
     "AccessLogEntry",
@@ -35,7 +38,11 @@ __all__ = [
     "CompanyValue",
     "DeliveryEvent",
     "DeploymentStatus",
+    "Expectation",
+    "ExpectationAcknowledgement",
+    "FeedbackRequest",
     "FormalRecord",
+    "Goal",
     "GradebookPost",
     "IdentityMode",
     "KeyStatus",
@@ -48,6 +55,8 @@ __all__ = [
     "LtiRoleOverride",
     "LtiToolKey",
     "LtiUsedNonce",
+    "Material",
+    "MaterialKind",
     "Membership",
     "OutboxRow",
     "OutboxState",
@@ -64,5 +73,7 @@ __all__ = [
     "SyncCursor",
     "Team",
     "TopicCategory",
+    "Trainer",
+    "TrainerPairing",
     "ValueKind",
 ]

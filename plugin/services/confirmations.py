@@ -19,6 +19,7 @@ from plugin.i18n import _
 from plugin.models.people import Person
 from plugin.models.records import (
     LeaderLedRecord,
+    ParticipantRole,
     RecordKind,
     RecordParticipant,
     RecordState,
@@ -62,9 +63,12 @@ def confirmable_record(session: Session, actor: Actor, record_id: int) -> Leader
         select(RecordParticipant.id).where(
             RecordParticipant.record_id == record_id,
             RecordParticipant.person_id == actor.person_id,
+            RecordParticipant.role.in_((ParticipantRole.ATTENDEE, ParticipantRole.LEARNER)),
         )
     )
-    if row is None or not part_of or row.kind not in CONFIRMABLE:
+    # A leader's own record (a train-the-trainer session they attended) is not theirs to confirm.
+    own = row is not None and row.leader_id == actor.person_id
+    if row is None or not part_of or own or row.kind not in CONFIRMABLE:
         raise NotFound(_("There is no such session or moment that you took part in."))
     if row.state is not RecordState.ACTIVE:
         raise Conflict(_("The leader deleted this record; it cannot be confirmed any more."))

@@ -27,6 +27,7 @@ from plugin.models.records import (
     RecordState,
 )
 from plugin.services.confirmations import CONFIRMABLE
+from plugin.services.materials import SharedMaterial, shared_with
 from statements import template_specs as t
 from statements.classification import Origin
 
@@ -101,6 +102,7 @@ class LearningRecord:
     mix: Mix
     page: int = 1
     more: bool = False  # older items are on the next page
+    shared_materials: list[SharedMaterial] = field(default_factory=list)
 
 
 def _aware(moment: datetime | None) -> datetime:
@@ -156,7 +158,7 @@ def leader_led_of(
             leader=row.leader,
             confirmed=row.id in mine,
             rating=mine[row.id].rating if row.id in mine else None,
-            can_confirm=row.kind in CONFIRMABLE,
+            can_confirm=row.kind in CONFIRMABLE and row.leader_id != person_id,
         )
         for row in rows
     ]
@@ -217,4 +219,5 @@ def learning_record_of(session: Session, person_id: int, *, page: int = 1) -> Le
         mix=mix_of(session, person_id),
         page=max(page, 1),
         more=more,
+        shared_materials=shared_with(session, person_id),
     )

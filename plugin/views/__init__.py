@@ -7,7 +7,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from plugin.views import (
+        admin,
+        admin_library,
+        admin_trainers,
         errors,
+        expectations,
         home,
         labels,
         leader,
@@ -16,10 +20,12 @@ def register_blueprints(app: Flask) -> None:
         lti_deep_linking,
         lti_registration,
         lti_roster,
+        material,
         navigation,
         privacy,
         privacy_admin,
         profile,
+        trainers,
     )
     from plugin.views import lti as lti_views
 
@@ -34,6 +40,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learner.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(privacy_admin.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_library.bp)
+    app.register_blueprint(admin_trainers.bp)
+    app.register_blueprint(material.bp)
+    app.register_blueprint(trainers.bp)
+    app.register_blueprint(expectations.bp)
     navigation.init_app(app)
     labels.init_app(app)
     errors.register(app)

@@ -106,6 +106,35 @@ def role_label(role: str) -> Any:
     return ROLES.get(role, role)
 
 
+MATERIAL_KINDS: dict[str, Any] = {
+    "coaching-guideline": lazy("Coaching guideline"),
+    "best-practice": lazy("Best practice"),
+    "training-material": lazy("Training material"),
+}
+#: Languages a material may be in, each named in its own language.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "nl": "Nederlands",
+    "de": "Deutsch",
+    "fr": "Français",
+}
+EXPECTED_ROLES: dict[str, Any] = {
+    "leader": lazy("as a leader"),
+    "trainer": lazy("as a trainer"),
+    "mentor": lazy("as a mentor"),
+}
+THIS_PERIOD: dict[str, Any] = {
+    "month": lazy("this month"),
+    "quarter": lazy("this quarter"),
+    "year": lazy("this year"),
+}
+PER_PERIOD: dict[str, Any] = {
+    "month": lazy("per month"),
+    "quarter": lazy("per quarter"),
+    "year": lazy("per year"),
+}
+
+
 def kind_label(kind: RecordKind | str) -> Any:
     try:
         return KINDS[RecordKind(kind)]
@@ -129,4 +158,9 @@ def init_app(app: Flask) -> None:
         access_label=access_label,
         identity_label=IDENTITY_MODES.__getitem__,
         privacy_action_label=PRIVACY_ACTIONS.__getitem__,
+        material_kind_label=lambda kind: MATERIAL_KINDS.get(str(kind), str(kind)),
+        language_name=lambda code: LANGUAGE_NAMES.get(code, code),
+        expected_role_label=lambda role: EXPECTED_ROLES.get(role, role),
+        this_period_label=lambda period: THIS_PERIOD.get(str(period), str(period)),
+        per_period_label=lambda period: PER_PERIOD.get(str(period), str(period)),
     )

@@ -26,6 +26,7 @@ from plugin.services import (
     catalogue,
     gradebook,
     knowledge,
+    materials,
     moments,
     people,
     record_queries,
@@ -92,6 +93,10 @@ def _fill_choices(form: forms.MomentForm | forms.SessionForm, session: Session) 
     form.people.choices = _team_people(session)
     form.topic.choices = forms.topic_choices(catalogue.active_topics(session), language)
     form.value.choices = forms.value_choices(catalogue.active_values(session), language)
+    if isinstance(form, forms.SessionForm):
+        form.materials.choices = [
+            SelectChoice(str(m.id), m.title) for m in materials.active_materials(session)
+        ]
 
 
 def _moment_input(form: forms.MomentForm) -> moments.MomentInput:
@@ -118,6 +123,7 @@ def _session_input(form: forms.SessionForm) -> knowledge.SessionInput:
         material_title=form.material_title.data or "",
         material_url=form.material_url.data or "",
         notes=form.notes.data or "",
+        extra_materials=materials.library_references(db_session(), form.materials.data or ()),
     )
 
 
@@ -323,6 +329,7 @@ def _prefill(form: forms.MomentForm | forms.SessionForm, row: LeaderLedRecord) -
         details = row.details or {}
         form.material_title.data = details.get("material_title") or ""
         form.material_url.data = details.get("material_url") or ""
+        form.materials.data = materials.ids_of_iris(db_session(), details.get("materials") or [])
 
 
 @bp.route("/records/<int:record_id>/delete", methods=["GET", "POST"])

@@ -94,6 +94,7 @@ class SessionForm(FlaskForm):  # type: ignore[misc]
     occurred_at = DateTimeLocalField(lazy("When"), format=DATETIME_FORMAT)
     material_title = StringField(lazy("Material used"), validators=[Optional()])
     material_url = StringField(lazy("Link to the material"), validators=[Optional()])
+    materials = PeopleField(lazy("Material from the library"), coerce=int, validate_choice=False)
     notes = TextAreaField(lazy("Private notes"), validators=[Optional()])
 
 

@@ -32,8 +32,15 @@ NAV: tuple[NavItem, ...] = (
     NavItem("leader.new_moment", lazy("Record coaching"), LEADER, "/leader/coaching"),
     NavItem("leader.new_session", lazy("Record a session"), LEADER, "/leader/sessions"),
     NavItem("leader.records", lazy("My records"), LEADER, "/leader/records"),
+    NavItem("material.library", lazy("Library"), LEADER, "/library/"),
+    NavItem("trainers.home", lazy("Train-the-trainer"), LEADER, "/trainers/"),
+    NavItem("expectations.home", lazy("Expectations"), LEADER, "/expectations/"),
     NavItem("lti.home", lazy("Overview"), LND, "/lti/home"),
     NavItem("privacy_admin.home", lazy("Privacy"), LND, "/admin/privacy"),
+    NavItem("admin.catalogue_page", lazy("Values and topics"), LND, "/admin/catalogue"),
+    NavItem("admin_library.materials_page", lazy("Library"), LND, "/admin/materials"),
+    NavItem("admin_trainers.trainers_page", lazy("Trainers"), LND, "/admin/trainers"),
+    NavItem("admin.expectations_page", lazy("Expectations"), LND, "/admin/expectations"),
     NavItem("learner.record", lazy("My learning"), EVERYONE, "/me/"),
 )
 

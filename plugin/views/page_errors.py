@@ -17,6 +17,11 @@ def _parse_messages() -> dict[str, str]:
         "minutes": _("Enter how long it took as a whole number of minutes, such as 15."),
         "occurred_at": _("Enter the date and time, such as 2026-12-01 14:30."),
         "rating": _("Choose a rating from 1 to 5."),
+        "capacity": _("Enter how many new trainers they take on at once, such as 2."),
+        "target": _("Enter the number expected, such as 3."),
+        "starts_on": _("Enter the date the pairing starts, such as 2027-01-15."),
+        "ends_on": _("Enter the date the pairing ends, such as 2027-06-30."),
+        "due_on": _("Enter the date you want to reach it by, such as 2027-03-31."),
     }
 
 

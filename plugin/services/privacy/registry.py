@@ -185,6 +185,26 @@ POLICIES: tuple[TablePolicy, ...] = (
     # -- pulled from the LRS -------------------------------------------------
     personal("formal_record", owner(), identifier("actor_key")),
     no_personal_data("sync_cursor", "where each sync left off"),
+    # -- tips 3 to 5: library, trainers, expectations (issue 10) --------------
+    personal("material", mention("created_by_id", clear=True)),
+    no_personal_data("material_value", "which company values a material supports"),
+    no_personal_data("material_topic", "which topics a material covers"),
+    personal("trainer", owner("person_id")),
+    personal(
+        "trainer_pairing",
+        mention("new_trainer_id"),
+        mention("experienced_trainer_id"),
+        mention("assigned_by_id", clear=True),
+    ),
+    personal(
+        "feedback_request",
+        owner("requester_id"),
+        mention("reviewer_id"),
+        free_text=("message",),
+    ),
+    personal("expectation", mention("created_by_id", clear=True)),
+    personal("expectation_acknowledgement", owner("person_id")),
+    personal("goal", owner("person_id")),
     # -- privacy itself ------------------------------------------------------
     personal("access_log", owner("subject_id"), mention("viewer_id", clear=True)),
     personal("privacy_audit", mention("by_person_id", clear=True)),

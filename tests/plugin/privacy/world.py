@@ -301,7 +301,7 @@ def fill_every_personal_table(app: Flask, who: int) -> list[str]:
         person = session.get_one(Person, who)
         subject = subject_of(session, person)
         found = related_rows(session, subject)
-        for table in REGISTRY.tables():
+        for table in reversed(REGISTRY.tables()):  # parents first: filler rows point at them
             if found[table.name].rows:
                 continue
             relation = next(
@@ -311,7 +311,11 @@ def fill_every_personal_table(app: Flask, who: int) -> list[str]:
             )
             row: dict[str, Any] = {}
             for n, column in enumerate(table.columns):
-                if column.primary_key and isinstance(column.type, Integer):
+                if (
+                    column.primary_key
+                    and isinstance(column.type, Integer)
+                    and column.name != relation.column
+                ):
                     continue
                 if column.name == relation.column:
                     row[column.name] = {
