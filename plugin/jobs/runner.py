@@ -24,7 +24,7 @@ from typing import Any
 from plugin.config import Settings
 from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
-from plugin.jobs.delivery import DeliveryWorker, delivery_waiting
+from plugin.jobs.delivery import DeliveryWorker, delivery_busy
 from plugin.jobs.guard import single_worker
 from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
@@ -84,7 +84,7 @@ def sync_loop(
 ) -> None:
     """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits.
 
-    Between pages the sync gives way while delivery has statements due.
+    Between pages the sync gives way while a delivery worker is sending statements.
     """
     database = Database(settings.database_url)
     client = lrs_client(settings)
@@ -93,7 +93,7 @@ def sync_loop(
         client,
         sync_options(settings),
         stop=stop,
-        yield_to=lambda: delivery_waiting(database),
+        yield_to=None if once else lambda: delivery_busy(database),
     )
     try:
         while not stop.is_set():
