@@ -11,8 +11,8 @@ PostgreSQL, real ``leaderled`` worker processes as an operator runs them.
   baseline of the same run, the record-to-stored latency before the outage.
 - sync beside delivery: a backlog of statements delivered by ``leaderled
   worker --no-sync`` to Learning Locker, alone (baseline) and while the
-  worker's sync (``leaderled worker --no-delivery --once``, a first sync, so
-  a backfill) pulls 100,000 Moodle course completions
+  worker's sync (``leaderled worker --no-delivery``, whose first pass is a
+  backfill) pulls 100,000 Moodle course completions
   (``BENCH_SYNC_STATEMENTS``), in alternating rounds of the same run. The
   sync reads from a feed server that serves the statements from memory,
   pre-serialised, so the figure is the worker's: its sync's CPU, database and
@@ -266,8 +266,8 @@ def delivery_round(
     try:
         time.sleep(3)  # the worker polls an empty queue
         if sync_env is not None:
-            # The worker's sync loop, once, in a process of its own: a first sync, a backfill.
-            sync = start(["worker", "--no-delivery", "--once"], sync_env, log)
+            # The worker's sync loop in a process of its own; its first pass is a backfill.
+            sync = start(["worker", "--no-delivery", "--sync-interval", "3600"], sync_env, log)
             sync_started = time.monotonic()
             while _formal(database) == 0 and sync.poll() is None:
                 time.sleep(0.05)  # until its first page is in
@@ -277,15 +277,19 @@ def delivery_round(
             outbox.enqueue(session, backlog, flush=False)
         seconds = wait_stored(database, len(backlog))
         gained = _formal(database) - before
-        if sync is not None and sync.poll() is not None:
+        if sync is not None and (sync.poll() is not None or _formal(database) >= SYNC_TOTAL):
             raise RuntimeError("the sync ended before the round did: raise BENCH_SYNC_STATEMENTS")
     finally:
         stop(worker)
     sync_seconds = None
     if sync is not None:
-        if sync.wait(timeout=900):
-            raise RuntimeError(f"the sync failed; see {log}")
+        deadline = time.monotonic() + 900
+        while _formal(database) < SYNC_TOTAL:
+            if sync.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the sync did not finish its pass; see {log}")
+            time.sleep(0.1)
         sync_seconds = time.monotonic() - sync_started
+        stop(sync)
     return len(backlog) / seconds, gained, sync_seconds
 
 

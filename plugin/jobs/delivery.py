@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lrs_client.delivery import DeliveryResult, Outcome
@@ -91,18 +91,19 @@ class Hold:
     reminded: float
 
 
-def delivery_waiting(database: Database, lrs: str = DEFAULT_LRS) -> bool:
-    """True while statements are in flight or due for ``lrs``: the sync gives way then."""
-    now = now_ms()
+def delivery_busy(database: Database, lrs: str = DEFAULT_LRS) -> bool:
+    """True while a live delivery worker holds statements for ``lrs`` (a lease not run out).
+
+    The sync gives way then. Rows merely due do not count: with no worker running,
+    or one held by an outage, nothing would ever clear them.
+    """
     with database.session_scope() as session:
         found = session.scalar(
             select(OutboxRow.id)
             .where(
                 OutboxRow.lrs == lrs,
-                or_(
-                    OutboxRow.state == S.CLAIMED,
-                    and_(OutboxRow.state == S.PENDING, OutboxRow.due_ms <= now),
-                ),
+                OutboxRow.state == S.CLAIMED,
+                OutboxRow.due_ms > now_ms(),  # a claimed row's due_ms is its lease expiry
             )
             .limit(1)
         )

@@ -27,7 +27,7 @@ from typing import Any
 from plugin.config import Settings
 from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
-from plugin.jobs.delivery import DeliveryWorker, delivery_waiting
+from plugin.jobs.delivery import DeliveryWorker, delivery_busy
 from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
 from plugin.jobs.retention import retention_loop
@@ -89,7 +89,7 @@ def sync_loop(
 ) -> None:
     """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits.
 
-    Between pages the sync gives way while delivery has statements due.
+    Between pages the sync gives way while a delivery worker is sending statements.
     """
     database = Database(settings.database_url)
     client = lrs_client(settings)
@@ -98,7 +98,7 @@ def sync_loop(
         client,
         sync_options(settings),
         stop=stop,
-        yield_to=lambda: delivery_waiting(database),
+        yield_to=None if once else lambda: delivery_busy(database),
     )
     try:
         while not stop.is_set():

@@ -12,7 +12,7 @@ The first sync of a feed is a backfill from the LRS's first statement, so
 a first install pulls the whole history whichever command runs first; an
 interrupted backfill resumes where it stopped; ``backfill=True`` starts one
 over from the beginning. The worker's sync gives way to delivery: while
-statements wait in the outbox it waits between pages (30 s at most). Of the formal
+a delivery worker is sending statements it waits between pages (30 s at most). Of the formal
 statements only outcomes become
 records, plus what reports count (attempts opened, sessions closed with
 their time); other statements are not kept (DESIGN section 5).

@@ -189,3 +189,18 @@ def test_purge_removes_only_old_delivered_rows(app: Flask, database: Database) -
     with database.session_scope() as session:
         left = set(session.scalars(select(OutboxRow.statement_id)))
     assert left == {ids[1].lower(), ids[2].lower()}
+
+
+def test_delivery_is_busy_only_while_a_live_worker_holds_statements(database: Database) -> None:
+    """The sync gives way to a worker sending, not to a queue nobody is clearing."""
+    from plugin.jobs.delivery import delivery_busy
+
+    enqueue_attended(database, session_activity(), 3)
+    assert not delivery_busy(database)  # due, but no worker has them
+    with database.session_scope() as session:
+        row = session.scalars(select(OutboxRow).limit(1)).one()
+        row.state, row.lease_owner, row.due_ms = OutboxState.CLAIMED, "w", now_ms() + 60_000
+    assert delivery_busy(database)
+    with database.session_scope() as session:
+        session.scalars(select(OutboxRow).where(OutboxRow.lease_owner == "w")).one().due_ms = 0
+    assert not delivery_busy(database)  # the lease ran out: that worker is gone
