@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 "lrs_password": password,
                 "delivery_poll_seconds": 0.5,
                 # The demo LMS runs on 127.0.0.1: let the tool fetch its keys there.
-                "LTI_ALLOW_PRIVATE_URLS": True,
+                "LTI_PRIVATE_HOSTS": "127.0.0.1",
             }
         )
         settings: Settings = app.config["LEADERLED"]

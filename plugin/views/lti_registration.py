@@ -7,12 +7,14 @@ and the platform's single-use registration token is what authorises the call.
 
 from __future__ import annotations
 
-import requests
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.wrappers import Response
 
+from plugin import csp
 from plugin.db import get_db
 from plugin.lti import dynamic_registration as dr
+from plugin.lti.framing import origin_of
+from plugin.lti.service_clients import outbound
 from plugin.lti.settings import lti_settings
 from plugin.models.lti import DeploymentStatus
 
@@ -41,6 +43,8 @@ def _refuse(message: str, status: int) -> tuple[str, int]:
 def register() -> str | tuple[str, int]:
     config_url = request.args.get("openid_configuration", "").strip()
     token = request.args.get("registration_token") or None
+    # The LMS shows this page in its dialog (an iframe in Moodle).
+    csp.frame_by(origin_of(config_url) if dr.is_http_url(config_url) else None)
     if not config_url:
         return _refuse(
             "This is Leaderled's dynamic registration URL. Paste it into your LMS's "
@@ -61,15 +65,15 @@ def register() -> str | tuple[str, int]:
             429,
         )
     settings = lti_settings()
-    private = settings.allow_private_urls
-    with requests.Session() as http:
-        try:
-            document = dr.fetch_json(http, config_url, allow_private=private)
-            platform = dr.parse_configuration(config_url, document)
-            body = dr.tool_registration(settings, platform)
-            registration = dr.register(http, platform, body, token, allow_private=private)
-        except dr.RegistrationError as error:
-            return _refuse(error.message, error.status)
+    http = outbound()
+    try:
+        token = dr.check_registration_token(token)
+        document = dr.fetch_json(http, config_url)
+        platform = dr.parse_configuration(config_url, document)
+        body = dr.tool_registration(settings, platform)
+        registration = dr.register(http, platform, body, token)
+    except dr.RegistrationError as error:
+        return _refuse(error.message, error.status)
     with get_db().session_scope() as session:
         row, deployment = dr.store(session, platform, registration, auto_approve=auto_approve)
         platform_name = row.name

@@ -90,7 +90,7 @@ def make_tool_app(database_url: str, public_url: str = TOOL_URL, **extra: Any) -
             "testing": True,
             "secret_key": "test-secret",
             "public_url": public_url,
-            "LTI_ALLOW_PRIVATE_URLS": True,  # the development LMS runs on 127.0.0.1
+            "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
             **extra,
         }
     )

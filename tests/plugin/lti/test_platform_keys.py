@@ -15,6 +15,7 @@ from jwt.algorithms import RSAAlgorithm
 from werkzeug.serving import make_server
 
 from plugin.lti.errors import LtiError
+from plugin.lti.outbound import OutboundClient, PrivateHosts
 from plugin.lti.platform_keys import (
     MAX_TTL,
     MIN_TTL,
@@ -146,24 +147,27 @@ def keyset_server() -> Iterator[str]:
         server.server_close()
 
 
+LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
+
+
 def test_http_fetch_refuses_loopback_by_default(keyset_server: str) -> None:
     cache = PlatformKeyCache(http_fetch)
-    with pytest.raises(LtiError, match="private or local network address"):
+    with pytest.raises(LtiError, match=r"private or local network; .*LEADERLED_LTI_PRIVATE_HOSTS"):
         cache.key_for(keyset_server + "/jwks", "k1")
-    allowed = PlatformKeyCache(fetcher(allow_private=True))
+    allowed = PlatformKeyCache(fetcher(LOOPBACK))
     assert allowed.key_for(keyset_server + "/jwks", "k1").key_id == "k1"
 
 
 def test_http_fetch_follows_no_redirect(keyset_server: str) -> None:
-    status, _, body = http_fetch(keyset_server + "/moved", allow_private=True)
+    status, _, body = http_fetch(keyset_server + "/moved", client=LOOPBACK)
     assert (status, body) == (302, None)
-    cache = PlatformKeyCache(fetcher(allow_private=True))
+    cache = PlatformKeyCache(fetcher(LOOPBACK))
     with pytest.raises(LtiError, match="answered HTTP 302"):
         cache.key_for(keyset_server + "/moved", "k1")
 
 
 def test_http_fetch_caps_the_body(keyset_server: str) -> None:
-    cache = PlatformKeyCache(fetcher(allow_private=True))
+    cache = PlatformKeyCache(fetcher(LOOPBACK))
     with pytest.raises(LtiError, match="larger than"):
         cache.key_for(keyset_server + "/huge", "k1")
 

@@ -98,7 +98,7 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
             "testing": True,
             "secret_key": "test-secret",
             "public_url": served.url,
-            "LTI_ALLOW_PRIVATE_URLS": True,  # the development LMS runs on 127.0.0.1
+            "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
         }
     )
     holder["app"] = app

@@ -15,10 +15,14 @@ from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from plugin.db import session_scope
+from plugin.lti.outbound import OutboundClient, PrivateHosts
 from plugin.lti_platform import LaunchSpec, TestPlatform, ToolRegistration
 from plugin.lti_platform.presets import User
 from plugin.lti_platform.services import PlatformServices, services_of
 from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
+
+# The development LMS runs on 127.0.0.1: the one private host the tests allow.
+LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
 
 
 @dataclass
