@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from plugin import db
+from plugin import csp, db, rate_limits
 from plugin.config import Settings, flask_config_from_env
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     csrf.init_app(app)
+    csp.init_app(app)
 
     from plugin.views import register_blueprints
 
     register_blueprints(app)
+    rate_limits.init_app(app)
     return app
 
 
