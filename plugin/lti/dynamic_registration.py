@@ -19,11 +19,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plugin.lti import outbound
+from plugin.lti import outbound, pending
 from plugin.lti.ags import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
 from plugin.lti.errors import shown
 from plugin.lti.nrps import SCOPE_MEMBERSHIPS
@@ -346,21 +346,6 @@ def register(
     )
 
 
-def pending_count(session: Session) -> int:
-    """Registrations waiting for an admin: clients without an active deployment
-    on platforms that do not auto-approve. Counting pending deployments alone
-    missed registration answers without a deployment_id, which add a client
-    (and maybe a platform) each and so could pile up without bound."""
-    active = select(LtiDeployment.client_pk).where(LtiDeployment.status == DeploymentStatus.ACTIVE)
-    query = (
-        select(func.count())
-        .select_from(LtiClient)
-        .join(LtiPlatform, LtiClient.platform_id == LtiPlatform.id)
-        .where(LtiClient.id.not_in(active), LtiPlatform.auto_approve.is_(False))
-    )
-    return session.scalar(query) or 0
-
-
 def _platform_row(session: Session, platform: PlatformConfiguration) -> LtiPlatform:
     """The platform by issuer, created if new; a concurrent registration of the
     same new platform (two admins, one LMS) finds the row the other created."""
@@ -392,8 +377,40 @@ def store(
     registration: Registration,
     *,
     auto_approve: bool,
+    cap: int,
+    ttl: int,
 ) -> tuple[LtiPlatform, LtiDeployment | None]:
-    """Save platform, client and deployment; an existing platform keeps its endpoints."""
+    """Save platform, client and deployment; an existing platform keeps its
+    endpoints. Serialised against other registrations, so ``cap`` pending
+    registrations hold however many arrive at once: one that would go over
+    it raises (the caller rolls back)."""
+    pending.locked(session, ttl=ttl)
+    before = pending.count(session)
+    row, deployment = _store(session, platform, registration, auto_approve=auto_approve)
+    session.flush()
+    after = pending.count(session)
+    if after > before and after > cap:
+        raise RegistrationError(full_message(before, ttl), status=429)
+    return row, deployment
+
+
+def full_message(waiting: int, ttl: int) -> str:
+    hours = max(1, round(ttl / 3600))
+    return (
+        f"{waiting} registrations are already waiting for approval, the most this tool takes. "
+        "An L&D admin can remove them on Leaderled's registrations page or with "
+        "`leaderled lti registrations purge --all` (`leaderled lti registrations list` shows "
+        f"them); unapproved registrations are removed after {hours} hours anyway."
+    )
+
+
+def _store(
+    session: Session,
+    platform: PlatformConfiguration,
+    registration: Registration,
+    *,
+    auto_approve: bool,
+) -> tuple[LtiPlatform, LtiDeployment | None]:
     row = _platform_row(session, platform)
     if row.token_url is None:  # a platform added by hand without services learns them
         row.token_url = platform.token_endpoint
@@ -404,7 +421,7 @@ def store(
         )
     )
     if client is None:
-        client = LtiClient(platform=row, client_id=registration.client_id)
+        client = LtiClient(platform=row, client_id=registration.client_id, registered=True)
         session.add(client)
         session.flush()
     if registration.deployment_id is None:

@@ -41,6 +41,11 @@ class LtiSettings:
     # Private hosts and networks outbound requests (configuration, registration,
     # keys, token, NRPS, AGS) may reach: an LMS on an internal network.
     private_hosts: PrivateHosts = field(default_factory=PrivateHosts)
+    # Dynamic registration: new deployments active at once (not for production),
+    # how many unapproved registrations may wait, and for how long (seconds).
+    auto_approve_registrations: bool = False
+    max_pending_registrations: int = 50
+    pending_registration_ttl: int = 24 * 3600
     # The name the LMS lists the tool under (dynamic registration); default
     # "Leaderled (<public host>)".
     tool_name: str = ""
@@ -88,6 +93,13 @@ def lti_settings(app: Flask | None = None) -> LtiSettings:
         secure_cookies=bool(config.get("LTI_SECURE_COOKIES", defaults.secure_cookies)),
         private_hosts=PrivateHosts.parse(_text(config.get("LTI_PRIVATE_HOSTS"))),
         tool_name=str(config.get("LTI_TOOL_NAME") or "").strip()[:255],
+        auto_approve_registrations=config.get("LTI_AUTO_APPROVE_REGISTRATIONS") is True,
+        max_pending_registrations=int(
+            config.get("LTI_MAX_PENDING_REGISTRATIONS", defaults.max_pending_registrations)
+        ),
+        pending_registration_ttl=int(
+            config.get("LTI_PENDING_REGISTRATION_TTL", defaults.pending_registration_ttl)
+        ),
     )
     for key, instead in RETIRED_KEYS.items():
         if key in config:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,6 +94,9 @@ class LtiClient(Base):
         ForeignKey("lti_platform.id", ondelete="CASCADE"), index=True
     )
     client_id: Mapped[str] = mapped_column(String(255))
+    # Came by dynamic registration (anyone can start one): until a deployment
+    # is approved it expires (plugin/lti/pending.py). Added by hand: never.
+    registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship(back_populates="clients")

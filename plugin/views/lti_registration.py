@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from plugin import csp
 from plugin.db import get_db
 from plugin.lti import dynamic_registration as dr
+from plugin.lti import pending
+from plugin.lti.errors import shown
 from plugin.lti.framing import origin_of
 from plugin.lti.service_clients import outbound
 from plugin.lti.settings import lti_settings
@@ -26,10 +28,6 @@ def _no_referrer(response: Response) -> Response:
     """The URL carries the platform's registration token: keep it out of Referer headers."""
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-AUTO_APPROVE_KEY = "LTI_AUTO_APPROVE_REGISTRATIONS"
-MAX_PENDING_KEY = "LTI_MAX_PENDING_REGISTRATIONS"
 
 
 def _refuse(message: str, status: int) -> tuple[str, int]:
@@ -54,17 +52,16 @@ def register() -> str | tuple[str, int]:
         )
     if not dr.is_http_url(config_url):
         return _refuse("openid_configuration must be an absolute http(s) URL.", 400)
-    auto_approve = bool(current_app.config.get(AUTO_APPROVE_KEY, False))
-    # Anyone can open this URL: cap what unapproved registrations may pile up.
-    with get_db().session_scope() as session:
-        waiting = dr.pending_count(session)
-    if not auto_approve and waiting >= int(current_app.config.get(MAX_PENDING_KEY, 50)):
-        return _refuse(
-            f"{waiting} registrations are already waiting for approval. An L&D admin must "
-            "approve or remove them (`leaderled lti platform list`) before new ones are taken.",
-            429,
-        )
     settings = lti_settings()
+    auto_approve = settings.auto_approve_registrations
+    cap, ttl = settings.max_pending_registrations, settings.pending_registration_ttl
+    # Anyone can open this URL: cap what unapproved registrations may pile up
+    # (checked here before calling out, and again atomically when storing).
+    with get_db().session_scope() as session:
+        pending.purge_expired(session, ttl=ttl)
+        waiting = pending.count(session)
+    if not auto_approve and waiting >= cap:
+        return _refuse(dr.full_message(waiting, ttl), 429)
     http = outbound()
     try:
         token = dr.check_registration_token(token)
@@ -74,11 +71,28 @@ def register() -> str | tuple[str, int]:
         registration = dr.register(http, platform, body, token)
     except dr.RegistrationError as error:
         return _refuse(error.message, error.status)
-    with get_db().session_scope() as session:
-        row, deployment = dr.store(session, platform, registration, auto_approve=auto_approve)
-        platform_name = row.name
-        status = deployment.status if deployment is not None else None
-        deployment_id = deployment.deployment_id if deployment is not None else None
+    try:
+        with get_db().session_scope() as session:
+            row, deployment = dr.store(
+                session,
+                platform,
+                registration,
+                auto_approve=auto_approve,
+                cap=cap if not auto_approve else 2**31,
+                ttl=ttl,
+            )
+            platform_name = row.name
+            status = deployment.status if deployment is not None else None
+            deployment_id = deployment.deployment_id if deployment is not None else None
+    except dr.RegistrationError as error:
+        return _refuse(error.message, error.status)
+    current_app.logger.info(
+        "platform %s registered client %s, deployment %s (%s)",
+        shown(platform.issuer),
+        shown(registration.client_id),
+        shown(deployment_id or "none"),
+        status.value if status is not None else "waiting for a deployment",
+    )
     return render_template(
         "lti/registration_done.html",
         platform_name=platform_name,

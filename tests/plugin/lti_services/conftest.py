@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask, jsonify
-from lti_svc_helpers import LiveLms, LiveTool, Served, serve
+from flask import Flask, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from lti_svc_helpers import Hostile, LiveLms, LiveTool, Served, serve
 
 from plugin import create_app
 from plugin.db import Base, get_db
@@ -111,3 +112,36 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
         database.dispose()
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    state = Hostile()
+    app = Flask("hostile-platform")
+
+    @app.get("/cfg")
+    def cfg() -> ResponseReturnValue:
+        return jsonify(state.document())
+
+    @app.get("/elsewhere")
+    def elsewhere() -> ResponseReturnValue:
+        return redirect("http://169.254.169.254/latest/meta-data/", code=302)
+
+    @app.post("/register")
+    def register() -> ResponseReturnValue:
+        request.get_json()
+        state.registrations += 1
+        status, body = state.answer
+        if body.get("client_id") == "fresh":
+            state.next_client += 1
+            body = body | {"client_id": f"fresh-{state.next_client}"}
+        return jsonify(body), status
+
+    @app.post("/register-redirect")
+    def register_redirect() -> ResponseReturnValue:
+        state.registrations += 1
+        return redirect("http://169.254.169.254/", code=307)
+
+    for served in serve(app):
+        state.url = served.url
+        yield state

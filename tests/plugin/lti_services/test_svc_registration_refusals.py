@@ -4,14 +4,12 @@ is a 4xx page an LMS admin can act on, and nothing is stored."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask, jsonify, redirect, request
-from flask.typing import ResponseReturnValue
-from lti_svc_helpers import LiveTool, serve
+from flask import Flask
+from lti_svc_helpers import Hostile, LiveTool
 from sqlalchemy import func, select
 
 from plugin.db import session_scope
@@ -27,65 +25,6 @@ def registrations(app: Flask) -> dict[str, int]:
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
             for model in (LtiPlatform, LtiClient, LtiDeployment)
         }
-
-
-class Hostile:
-    """A platform whose configuration and registration answer are set per test."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.config: dict[str, Any] = {}
-        self.answer: tuple[int, dict[str, Any]] = (200, {"client_id": "c1"})
-        self.registrations = 0
-        self.next_client = 0
-
-    def document(self) -> dict[str, Any]:
-        url = self.url
-        return {
-            "issuer": url,
-            "authorization_endpoint": url + "/auth",
-            "token_endpoint": url + "/token",
-            "jwks_uri": url + "/jwks",
-            "registration_endpoint": url + "/register",
-            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
-                "messages_supported": [{"type": "LtiResourceLinkRequest"}]
-            },
-        } | self.config
-
-
-@pytest.fixture
-def hostile() -> Iterator[Hostile]:
-    state = Hostile()
-    app = Flask("hostile-platform")
-
-    @app.get("/cfg")
-    def cfg() -> ResponseReturnValue:
-        return jsonify(state.document())
-
-    @app.get("/elsewhere")
-    def elsewhere() -> ResponseReturnValue:
-        return redirect("http://169.254.169.254/latest/meta-data/", code=302)
-
-    @app.post("/register")
-    def register() -> ResponseReturnValue:
-        request.get_json()
-        state.registrations += 1
-        status, body = state.answer
-        if body.get("client_id") == "fresh":
-            state.next_client += 1
-            body = body | {"client_id": f"fresh-{state.next_client}"}
-        return jsonify(body), status
-
-    @app.post("/register-redirect")
-    def register_redirect() -> ResponseReturnValue:
-        state.registrations += 1
-        return redirect("http://169.254.169.254/", code=307)
-
-    for served in serve(app):
-        state.url = served.url
-        yield state
 
 
 def _register(tool: LiveTool, url: str) -> tuple[int, str]:
