@@ -8,10 +8,11 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from plugin import csp, db, rate_limits
+from plugin import csp, db, logging_setup, rate_limits
 from plugin.config import Settings, flask_config_from_env
 
 log = logging.getLogger(__name__)
+KEYS_ENV = "LEADERLED_KEY_ENCRYPTION_KEYS"
 csrf = CSRFProtect()
 
 
@@ -24,6 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``LEADERLED_LTI_*`` environment variables (see ``flask_config_from_env``).
     """
     settings = Settings.from_env().merged(config).with_secret()
+    if not settings.testing:
+        logging_setup.configure(settings.log_level)
+        if not settings.key_encryption_keys:
+            log.warning("the tool's private keys are stored unencrypted: set %s", KEYS_ENV)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -370,4 +370,27 @@ def list_keys() -> None:
     with session_scope() as session:
         tool_keys.ensure_current_key(session)
         for key in tool_keys.all_keys(session):
-            click.echo(f"{key.kid}  {key.status.value}  {key.created_at:%Y-%m-%d %H:%M}")
+            stored = "encrypted" if key.private_pem.startswith(tool_keys.SEALED) else "PLAIN TEXT"
+            click.echo(f"{key.kid}  {key.status.value}  {key.created_at:%Y-%m-%d %H:%M}  {stored}")
+
+
+@keys.command("new-secret")
+def new_secret() -> None:
+    """Print a fresh key for LEADERLED_KEY_ENCRYPTION_KEYS (nothing is stored)."""
+    click.echo(tool_keys.new_secret())
+
+
+@keys.command("reseal")
+@with_appcontext
+def reseal() -> None:
+    """Encrypt the stored private keys with the first key in
+    LEADERLED_KEY_ENCRYPTION_KEYS (after adding a key in front, to rotate it)."""
+    try:
+        with session_scope() as session:
+            count = tool_keys.reseal(session)
+    except tool_keys.KeysUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{count} private key(s) now encrypted with the first key of "
+        f"{tool_keys.ENV_NAME}; older keys may be dropped from it."
+    )

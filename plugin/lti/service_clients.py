@@ -28,7 +28,15 @@ OUTBOUND = "leaderled.outbound"
 
 
 class ServiceNotConfigured(LtiServiceError):
-    """The platform row lacks what service calls need (e.g. its token URL)."""
+    """The platform row lacks what service calls need (e.g. its token URL).
+    Only an admin can fix that: teachers are told to ask one."""
+
+    @property
+    def for_people(self) -> str:
+        return (
+            "Leaderled is not set up to use this LMS's services yet; ask your LMS or "
+            "Leaderled administrator (the tool's log says what is missing)"
+        )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from plugin.models import (
 )
 
 TOOL_URL = "http://localhost"
+# A fixed Fernet key: the tool's private keys are stored encrypted in tests, as in production.
+TEST_KEY_ENCRYPTION_KEY = "3kXWjJ0pDd1t0Qm8Wk0t7pQ2b7l0lU2k0sY9m5x8aQc="
 CLIENT_ID = "leaderled-client"
 DEPLOYMENT_ID = "3"
 
@@ -91,6 +93,7 @@ def make_tool_app(database_url: str, public_url: str = TOOL_URL, **extra: Any) -
             "secret_key": "test-secret",
             "public_url": public_url,
             "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
+            "key_encryption_keys": TEST_KEY_ENCRYPTION_KEY,
             **extra,
         }
     )

@@ -100,6 +100,7 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
             "secret_key": "test-secret",
             "public_url": served.url,
             "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
+            "key_encryption_keys": "3kXWjJ0pDd1t0Qm8Wk0t7pQ2b7l0lU2k0sY9m5x8aQc=",
         }
     )
     holder["app"] = app
