@@ -21,6 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify
 
+from bench._size import size
 from plugin.lti.keys import SigningKey
 from plugin.lti.nrps import NrpsClient
 from plugin.lti.outbound import OutboundClient, PrivateHosts
@@ -33,8 +34,8 @@ from plugin.lti_platform.services import services_of
 LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
 MEMBERS = 200
 PAGE_SIZE = 50
-ROUNDS = int(os.environ.get("BENCH_LTI_SERVICES_ROUNDS", "30"))
-READS = int(os.environ.get("BENCH_LTI_SERVICES_READS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_LTI_SERVICES_ROUNDS", str(size(30, 2))))
+READS = int(os.environ.get("BENCH_LTI_SERVICES_READS", str(size(1000, 5))))
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
 
