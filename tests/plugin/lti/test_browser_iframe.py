@@ -77,19 +77,19 @@ def test_session_survives_inside_cross_site_iframe(
             page = browser.new_page()
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=30_000)
+            frame.locator("#who").wait_for(timeout=60_000)
             assert "Dorothy Vaughan" in frame.locator("#who").inner_text()
             tool_frame = page.frame(name="tool")
             assert tool_frame is not None
             assert tool_frame.url == tool_url + "/lti/launch"
             # The launch page's cookie check (fetch /lti/session) found the cookie,
             # so it keeps the "open in a new window" fallback hidden.
-            frame.locator(".lti-home[data-cookie-result]").wait_for(timeout=30_000)
+            frame.locator(".lti-home[data-cookie-result]").wait_for(timeout=60_000)
             assert tool_frame.locator(".lti-home").get_attribute("data-cookie-result") == "kept"
             assert tool_frame.locator("#new-window").count() == 1
             assert tool_frame.locator("#new-window").is_hidden()
             # The iframe's second request (a plain GET) must carry the session cookie.
-            with tool_frame.expect_navigation(timeout=30_000):
+            with tool_frame.expect_navigation(timeout=60_000):
                 frame.locator("#again").click()
             assert tool_frame.url == tool_url + "/lti/home"
             assert tool_frame.locator("#role").inner_text() == "Leader"
@@ -140,7 +140,7 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
             page.route(moodle.url + "/auth?*", drop_cookies)
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=30_000)
+            frame.locator("#who").wait_for(timeout=60_000)
             assert "Mary Jackson" in frame.locator("#who").inner_text()
         finally:
             browser.close()
@@ -207,19 +207,19 @@ def test_new_window_when_the_iframe_keeps_no_cookie(
             page.goto(course_page)
             frame = page.frame_locator("#tool")
             offer = frame.locator("#new-window")
-            offer.wait_for(state="visible", timeout=30_000)
+            offer.wait_for(state="visible", timeout=60_000)
             assert frame.locator("#cookie-check").get_attribute("data-cookie-result") == "lost"
-            with context.expect_page(timeout=30_000) as opened:
+            with context.expect_page(timeout=60_000) as opened:
                 frame.locator("#new-window-button").click()
             window = opened.value
-            window.locator("#role").wait_for(timeout=30_000)
+            window.locator("#role").wait_for(timeout=60_000)
             assert window.url == tool_url + "/lti/launch"
             assert window.locator("#role").inner_text() == "Leader"
             assert "Annie Easley" in window.locator("#who").inner_text()
-            frame.locator("#new-window-opened").wait_for(state="visible", timeout=10_000)
+            frame.locator("#new-window-opened").wait_for(state="visible", timeout=60_000)
             # The new window's session works for its next page too.
             window.locator("#again").click()
-            window.wait_for_url(tool_url + "/lti/home", timeout=30_000)
+            window.wait_for_url(tool_url + "/lti/home", timeout=60_000)
             assert window.locator("#role").inner_text() == "Leader"
         finally:
             browser.close()
@@ -253,7 +253,7 @@ def test_new_window_offer_signs_no_other_browser_in(
             _cookieless_frames(page, tool_url)
             page.goto(learner_course)
             frame = page.frame_locator("#tool")
-            frame.locator("#new-window").wait_for(state="visible", timeout=30_000)
+            frame.locator("#new-window").wait_for(state="visible", timeout=60_000)
             form = frame.locator("#new-window-form")
             fields = {
                 str(field.get_attribute("name")): str(field.get_attribute("value"))
@@ -264,7 +264,7 @@ def test_new_window_offer_signs_no_other_browser_in(
             victim = browser.new_context()
             victim_page = victim.new_page()
             victim_page.goto(admin_course)  # signed in to the LMS as the admin
-            victim_page.frame_locator("#tool").locator("#who").wait_for(timeout=30_000)
+            victim_page.frame_locator("#tool").locator("#who").wait_for(timeout=60_000)
             inputs = "".join(
                 f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
                 for k, v in fields.items()
@@ -272,7 +272,7 @@ def test_new_window_offer_signs_no_other_browser_in(
             victim_page.set_content(
                 f'<form id="f" method="post" action="{tool_url}/lti/login">{inputs}</form>'
             )
-            with victim_page.expect_navigation(timeout=30_000):
+            with victim_page.expect_navigation(timeout=60_000):
                 victim_page.evaluate("document.getElementById('f').submit()")
             victim_page.wait_for_load_state()
             assert "Authorization refused" in victim_page.content()
@@ -285,10 +285,10 @@ def test_new_window_offer_signs_no_other_browser_in(
             assert ">L&amp;D admin<" in home.text()
             assert "Bo" not in home.text()
 
-            with learner_context.expect_page(timeout=30_000) as opened:
+            with learner_context.expect_page(timeout=60_000) as opened:
                 frame.locator("#new-window-button").click()
             window = opened.value
-            window.locator("#role").wait_for(timeout=30_000)
+            window.locator("#role").wait_for(timeout=60_000)
             assert window.locator("#role").inner_text() == "Learner"
         finally:
             browser.close()
