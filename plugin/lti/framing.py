@@ -17,6 +17,8 @@ from flask import request
 from plugin import csp
 from plugin.models.lti import LtiPlatform
 
+MAX_ORIGIN = 255
+
 
 def origin_of(url: str | None) -> str | None:
     """``scheme://host[:port]`` of an http(s) URL, or None."""
@@ -31,7 +33,8 @@ def origin_of(url: str | None) -> str | None:
         return None
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
-    return origin if csp.ORIGIN.fullmatch(origin) else None
+    # Stored with a launch session (a 255-character column).
+    return origin if len(origin) <= MAX_ORIGIN and csp.ORIGIN.fullmatch(origin) else None
 
 
 def sending_origin() -> str | None:

@@ -67,3 +67,15 @@ def test_no_template_has_inline_script_or_style() -> None:
             if re.search(pattern, text):
                 offenders.append(f"{template.relative_to(TEMPLATES)}: {pattern}")
     assert offenders == []
+
+
+def test_frame_origins_are_plain_origins_that_fit_their_column() -> None:
+    from plugin.lti.framing import origin_of
+
+    assert origin_of("https://Moodle.example.org/course/view.php?id=5") == (
+        "https://moodle.example.org"
+    )
+    assert origin_of("http://[::1]:8080/x") == "http://[::1]:8080"
+    assert origin_of("https://" + "a" * 300 + ".example") is None
+    assert origin_of("javascript:alert(1)") is None
+    assert origin_of("http://[::1") is None
