@@ -1,11 +1,13 @@
-"""``python -m bench [NAME ...]``: run the named benchmarks (default: all).
+"""``python -m bench [--quick] [NAME ...]``: run the named benchmarks (default: all).
 
-Each benchmark is a module ``bench/<name>.py`` with a ``main() -> None``.
+Each benchmark is a module ``bench/<name>.py`` with a ``main() -> None``;
+``--quick`` runs them at tiny sizes (``BENCH_SIZE=tiny``), as the test suite does.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -29,4 +31,8 @@ def run(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    arguments = sys.argv[1:]
+    if "--quick" in arguments:
+        arguments.remove("--quick")
+        os.environ["BENCH_SIZE"] = "tiny"  # read when each benchmark is imported
+    sys.exit(run(arguments))

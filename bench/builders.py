@@ -16,11 +16,12 @@ import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
+from bench._size import size
 from statements import vocabulary as v
 from statements.builders import REGISTRY, BuildOptions, SessionTaught, canonical_json
 
-ROUNDS = 9
-REPEAT = 2000
+ROUNDS = size(9, 1)
+REPEAT = size(2000, 3)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench._size import size
 from statements.builders import examples
 from statements.classification import classify
 
-ROUNDS = 9
-REPEAT = 100
+ROUNDS = size(9, 1)
+REPEAT = size(100, 1)
 DATA = Path(__file__).resolve().parent.parent / "tests" / "statements" / "data" / "classification"
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from bench._core_setup import scratch_database
+from bench._size import TINY
 from lrs_client import LRSClient
 from plugin.db import Database
 from plugin.models.outbox import OutboxRow, OutboxState
@@ -47,11 +48,11 @@ from statements.identity import Identity
 from tests.lrs_servers.servers import RunningLRS, learning_locker
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-BACKLOG = 2_000 if QUICK else 10_000
-PACED_RECORDS = 100 if QUICK else 300
+BACKLOG = 40 if TINY else 2_000 if QUICK else 10_000
+PACED_RECORDS = 5 if TINY else 100 if QUICK else 300
 PACE_SECONDS = 0.05  # one record (two statements) every 50 ms: 40 statements/s
 BATCH = 200
-WORKERS = (1, 2, 4)
+WORKERS = (1,) if TINY else (1, 2, 4)
 MOODLE = "https://moodle.example.org"
 LEADER = Identity.account(MOODLE, "leader-1")
 LEADERLED = str(Path(sys.executable).parent / "leaderled")

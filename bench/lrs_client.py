@@ -21,14 +21,15 @@ from typing import Any
 
 import requests
 
+from bench._size import TINY
 from lrs_client import BatchLimits, LRSClient, Outcome, Timeouts
 from tests.lrs_client.faults import NullSink
 from tests.lrs_servers.servers import RunningLRS, learning_locker
 
 QUICK = os.environ.get("BENCH_LRS_QUICK") == "1"
-SEND = 2_000 if QUICK else 10_000
-PULLS = (2_000, 5_000) if QUICK else (10_000, 50_000)
-LOOP_SAMPLE = 100 if QUICK else 300
+SEND = 100 if TINY else 2_000 if QUICK else 10_000
+PULLS = (100, 200) if TINY else (2_000, 5_000) if QUICK else (10_000, 50_000)
+LOOP_SAMPLE = 5 if TINY else 100 if QUICK else 300
 BATCH = 500
 PAGE = 500
 HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}

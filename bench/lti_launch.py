@@ -20,8 +20,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 
+from bench._size import size
 from plugin import create_app, migrate
 from plugin.db import session_scope
+from plugin.lti import keys as tool_keys
 from plugin.lti import nonces
 from plugin.lti import validation as v
 from plugin.lti.platform_keys import PlatformKeyCache
@@ -33,7 +35,7 @@ from plugin.lti_platform.server import serve_in_thread
 from plugin.models import DeploymentStatus, LtiClient, LtiDeployment, LtiLoginState, LtiPlatform
 from plugin.views.lti import key_cache
 
-LAUNCHES = int(__import__("os").environ.get("BENCH_LTI_LAUNCHES", "1000"))
+LAUNCHES = int(__import__("os").environ.get("BENCH_LTI_LAUNCHES", str(size(1000, 5))))
 TOOL = "http://localhost"
 
 
@@ -50,6 +52,13 @@ def main() -> None:
                 "public_url": TOOL,
                 "secret_key": "bench",
                 "LTI_MAX_USED_NONCES": 10 * LAUNCHES,
+                # The development LMS runs on 127.0.0.1; the bench launches far
+                # faster than a person, from one address.
+                "LTI_PRIVATE_HOSTS": "127.0.0.1",
+                "LTI_LOGIN_RATE_LIMIT": "",
+                # As in production: keys encrypted at rest; only warnings on stderr.
+                "key_encryption_keys": tool_keys.new_secret(),
+                "log_level": "WARNING",
             }
         )
         reg = ToolRegistration(

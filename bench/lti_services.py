@@ -21,17 +21,21 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify
 
+from bench._size import size
 from plugin.lti.keys import SigningKey
 from plugin.lti.nrps import NrpsClient
+from plugin.lti.outbound import OutboundClient, PrivateHosts
 from plugin.lti.service_token import ServiceAccess, ServiceTokenClient
 from plugin.lti_platform import TestPlatform, create_platform_app
 from plugin.lti_platform.server import serve_in_thread
 from plugin.lti_platform.services import services_of
 
+# The development LMS runs on 127.0.0.1, the one private host allowed here.
+LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
 MEMBERS = 200
 PAGE_SIZE = 50
-ROUNDS = int(os.environ.get("BENCH_LTI_SERVICES_ROUNDS", "30"))
-READS = int(os.environ.get("BENCH_LTI_SERVICES_READS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_LTI_SERVICES_ROUNDS", str(size(30, 2))))
+READS = int(os.environ.get("BENCH_LTI_SERVICES_READS", str(size(1000, 5))))
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
 
@@ -68,9 +72,9 @@ def main() -> None:
     try:
 
         def uncached() -> object:
-            return NrpsClient(ServiceTokenClient(), ttl=0).roster(access, url)
+            return NrpsClient(ServiceTokenClient(LOOPBACK), ttl=0).roster(access, url)
 
-        warm_tokens = ServiceTokenClient()
+        warm_tokens = ServiceTokenClient(LOOPBACK)
         token_only = NrpsClient(warm_tokens, ttl=0)
         token_only.roster(access, url)
         full = NrpsClient(warm_tokens, ttl=300)
@@ -91,7 +95,7 @@ def main() -> None:
         for name, seconds in results:
             print(f"| {name} | {seconds * 1e6:,.1f} us | {seconds / base:.5f}x |")
 
-        tokens_before, app_tokens = state.token_requests, ServiceTokenClient()
+        tokens_before, app_tokens = state.token_requests, ServiceTokenClient(LOOPBACK)
         app_nrps = NrpsClient(app_tokens, ttl=300)
         for _ in range(READS):
             app_nrps.roster(access, url)

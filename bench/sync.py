@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from bench._core_setup import scratch_database
+from bench._size import TINY, size
 from lrs_client import LRSClient
 from tests.lrs_servers.servers import learning_locker
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-TOTAL = 10_000 if QUICK else 100_000
+TOTAL = 500 if TINY else 10_000 if QUICK else 100_000
 PAGE = 500
-LEARNERS = 1_000
+LEARNERS = size(1_000, 20)
 MOODLE = "https://moodle.example.org"
 
 

@@ -12,13 +12,14 @@ import json
 import time
 from collections.abc import Callable
 
+from bench._size import size
 from statements.builders import BuildOptions, examples
 from statements.profile import build_profile
 from statements.templates import match_profile
 from statements.vocabulary import DEFAULT_PROFILE_BASE
 
-ROUNDS = 9
-REPEAT = 50
+ROUNDS = size(9, 1)
+REPEAT = size(50, 1)
 
 
 def _timed(work: Callable[[], object]) -> float:

@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from bench._size import size
 from statements.validation import iri, language, validate
 
-ROUNDS = 7
-REPEAT = 400
+ROUNDS = size(7, 1)
+REPEAT = size(400, 10)
 
 
 def _agent(n: int) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Flask
 
-from plugin import db, i18n
+from plugin import csp, db, i18n, logging_setup, rate_limits
 from plugin.config import Settings, flask_config_from_env
 from plugin.extensions import csrf
 
 log = logging.getLogger(__name__)
+KEYS_ENV = "LEADERLED_KEY_ENCRYPTION_KEYS"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +24,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``LEADERLED_LTI_*`` environment variables (see ``flask_config_from_env``).
     """
     settings = Settings.from_env().merged(config).with_secret()
+    if not settings.testing:
+        logging_setup.configure(settings.log_level)
+        if not settings.key_encryption_keys:
+            log.warning("the tool's private keys are stored unencrypted: set %s", KEYS_ENV)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -42,10 +47,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     csrf.init_app(app)
     i18n.init_app(app)
+    csp.init_app(app)
 
     from plugin.views import register_blueprints
 
     register_blueprints(app)
+    rate_limits.init_app(app)
     return app
 
 

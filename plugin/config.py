@@ -93,6 +93,17 @@ class Settings:
     # Uploaded library files: a directory outside the web root, and the size limit.
     upload_dir: str = ""
     upload_max_bytes: int = 10_000_000
+    # Reverse proxies in front of the tool whose X-Forwarded-For/-Proto to trust
+    # (per-address rate limits need the visitor's address, not the proxy's).
+    proxy_hops: int = 0
+    # Where rate-limit counters live: per process by default; a shared store
+    # (e.g. redis://host:6379) when several processes serve the tool.
+    rate_limit_storage_uri: str = "memory://"
+    # Log level of the web process and the worker (stderr).
+    log_level: str = "INFO"
+    # Fernet keys (comma-separated, newest first) that encrypt the tool's
+    # private signing keys in the database; generate with `leaderled lti keys new-secret`.
+    key_encryption_keys: str = ""
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False
@@ -141,7 +152,14 @@ class Settings:
         return replace(self, secret_key=secrets.token_urlsafe(32))
 
     def __repr__(self) -> str:  # never print credentials
-        hidden = {"secret_key", "lrs_password", "lrs_token", "database_url"}
+        hidden = {
+            "secret_key",
+            "lrs_password",
+            "lrs_token",
+            "database_url",
+            "key_encryption_keys",
+            "rate_limit_storage_uri",
+        }
         parts = []
         for f in fields(self):
             value = getattr(self, f.name)

@@ -8,13 +8,19 @@ transaction boundary.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +43,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        prepare_sqlite_file(url)
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
@@ -65,6 +72,30 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before
+    SQLite would create it with the umask's permissions (often 0644): it holds
+    personal data and the tool's keys. SQLite gives its -wal and -shm files
+    the same permissions. An existing file readable by others is reported."""
+    if not url.startswith("sqlite"):
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            log.warning(
+                "database file %s is readable by other users; run `chmod 600 %s`", path, path
+            )
+        return
+    except OSError:
+        return  # no such directory: SQLite reports it in its own words
+    os.close(descriptor)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,6 +19,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from plugin.db import prepare_sqlite_file
+
+    prepare_sqlite_file(database_url)  # owner-only, before Alembic creates it
     command.upgrade(alembic_config(database_url), revision)
 
 

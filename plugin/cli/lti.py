@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from plugin.db import session_scope
 from plugin.lti import keys as tool_keys
+from plugin.lti import pending
 from plugin.lti.settings import lti_settings
 from plugin.models.lti import (
     DeploymentStatus,
@@ -176,6 +177,9 @@ def list_platforms() -> None:
                 f"{row.issuer}  ({row.name}; identity {row.identity_mode.value}"
                 f"{'; auto-approve' if row.auto_approve else ''})"
             )
+            for override in row.role_overrides:
+                where = f" in course {override.context_id}" if override.context_id else ""
+                click.echo(f"  role {override.lti_role} -> {override.role.value}{where}")
             for client in row.clients:
                 click.echo(f"  client {client.client_id}")
                 for deployment in client.deployments:
@@ -237,6 +241,113 @@ def role_override(issuer: str, lti_role: str, role: str, context_id: str) -> Non
     click.echo(f"{lti_role} -> {role} on {issuer} ({where}).")
 
 
+@platform.command("role-remove")
+@click.argument("issuer")
+@click.argument("lti_role")
+@click.option("--context", "context_id", default="", help="The course the override is for.")
+@with_appcontext
+def role_remove(issuer: str, lti_role: str, context_id: str) -> None:
+    """Remove the override of LTI_ROLE on ISSUER (the defaults apply again)."""
+    with session_scope() as session:
+        row = _platform(session, issuer)
+        override = session.scalar(
+            select(LtiRoleOverride).where(
+                LtiRoleOverride.platform_id == row.id,
+                LtiRoleOverride.context_id == context_id,
+                LtiRoleOverride.lti_role == lti_role,
+            )
+        )
+        if override is None:
+            where = f" in course {context_id}" if context_id else ""
+            raise click.ClickException(
+                f"{issuer} has no override for {lti_role!r}{where}. See `leaderled lti platform "
+                "list`."
+            )
+        session.delete(override)
+    click.echo(f"Override of {lti_role} on {issuer} removed; the default mapping applies.")
+
+
+@platform.command("remove")
+@click.argument("issuer")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def remove_platform(issuer: str, yes: bool) -> None:
+    """Remove platform ISSUER with its client ids, deployments, role overrides
+    and open launch sessions. People, teams and their records stay."""
+    with session_scope() as session:
+        row = _platform(session, issuer)
+        clients = len(row.clients)
+        if not yes:
+            click.confirm(
+                f"Remove {issuer} ({clients} client id(s)); its courses can no longer launch "
+                "Leaderled?",
+                abort=True,
+            )
+        session.delete(row)
+    click.echo(f"Platform {issuer} removed.")
+
+
+@lti.group()
+def registrations() -> None:
+    """Dynamic registrations waiting for approval (anyone can start one)."""
+
+
+@registrations.command("list")
+@with_appcontext
+def list_registrations() -> None:
+    """Show pending registrations, oldest first."""
+    ttl = lti_settings().pending_registration_ttl
+    with session_scope() as session:
+        found = pending.waiting(session)
+    if not found:
+        click.echo("No registration is waiting for approval.")
+    for item in found:
+        deployments = ", ".join(item.deployment_ids) or "none"
+        click.echo(
+            f"{item.issuer}  client {item.client_id}  deployment(s) {deployments}  "
+            f"registered {item.created_at:%Y-%m-%d %H:%M}"
+        )
+    if found:
+        click.echo(
+            f"{len(found)} waiting; unapproved registrations are removed after "
+            f"{ttl // 3600} hours. Approve with `leaderled lti platform approve ISSUER "
+            "DEPLOYMENT`."
+        )
+
+
+@registrations.command("remove")
+@click.argument("issuer")
+@click.option("--client-id", help="Only this client id of the platform.")
+@with_appcontext
+def remove_registrations(issuer: str, client_id: str | None) -> None:
+    """Remove the pending registrations of ISSUER."""
+    with session_scope() as session:
+        chosen = [
+            w.client_pk
+            for w in pending.waiting(session, issuer=issuer)
+            if client_id is None or w.client_id == client_id
+        ]
+        count = pending.remove(session, chosen)
+    if not count:
+        raise click.ClickException(
+            f"No pending registration of {issuer}. See `leaderled lti registrations list`."
+        )
+    click.echo(f"Removed {count} pending registration(s) of {issuer}.")
+
+
+@registrations.command("purge")
+@click.option("--all", "everything", is_flag=True, help="Every pending one, not only expired.")
+@with_appcontext
+def purge_registrations(everything: bool) -> None:
+    """Remove expired pending registrations (with --all: every pending one)."""
+    with session_scope() as session:
+        if everything:
+            count = pending.remove(session, [w.client_pk for w in pending.waiting(session)])
+        else:
+            count = pending.purge_expired(session, ttl=lti_settings().pending_registration_ttl)
+    click.echo(f"Removed {count} pending registration(s).")
+
+
 @lti.group()
 def keys() -> None:
     """The tool's signing keys (published at /lti/jwks)."""
@@ -259,4 +370,27 @@ def list_keys() -> None:
     with session_scope() as session:
         tool_keys.ensure_current_key(session)
         for key in tool_keys.all_keys(session):
-            click.echo(f"{key.kid}  {key.status.value}  {key.created_at:%Y-%m-%d %H:%M}")
+            stored = "encrypted" if key.private_pem.startswith(tool_keys.SEALED) else "PLAIN TEXT"
+            click.echo(f"{key.kid}  {key.status.value}  {key.created_at:%Y-%m-%d %H:%M}  {stored}")
+
+
+@keys.command("new-secret")
+def new_secret() -> None:
+    """Print a fresh key for LEADERLED_KEY_ENCRYPTION_KEYS (nothing is stored)."""
+    click.echo(tool_keys.new_secret())
+
+
+@keys.command("reseal")
+@with_appcontext
+def reseal() -> None:
+    """Encrypt the stored private keys with the first key in
+    LEADERLED_KEY_ENCRYPTION_KEYS (after adding a key in front, to rotate it)."""
+    try:
+        with session_scope() as session:
+            count = tool_keys.reseal(session)
+    except tool_keys.KeysUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{count} private key(s) now encrypted with the first key of "
+        f"{tool_keys.ENV_NAME}; older keys may be dropped from it."
+    )

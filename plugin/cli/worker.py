@@ -25,6 +25,8 @@ from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.services.outbox import OutboxError, now_ms, statement_text
 
+log = logging.getLogger(__name__)
+
 
 def _settings() -> Settings:
     settings: Settings = current_app.config["LEADERLED"]
@@ -57,7 +59,6 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
     """
     if not delivery and not sync_:
         raise click.UsageError("nothing to do: both --no-delivery and --no-sync were given")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     plan = RunPlan(
         delivery=delivery,
         sync=sync_,
@@ -65,10 +66,18 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
         sync_interval=sync_interval,
         once=once,
     )
+    log.info(
+        "worker starting: delivery %s, sync %s, %s process(es)",
+        "on" if delivery else "off",
+        "on" if sync_ else "off",
+        concurrency,
+    )
     try:
         stored = run(_settings(), plan)
     except (PlanError, WorkerBusy, LRSError) as error:
+        log.error("worker stopped: %s", error)
         raise click.ClickException(str(error)) from None
+    log.info("worker stopped; %s statements delivered by this process", stored)
     click.echo(f"Worker stopped; {stored} statements delivered by this process.")
 
 

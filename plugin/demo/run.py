@@ -32,6 +32,7 @@ from plugin.demo.local_lrs import REPO_ROOT, LocalLRS, free_port
 from plugin.demo.seed import moodle_formal_statements, seed
 from plugin.jobs.connection import lrs_client
 from plugin.jobs.runner import RunPlan, run_loop
+from plugin.lti import keys as tool_keys
 from plugin.lti_platform.demo import DemoPlatform, run_demo_platform
 from plugin.lti_platform.server import serve_in_thread
 from plugin.models.formal import FormalRecord
@@ -135,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
                 "lrs_password": password,
                 "delivery_poll_seconds": 0.5,
                 # The demo LMS runs on 127.0.0.1: let the tool fetch its keys there.
-                "LTI_ALLOW_PRIVATE_URLS": True,
+                "LTI_PRIVATE_HOSTS": "127.0.0.1",
+                # A fresh database each run: a fresh key encrypts its signing keys.
+                "key_encryption_keys": os.environ.get(
+                    "LEADERLED_KEY_ENCRYPTION_KEYS", tool_keys.new_secret()
+                ),
             }
         )
         settings: Settings = app.config["LEADERLED"]

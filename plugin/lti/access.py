@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 
 from flask import abort, g, request
 
+from plugin import csp
 from plugin.db import db_session
 from plugin.lti.session import SESSION_COOKIE, find_session
 from plugin.models.lti import LtiLaunchSession
@@ -24,12 +25,15 @@ R = TypeVar("R")
 
 
 def current_launch() -> LtiLaunchSession | None:
-    """The launch session of this request's cookie, or None."""
+    """The launch session of this request's cookie, or None. A page that
+    reads the launch may be framed by the LMS page that launched it."""
     if "lti_launch" not in g:
         g.lti_launch = find_session(
             db_session(), request.cookies.get(SESSION_COOKIE), int(time.time())
         )
     launch: LtiLaunchSession | None = g.lti_launch
+    if launch is not None:
+        csp.frame_by(launch.frame_origin)
     return launch
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import requests
-
+from plugin.lti.errors import shown
+from plugin.lti.outbound import Answer, same_origin
 from plugin.lti.service_token import (
     LtiServiceError,
     ServiceAccess,
@@ -151,10 +151,20 @@ class AgsClient:
         self._tokens = tokens
 
     def _call(
-        self, access: ServiceAccess, scope: str, method: str, url: str, **kwargs: Any
-    ) -> requests.Response:
+        self,
+        access: ServiceAccess,
+        scope: str,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        json_body: Any = None,
+        params: dict[str, str] | None = None,
+    ) -> Answer:
         try:
-            return self._tokens.call(access, [scope], method, url, **kwargs)
+            return self._tokens.call(
+                access, [scope], method, url, headers=headers, json_body=json_body, params=params
+            )
         except TokenRequestRejected as exc:
             if exc.error != "invalid_scope":
                 raise
@@ -194,7 +204,13 @@ class AgsClient:
                 ):
                     return item
             # The next link already carries the query; do not add it twice.
-            url, params = response.links.get("next", {}).get("url"), None
+            link = response.links.get("next", {}).get("url")
+            url, params = (urljoin(url, link) if link else None), None
+            if url is not None and not same_origin(endpoint.lineitems, url):
+                raise GradebookError(
+                    f"the line items' next page {shown(url)} is not on the platform's site; "
+                    "not following it"
+                )
         raise GradebookError(f"the line items did not end after {MAX_PAGES} pages")
 
     def create_line_item(
@@ -207,7 +223,7 @@ class AgsClient:
             SCOPE_LINEITEM,
             "POST",
             endpoint.lineitems,
-            json=spec.as_json(),
+            json_body=spec.as_json(),
             headers={"Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE},
         )
         item = _json(response, "creating a line item")
@@ -231,11 +247,11 @@ class AgsClient:
             SCOPE_SCORE,
             "POST",
             scores_url(line_item),
-            json=score.as_json(),
+            json_body=score.as_json(),
             headers={"Content-Type": SCORE_TYPE},
         )
-        if response.status_code >= 400:
-            raise GradebookError(_refusal(response.status_code, "posting a score"))
+        if response.status >= 400:
+            raise GradebookError(_refusal(response.status, "posting a score"))
 
     def publish(
         self, access: ServiceAccess, endpoint: AgsEndpoint, spec: LineItemSpec, score: Score
@@ -264,10 +280,10 @@ def _refusal(status: int, doing: str) -> str:
     return f"the gradebook failed {doing}: HTTP {status}"
 
 
-def _json(response: Any, doing: str) -> Any:
-    if response.status_code >= 400:
-        raise GradebookError(_refusal(response.status_code, doing))
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise GradebookError(f"the gradebook answered {doing} with something not JSON") from exc
+def _json(response: Answer, doing: str) -> Any:
+    if response.status >= 400:
+        raise GradebookError(_refusal(response.status, doing))
+    body = response.json()
+    if body is None:
+        raise GradebookError(f"the gradebook answered {doing} with something not JSON")
+    return body

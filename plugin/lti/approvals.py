@@ -61,3 +61,23 @@ def approve(session: Session, deployment_pk: int, issuer: str) -> LtiDeployment:
     deployment.status = DeploymentStatus.ACTIVE
     deployment.approved_at = utcnow()
     return deployment
+
+
+def remove(session: Session, deployment_pk: int, issuer: str) -> str:
+    """Delete one pending deployment of ``issuer`` (a registration the admin
+    does not want), and its client when that leaves a registered client with
+    nothing; returns the deployment id."""
+    deployment = session.get(LtiDeployment, deployment_pk)
+    if deployment is None or deployment.client.platform.issuer != issuer:
+        raise ApprovalRefused(
+            "That registration is not one of your platform's (or it was removed already)."
+        )
+    if deployment.status is not DeploymentStatus.PENDING:
+        raise ApprovalRefused("That deployment is active; remove it with the command line.")
+    client = deployment.client
+    deployment_id = deployment.deployment_id
+    session.delete(deployment)
+    session.flush()
+    if client.registered and not client.deployments:
+        session.delete(client)
+    return deployment_id

@@ -21,3 +21,34 @@ RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 SUPPORTED_MESSAGE_TYPES = frozenset({RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST})
 LTI_VERSION = "1.3.0"
+
+# What a launch session keeps of the verified claims (plugin.lti.launch):
+# who (for the actor), where (context, link, services) and what was asked.
+STORED_CLAIMS = frozenset(
+    {
+        "iss",
+        "sub",
+        "aud",
+        "azp",
+        "name",
+        "given_name",
+        "family_name",
+        "email",
+        "locale",
+        MESSAGE_TYPE,
+        VERSION,
+        DEPLOYMENT_ID,
+        TARGET_LINK_URI,
+        RESOURCE_LINK,
+        ROLES,
+        CONTEXT,
+        CUSTOM,
+        LAUNCH_PRESENTATION,
+        TOOL_PLATFORM,
+        DEEP_LINKING_SETTINGS,
+        NRPS,
+        AGS,
+    }
+)
+# OpenID Connect: sub is at most 255 ASCII characters; ids share the columns' limit.
+MAX_ID = 255

@@ -17,17 +17,18 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from plugin import csp
 from plugin.db import db_session
 from plugin.lti import claims as c
 from plugin.lti.access import current_launch
 from plugin.lti.errors import LtiError
+from plugin.lti.framing import origin_of
 from plugin.lti.keys import SigningKey
 from plugin.lti.settings import lti_settings
 from plugin.lti.validation import ValidatedLaunch
@@ -73,6 +74,15 @@ class DeepLinkingError(LtiError):
     """A deep-linking form we refuse; the message is shown as is."""
 
 
+class FieldError(DeepLinkingError):
+    """One field of the choice form is wrong: the form is shown again with
+    the message next to that field (GOV.UK's error pattern)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
@@ -85,7 +95,7 @@ def request_context(launch: ValidatedLaunch, session_id: int | None) -> dict[str
             "The deep-linking request has no deep_link_return_url, so there is nowhere to send "
             "the chosen link. Check the platform's deep-linking support."
         )
-    if urlsplit(settings["deep_link_return_url"]).scheme not in ("http", "https"):
+    if origin_of(settings["deep_link_return_url"]) is None:
         raise DeepLinkingError("The deep_link_return_url is not an http(s) URL.")
     accept_types = settings.get("accept_types")
     if isinstance(accept_types, list) and "ltiResourceLink" not in accept_types:
@@ -114,13 +124,28 @@ def start(launch: ValidatedLaunch) -> tuple[str, int] | str:
         return render_template(
             "error.html", code=error.status, title="Deep linking refused", message=error.message
         ), error.status
+    return picker(_serializer().dumps(context), context)
+
+
+def picker(
+    token: str,
+    context: dict[str, Any],
+    *,
+    values: dict[str, str] | None = None,
+    error: FieldError | None = None,
+) -> str:
+    """The choice form; again with the person's values and the error when
+    a field was wrong."""
+    row = current_launch()
     return render_template(
         "lti/deep_linking.html",
         choices=CHOICES,
-        token=_serializer().dumps(context),
+        token=token,
         offer_line_item=context["accept_lineitem"],
         context_title=context["context_title"],
         suggestions=_suggestions(row.team_id if row is not None else None),
+        values=values or {},
+        errors={error.field: error.message} if error is not None else {},
     )
 
 
@@ -175,12 +200,14 @@ def content_item(
     """One ``ltiResourceLink`` whose custom parameters say what the link opens."""
     choice = CHOICE_BY_KEY.get(choice_key)
     if choice is None:
-        raise DeepLinkingError("Pick one of the offered destinations.")
+        raise FieldError("choice", "Pick one of the offered destinations.")
     reference = reference.strip()
     if choice.needs_reference and not reference:
-        raise DeepLinkingError(f"Say which {choice.title.lower()} the link opens.")
-    if len(title) > 255 or len(reference) > 255:
-        raise DeepLinkingError("Title and reference are limited to 255 characters.")
+        raise FieldError("reference", f"Say which {choice.title.lower()} the link opens.")
+    if len(reference) > 255:
+        raise FieldError("reference", "The reference is limited to 255 characters.")
+    if len(title) > 255:
+        raise FieldError("title", "The link title is limited to 255 characters.")
     custom = {"leaderled_open": choice.key}
     if choice.needs_reference:
         custom["leaderled_ref"] = reference
@@ -223,16 +250,22 @@ def response_token(
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
 
 
-def respond(form: dict[str, str], session_id: int | None, key: SigningKey) -> str:
-    """The auto-posting page that hands the signed response to the platform."""
-    context = load_context(form.get("token", ""), session_id)
-    item = content_item(
-        form.get("choice", ""),
-        title=form.get("title", ""),
-        reference=form.get("reference", ""),
-        line_item=bool(form.get("line_item")) and bool(context["accept_lineitem"]),
-        launch_url=lti_settings().url("/lti/launch"),
-    )
+def respond(form: dict[str, str], session_id: int | None, key: SigningKey) -> str | tuple[str, int]:
+    """The auto-posting page that hands the signed response to the platform,
+    or the form again (HTTP 400) with the message next to the wrong field."""
+    token = form.get("token", "")
+    context = load_context(token, session_id)
+    try:
+        item = content_item(
+            form.get("choice", ""),
+            title=form.get("title", ""),
+            reference=form.get("reference", ""),
+            line_item=bool(form.get("line_item")) and bool(context["accept_lineitem"]),
+            launch_url=lti_settings().url("/lti/launch"),
+        )
+    except FieldError as error:
+        return picker(token, context, values=form, error=error), 400
+    csp.allow("form-action", origin_of(context["return_url"]))
     return render_template(
         "lti/deep_linking_return.html",
         return_url=context["return_url"],

@@ -12,19 +12,22 @@ platform of their own making.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plugin.lti import outbound
+from plugin.lti import outbound, pending
 from plugin.lti.ags import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
 from plugin.lti.errors import shown
 from plugin.lti.nrps import SCOPE_MEMBERSHIPS
+from plugin.lti.outbound import OutboundClient
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
 from plugin.models.people import utcnow
@@ -45,6 +48,11 @@ MAX_URL = 1024
 MAX_ISSUER = 512
 MAX_NAME = 255
 MAX_ID = 255
+MAX_TOKEN = 4096
+REGISTRATION_TOKEN = re.compile(r"[\x21-\x7e]+")
+DEFAULT_NAME = "Leaderled"
+
+log = logging.getLogger(__name__)
 
 
 class RegistrationError(Exception):
@@ -117,27 +125,20 @@ def _text(what: str, value: str, limit: int) -> str:
     return value
 
 
-def fetch_json(http: requests.Session, url: str, *, allow_private: bool = False) -> Any:
-    """GET a JSON document through :mod:`plugin.lti.outbound`: public hosts
-    only (unless ``allow_private``), no redirects, bounded size and time."""
+def fetch_json(http: OutboundClient, url: str) -> Any:
+    """GET a JSON document through the outbound client: public hosts and the
+    allow-listed private ones only, no redirects, bounded size and time.
+    Anyone can start a registration, so what the server answered is logged,
+    never shown: only the status code is."""
     try:
-        answer = outbound.send(
-            http,
-            "GET",
-            url,
-            allow_private=allow_private,
-            headers={"Accept": "application/json"},
-            max_body=MAX_DOCUMENT,
+        answer = http.send(
+            "GET", url, headers={"Accept": "application/json"}, max_body=MAX_DOCUMENT
         )
-    except outbound.OutboundRefused as exc:
-        raise RegistrationError(
-            f"Could not fetch the platform's configuration: {exc.reason}."
-        ) from exc
     except requests.RequestException as exc:
+        log.info("platform configuration at %s not fetched: %s", shown(url), outbound.detail(exc))
         raise RegistrationError(
-            f"Could not fetch the platform's configuration from {shown(url)} "
-            f"({type(exc).__name__}). Check that the tool can reach the LMS.",
-            status=400,
+            f"Could not fetch the platform's configuration from {shown(url)}: "
+            f"{outbound.describe(exc)}. Check the URL and that the tool can reach the LMS."
         ) from exc
     if answer.status != 200:
         raise RegistrationError(
@@ -145,7 +146,7 @@ def fetch_json(http: requests.Session, url: str, *, allow_private: bool = False)
         )
     try:
         return json.loads(answer.body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise RegistrationError("The platform's configuration is not JSON.") from exc
 
 
@@ -228,12 +229,21 @@ def parse_configuration(url: str, doc: Any) -> PlatformConfiguration:
     )
 
 
+def tool_name(settings: LtiSettings) -> str:
+    """The name the LMS lists the tool under: the configured one, or
+    "Leaderled (<host>)" so an admin can tell two instances apart."""
+    if settings.tool_name:
+        return settings.tool_name
+    host = urlsplit(settings.public_url).hostname
+    return f"{DEFAULT_NAME} ({host})" if host else DEFAULT_NAME
+
+
 def tool_registration(settings: LtiSettings, platform: PlatformConfiguration) -> dict[str, Any]:
     """Our registration request (Dynamic Registration 1.0 section 3.5)."""
     launch = settings.url("/lti/launch")
     scopes = [s for s in WANTED_SCOPES if platform.scopes is None or s in platform.scopes]
     messages: list[dict[str, Any]] = [
-        {"type": "LtiResourceLinkRequest", "target_link_uri": launch, "label": "Leaderled"}
+        {"type": "LtiResourceLinkRequest", "target_link_uri": launch, "label": tool_name(settings)}
     ]
     if "LtiDeepLinkingRequest" in platform.messages:
         messages.append(
@@ -259,7 +269,7 @@ def tool_registration(settings: LtiSettings, platform: PlatformConfiguration) ->
         "grant_types": ["implicit", "client_credentials"],
         "initiate_login_uri": settings.url("/lti/login"),
         "redirect_uris": [launch],
-        "client_name": "Leaderled",
+        "client_name": tool_name(settings),
         "jwks_uri": settings.url("/lti/jwks"),
         "token_endpoint_auth_method": "private_key_jwt",
         "scope": " ".join(scopes),
@@ -267,43 +277,53 @@ def tool_registration(settings: LtiSettings, platform: PlatformConfiguration) ->
     }
 
 
+def check_registration_token(token: str | None) -> str | None:
+    """The platform's registration token goes into an Authorization header:
+    printable ASCII of a sane length, or a clear refusal."""
+    if token is None:
+        return None
+    if len(token) > MAX_TOKEN or not REGISTRATION_TOKEN.fullmatch(token):
+        raise RegistrationError(
+            "The registration_token in the link is not a token the LMS issued (it must be at "
+            f"most {MAX_TOKEN} printable ASCII characters). Start the registration again from "
+            "the LMS."
+        )
+    return token
+
+
 def register(
-    http: requests.Session,
+    http: OutboundClient,
     platform: PlatformConfiguration,
     body: dict[str, Any],
     registration_token: str | None,
-    *,
-    allow_private: bool = False,
 ) -> Registration:
     headers = {"Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = "Bearer " + registration_token
+    endpoint = platform.registration_endpoint
     try:
-        response = outbound.send(
-            http,
-            "POST",
-            platform.registration_endpoint,
-            allow_private=allow_private,
-            headers=headers,
-            json_body=body,
-            max_body=MAX_DOCUMENT,
+        response = http.send(
+            "POST", endpoint, headers=headers, json_body=body, max_body=MAX_DOCUMENT
         )
-    except outbound.OutboundRefused as exc:
-        raise RegistrationError(
-            f"Could not call the platform's registration endpoint: {exc.reason}."
-        ) from exc
     except requests.RequestException as exc:
+        log.info("registration endpoint %s not reached: %s", shown(endpoint), outbound.detail(exc))
         raise RegistrationError(
-            f"Could not reach the platform's registration endpoint ({type(exc).__name__}).",
-            status=400,
+            f"Could not call the platform's registration endpoint {shown(endpoint)}: "
+            f"{outbound.describe(exc)}."
         ) from exc
     answer = response.json()
     if not 200 <= response.status < 300:  # redirects are not followed: refused too
         why = answer.get("error_description") if isinstance(answer, dict) else None
+        log.info(
+            "registration refused by %s: HTTP %s %s",
+            shown(endpoint),
+            response.status,
+            shown(why) if isinstance(why, str) else "",
+        )
         raise RegistrationError(
-            f"The platform refused the registration (HTTP {response.status})"
-            + (f": {shown(why)}" if isinstance(why, str) else ".")
-            + " The registration link may have expired; start again from the LMS.",
+            f"The platform refused the registration (HTTP {response.status}); the tool's log "
+            "has the platform's reason. The registration link may have expired; start again "
+            "from the LMS.",
             status=400,
         )
     if not isinstance(answer, dict) or not isinstance(answer.get("client_id"), str):
@@ -324,21 +344,6 @@ def register(
         deployment_id=deployment_id,
         scopes=frozenset(granted.split()) if isinstance(granted, str) else frozenset(),
     )
-
-
-def pending_count(session: Session) -> int:
-    """Registrations waiting for an admin: clients without an active deployment
-    on platforms that do not auto-approve. Counting pending deployments alone
-    missed registration answers without a deployment_id, which add a client
-    (and maybe a platform) each and so could pile up without bound."""
-    active = select(LtiDeployment.client_pk).where(LtiDeployment.status == DeploymentStatus.ACTIVE)
-    query = (
-        select(func.count())
-        .select_from(LtiClient)
-        .join(LtiPlatform, LtiClient.platform_id == LtiPlatform.id)
-        .where(LtiClient.id.not_in(active), LtiPlatform.auto_approve.is_(False))
-    )
-    return session.scalar(query) or 0
 
 
 def _platform_row(session: Session, platform: PlatformConfiguration) -> LtiPlatform:
@@ -372,8 +377,40 @@ def store(
     registration: Registration,
     *,
     auto_approve: bool,
+    cap: int,
+    ttl: int,
 ) -> tuple[LtiPlatform, LtiDeployment | None]:
-    """Save platform, client and deployment; an existing platform keeps its endpoints."""
+    """Save platform, client and deployment; an existing platform keeps its
+    endpoints. Serialised against other registrations, so ``cap`` pending
+    registrations hold however many arrive at once: one that would go over
+    it raises (the caller rolls back)."""
+    pending.locked(session, ttl=ttl)
+    before = pending.count(session)
+    row, deployment = _store(session, platform, registration, auto_approve=auto_approve)
+    session.flush()
+    after = pending.count(session)
+    if after > before and after > cap:
+        raise RegistrationError(full_message(before, ttl), status=429)
+    return row, deployment
+
+
+def full_message(waiting: int, ttl: int) -> str:
+    hours = max(1, round(ttl / 3600))
+    return (
+        f"{waiting} registrations are already waiting for approval, the most this tool takes. "
+        "An L&D admin can remove them on Leaderled's registrations page or with "
+        "`leaderled lti registrations purge --all` (`leaderled lti registrations list` shows "
+        f"them); unapproved registrations are removed after {hours} hours anyway."
+    )
+
+
+def _store(
+    session: Session,
+    platform: PlatformConfiguration,
+    registration: Registration,
+    *,
+    auto_approve: bool,
+) -> tuple[LtiPlatform, LtiDeployment | None]:
     row = _platform_row(session, platform)
     if row.token_url is None:  # a platform added by hand without services learns them
         row.token_url = platform.token_endpoint
@@ -384,7 +421,7 @@ def store(
         )
     )
     if client is None:
-        client = LtiClient(platform=row, client_id=registration.client_id)
+        client = LtiClient(platform=row, client_id=registration.client_id, registered=True)
         session.add(client)
         session.flush()
     if registration.deployment_id is None:

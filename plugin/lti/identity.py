@@ -27,13 +27,26 @@ from statements.identity import Identity
 log = logging.getLogger(__name__)
 
 
+MAX_NAME = 255
+MAX_EMAIL = 320
+
+
 def _display_name(claims: dict[str, object]) -> str | None:
+    """The name to show, cut to its column (a name is for display only)."""
     name = claims.get("name")
     if isinstance(name, str) and name.strip():
-        return name.strip()
+        return name.strip()[:MAX_NAME]
     parts = [claims.get("given_name"), claims.get("family_name")]
     joined = " ".join(p for p in parts if isinstance(p, str) and p).strip()
-    return joined or None
+    return joined[:MAX_NAME] or None
+
+
+def _email(claims: dict[str, object]) -> str | None:
+    """The email claim when it can be an address (RFC 5321: at most 320)."""
+    email = claims.get("email")
+    if isinstance(email, str) and "@" in email and len(email) <= MAX_EMAIL:
+        return email
+    return None
 
 
 def launch_account(platform: LtiPlatform, claims: dict[str, object]) -> Identity:
@@ -55,18 +68,23 @@ def statement_actor(platform: LtiPlatform, claims: dict[str, Any]) -> dict[str, 
 def identity_for(platform: LtiPlatform, claims: dict[str, Any]) -> Identity:
     display = _display_name(claims)
     if platform.identity_mode == IdentityMode.MBOX:
-        email = claims.get("email")
-        if not isinstance(email, str) or "@" not in email:
+        email = _email(claims)
+        if email is None:
             raise LtiError(
                 f"Platform '{platform.issuer}' is set to identify people by email, but the "
-                "launch has no email claim. Let the platform share email addresses with the "
+                "launch has no usable email claim. Let the platform share email addresses with the "
                 "tool, or switch the platform to account identity."
             )
         return Identity.mbox(email, display=display)
     if platform.identity_mode == IdentityMode.USERNAME:
         custom = claims.get(CUSTOM)
         username = custom.get(platform.username_parameter) if isinstance(custom, dict) else None
-        if not isinstance(username, str) or not username or username.startswith("$"):
+        if (
+            not isinstance(username, str)
+            or not username
+            or username.startswith("$")
+            or len(username) > MAX_NAME
+        ):
             raise LtiError(
                 f"Platform '{platform.issuer}' is set to identify people by username, but the "
                 f"launch has no custom parameter '{platform.username_parameter}' (in Moodle: "
@@ -91,8 +109,8 @@ def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -
     display = _display_name(launch.claims)
     if display:
         person.display_name = display
-    email = launch.claims.get("email")
-    if isinstance(email, str) and "@" in email:
+    email = _email(launch.claims)
+    if email is not None:
         person.email = email
     locale = launch.claims.get("locale")
     if isinstance(locale, str) and locale:

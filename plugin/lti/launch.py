@@ -7,9 +7,11 @@ of these: the caller only gets here once :func:`validate_launch` returned.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from plugin.lti import claims as c
 from plugin.lti import identity, roles
 from plugin.lti import session as launch_session
 from plugin.lti.claims import ROLES
@@ -27,7 +29,6 @@ class CompletedLaunch:
     role: Role
     session: LtiLaunchSession
     token: str
-    handoff: str
 
 
 def role_of(session: Session, launch: ValidatedLaunch) -> Role:
@@ -44,8 +45,16 @@ def role_of(session: Session, launch: ValidatedLaunch) -> Role:
 
 
 def complete_launch(
-    session: Session, launch: ValidatedLaunch, *, settings: LtiSettings, now: int
+    session: Session,
+    launch: ValidatedLaunch,
+    *,
+    settings: LtiSettings,
+    now: int,
+    frame_origin: str | None = None,
 ) -> CompletedLaunch:
+    """Store what a validated launch creates. ``frame_origin`` is the origin
+    of the LMS page that posted the launch: the only one allowed to frame this
+    session's pages (Content-Security-Policy ``frame-ancestors``)."""
     actor = identity.actor_identity(launch)
     person = identity.resolve_person(session, launch, actor)
     team = identity.resolve_team(session, launch)
@@ -59,10 +68,10 @@ def complete_launch(
         team_id=team.id if team is not None else None,
         role=role,
         message_type=launch.message_type,
-        claims=launch.claims,
+        claims=stored_claims(launch.claims),
+        frame_origin=frame_origin,
     )
     created = launch_session.create_session(session, row, now=now, settings=settings)
-    handoff = launch_session.new_handoff(row, now=now, settings=settings)
     session.flush()
     return CompletedLaunch(
         launch=launch,
@@ -71,5 +80,11 @@ def complete_launch(
         role=role,
         session=row,
         token=created.token,
-        handoff=handoff,
     )
+
+
+def stored_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    """The claims later pages and services read; names, emails and whatever
+    else a platform sends stay out of the session row (the person row holds
+    what the tool keeps of them)."""
+    return {name: value for name, value in claims.items() if name in c.STORED_CLAIMS}

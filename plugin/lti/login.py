@@ -30,14 +30,28 @@ MAX_TARGET_LINK_URI = 1024
 STORAGE_TARGET = re.compile(r"[\w.-]{1,64}", re.ASCII)
 
 
+# The login parameters a new window posts again (LTI 1.3 section 5.1.1).
+RESENT_PARAMS = (
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+)
+
+
 @dataclass(frozen=True)
 class LoginRedirect:
-    """Where to send the browser, and what to bind to it."""
+    """Where to send the browser, what to bind to it, and what a new window
+    needs to start the same login again (first-party)."""
 
     url: str
     issued: nonces.IssuedLogin
     storage_target: str | None
     platform_origin: str
+    platform: LtiPlatform
+    resend: dict[str, str]
 
 
 def _param(params: Mapping[str, str], name: str) -> str:
@@ -113,6 +127,11 @@ def start_login(
         raise LtiError("The login request has no 'iss' (issuer). Check the platform's tool URL.")
     if not login_hint:
         raise LtiError("The login request has no 'login_hint'.")
+    if len(login_hint) > MAX_MESSAGE_HINT:
+        raise LtiError(
+            f"The login request's login_hint is too long (over {MAX_MESSAGE_HINT} characters); "
+            "the platform's launch link looks corrupted."
+        )
     if len(target) > MAX_TARGET_LINK_URI:
         raise LtiError(
             f"The login request's target_link_uri is too long (over {MAX_TARGET_LINK_URI} "
@@ -175,4 +194,10 @@ def start_login(
         issued=issued,
         storage_target=storage_target,
         platform_origin=f"{auth.scheme}://{auth.netloc}",
+        platform=platform,
+        resend={
+            name: _param(params, name)
+            for name in RESENT_PARAMS
+            if 0 < len(_param(params, name)) <= MAX_MESSAGE_HINT
+        },
     )

@@ -30,6 +30,8 @@ from statements.identity import Identity
 SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 CLAIM_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+# One roster page: a few thousand members at most.
+MAX_PAGE = 4 * 1024 * 1024
 
 RoleMapper = Callable[[Iterable[str]], Role]
 IdentityMapper = Callable[[str, dict[str, Any]], Identity]
@@ -192,6 +194,7 @@ class NrpsClient:
                     "GET",
                     next_url,
                     headers={"Accept": MEMBERSHIP_TYPE},
+                    max_body=MAX_PAGE,
                 )
             except TokenRequestRejected as exc:
                 if exc.error != "invalid_scope":
@@ -200,17 +203,16 @@ class NrpsClient:
                     "the platform does not grant this tool the roster (Names and Role) scope"
                 ) from exc
             self.pages_fetched += 1
-            if response.status_code in (401, 403):
+            if response.status in (401, 403):
                 raise RosterUnavailable(
-                    f"the platform refused the roster (HTTP {response.status_code}); "
+                    f"the platform refused the roster (HTTP {response.status}); "
                     "is the Names and Role service enabled for this tool?"
                 )
-            if response.status_code >= 400:
-                raise RosterUnavailable(f"the roster request failed: HTTP {response.status_code}")
-            try:
-                body = response.json()
-            except ValueError as exc:
-                raise RosterUnavailable("the roster response was not JSON") from exc
+            if response.status >= 400:
+                raise RosterUnavailable(f"the roster request failed: HTTP {response.status}")
+            body = response.json()
+            if body is None:
+                raise RosterUnavailable("the roster response was not JSON")
             if not isinstance(body, dict) or not isinstance(body.get("members"), list):
                 raise RosterUnavailable("the roster response has no members list")
             if isinstance(body.get("context"), dict):

@@ -9,6 +9,7 @@ us into a request amplifier against the platform.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -24,6 +25,8 @@ from jwt.exceptions import PyJWKError
 from plugin.lti import outbound
 from plugin.lti.errors import LtiError, shown
 
+log = logging.getLogger(__name__)
+
 # (url) -> (status, headers, json body); a seam for tests and benchmarks.
 Fetcher = Callable[[str], tuple[int, dict[str, str], Any]]
 
@@ -38,29 +41,36 @@ MAX_JWKS = 256 * 1024
 MAX_URLS = 256
 
 
-def http_fetch(url: str, *, allow_private: bool = False) -> tuple[int, dict[str, str], Any]:
-    """GET a key set through :mod:`plugin.lti.outbound`: public hosts only
-    (unless ``allow_private``), no redirects, bounded size and time."""
-    answer = outbound.send(
-        None,
+def http_fetch(
+    url: str, *, client: outbound.OutboundClient | None = None
+) -> tuple[int, dict[str, str], Any]:
+    """GET a key set through the outbound client (public hosts and the
+    allow-listed private ones only, no redirects, bounded size and time)."""
+    own = client is None
+    http = client if client is not None else outbound.OutboundClient()
+    try:
+        answer = _get(http, url)
+    finally:
+        if own:
+            http.close()
+    log.info("fetched the platform keys at %s: HTTP %s", shown(url), answer.status)
+    return answer.status, dict(answer.headers), answer.json()
+
+
+def _get(http: outbound.OutboundClient, url: str) -> outbound.Answer:
+    return http.send(
         "GET",
         url,
-        allow_private=allow_private,
         headers={"Accept": "application/json"},
         max_body=MAX_JWKS,
         deadline=FETCH_DEADLINE,
         timeout=(outbound.CONNECT_TIMEOUT, FETCH_TIMEOUT),
     )
-    return answer.status, answer.headers, answer.json()
 
 
-def fetcher(*, allow_private: bool) -> Fetcher:
-    """:func:`http_fetch` with the deployment's private-address policy."""
-    return partial(http_fetch, allow_private=allow_private)
-
-
-def _why(exc: requests.RequestException) -> str:
-    return exc.reason if isinstance(exc, outbound.OutboundRefused) else type(exc).__name__
+def fetcher(client: outbound.OutboundClient) -> Fetcher:
+    """:func:`http_fetch` through the application's outbound client."""
+    return partial(http_fetch, client=client)
 
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
@@ -167,9 +177,11 @@ class PlatformKeyCache:
         try:
             status, headers, body = self._fetch(jwks_url)
         except requests.RequestException as exc:
+            log.info("platform keys at %s not fetched: %s", shown(jwks_url), outbound.detail(exc))
             return LtiError(
-                f"Could not fetch the platform's public keys from {shown(jwks_url)} "
-                f"({_why(exc)}). Check the keyset URL and that the tool can reach it."
+                f"Could not fetch the platform's public keys from {shown(jwks_url)}: "
+                f"{outbound.describe(exc)}. Check the keyset URL in the tool registration and "
+                "that the tool can reach it."
             )
         if status != 200 or not isinstance(body, dict) or not isinstance(body.get("keys"), list):
             return LtiError(

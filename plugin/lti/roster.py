@@ -67,4 +67,4 @@ def roster_or_reason(session: Session, launch: LtiLaunchSession) -> tuple[Roster
         return roster_for(session, launch), ""
     except LtiServiceError as error:
         current_app.logger.info("roster unavailable: %s", error)
-        return None, str(error)
+        return None, error.for_people

@@ -18,14 +18,25 @@ from plugin.lti import keys as tool_keys
 from plugin.lti.ags import AgsClient
 from plugin.lti.keys import SigningKey
 from plugin.lti.nrps import NrpsClient
+from plugin.lti.outbound import OutboundClient
 from plugin.lti.service_token import LtiServiceError, ServiceAccess, ServiceTokenClient
+from plugin.lti.settings import lti_settings
 from plugin.models.lti import LtiDeployment, LtiLaunchSession, LtiPlatform
 
 EXTENSION = "leaderled.lti_services"
+OUTBOUND = "leaderled.outbound"
 
 
 class ServiceNotConfigured(LtiServiceError):
-    """The platform row lacks what service calls need (e.g. its token URL)."""
+    """The platform row lacks what service calls need (e.g. its token URL).
+    Only an admin can fix that: teachers are told to ask one."""
+
+    @property
+    def for_people(self) -> str:
+        return (
+            "Leaderled is not set up to use this LMS's services yet; ask your LMS or "
+            "Leaderled administrator (the tool's log says what is missing)"
+        )
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,23 @@ class ServiceClients:
     ags: AgsClient
 
 
+def outbound(app: Flask | None = None) -> OutboundClient:
+    """The application's one client for calls to outside URLs (keys,
+    registration, token, NRPS, AGS), with its private-host allow-list."""
+    target = app if app is not None else current_app
+    found = target.extensions.get(OUTBOUND)
+    if not isinstance(found, OutboundClient):
+        found = OutboundClient(lti_settings(target).private_hosts)
+        target.extensions[OUTBOUND] = found
+    return found
+
+
 def clients(app: Flask | None = None) -> ServiceClients:
     """The application's shared clients, created on first use."""
     target = app if app is not None else current_app
     found = target.extensions.get(EXTENSION)
     if not isinstance(found, ServiceClients):
-        tokens = ServiceTokenClient()
+        tokens = ServiceTokenClient(outbound(target))
         ttl = float(target.config.get("LTI_ROSTER_TTL", 300))
         found = ServiceClients(tokens, NrpsClient(tokens, ttl=ttl), AgsClient(tokens))
         target.extensions[EXTENSION] = found

@@ -20,7 +20,10 @@ from typing import Any
 import jwt
 import requests
 
+from plugin.lti import outbound
+from plugin.lti.errors import shown
 from plugin.lti.keys import SigningKey
+from plugin.lti.outbound import Answer, OutboundClient
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 DEFAULT_TIMEOUT = (3.05, 10.0)
@@ -28,19 +31,34 @@ ASSERTION_LIFETIME = 300
 
 
 class LtiServiceError(Exception):
-    """A call to an LTI Advantage service failed; the message says why."""
+    """A call to an LTI Advantage service failed; the message says why (for
+    the log). :attr:`for_people` is what a teacher or learner is shown."""
+
+    @property
+    def for_people(self) -> str:
+        return str(self)
 
 
 class ServiceTokenError(LtiServiceError):
     """The platform did not give us an access token."""
 
 
-class TokenEndpointUnreachable(ServiceTokenError):
-    """Connection refused, DNS failure or timeout talking to the token endpoint."""
+class _Unreachable(LtiServiceError):
+    def __init__(self, message: str, *, shown_as: str) -> None:
+        super().__init__(message)
+        self._shown_as = shown_as
+
+    @property
+    def for_people(self) -> str:
+        return self._shown_as + "; if this keeps happening, tell your LMS administrator"
 
 
-class ServiceUnreachable(LtiServiceError):
-    """Connection refused, DNS failure or timeout talking to a service endpoint."""
+class TokenEndpointUnreachable(_Unreachable, ServiceTokenError):
+    """Connection refused, DNS failure, timeout or a refused URL at the token endpoint."""
+
+
+class ServiceUnreachable(_Unreachable):
+    """Connection refused, DNS failure, timeout or a refused URL at a service endpoint."""
 
 
 class TokenRequestRejected(ServiceTokenError):
@@ -50,6 +68,13 @@ class TokenRequestRejected(ServiceTokenError):
         super().__init__(message)
         self.status = status
         self.error = error
+
+    @property
+    def for_people(self) -> str:
+        return (
+            f"the LMS refused Leaderled a service token (HTTP {self.status}); ask your LMS "
+            "administrator to check the tool's registration"
+        )
 
 
 class TokenResponseInvalid(ServiceTokenError):
@@ -102,14 +127,14 @@ class ServiceTokenClient:
 
     def __init__(
         self,
+        http: OutboundClient | None = None,
         *,
-        session: requests.Session | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         margin: float = 30.0,
         max_entries: int = 256,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._session = session or requests.Session()
+        self._http = http if http is not None else OutboundClient()
         self._timeout = timeout
         self._margin = margin
         self._max_entries = max_entries
@@ -143,27 +168,41 @@ class ServiceTokenClient:
         scopes: Iterable[str],
         method: str,
         url: str,
-        **kwargs: Any,
-    ) -> requests.Response:
+        *,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        params: dict[str, str] | None = None,
+        max_body: int = outbound.MAX_BODY,
+    ) -> Answer:
         """One service request with a bearer token; on 401 retry once with a fresh token.
 
-        Connection failures become :class:`ServiceUnreachable`; HTTP errors are
-        left to the caller, which knows what they mean for its service.
+        Connection failures and refused URLs become :class:`ServiceUnreachable`;
+        HTTP errors are left to the caller, which knows what they mean for its
+        service.
         """
         wanted = tuple(scopes)
-        headers = dict(kwargs.pop("headers", None) or {})
-        response: requests.Response | None = None
+        sent = dict(headers or {})
+        response: Answer | None = None
         for attempt in range(2):
             if attempt:
                 self.forget(access)
-            headers["Authorization"] = "Bearer " + self.token(access, wanted).value
+            sent["Authorization"] = "Bearer " + self.token(access, wanted).value
             try:
-                response = self._session.request(
-                    method, url, headers=headers, timeout=self._timeout, **kwargs
+                response = self._http.send(
+                    method,
+                    url,
+                    headers=sent,
+                    json_body=json_body,
+                    params=params,
+                    max_body=max_body,
+                    timeout=self._timeout,
                 )
             except requests.RequestException as exc:
-                raise ServiceUnreachable(f"could not reach {url}: {type(exc).__name__}") from exc
-            if response.status_code != 401:
+                raise ServiceUnreachable(
+                    f"could not reach {shown(url)}: {outbound.detail(exc)}",
+                    shown_as=f"the LMS service {shown(url)} {_reason(exc)}",
+                ) from exc
+            if response.status != 401:
                 return response
         assert response is not None
         return response
@@ -189,7 +228,8 @@ class ServiceTokenClient:
         }
         self.requests_made += 1
         try:
-            response = self._session.post(
+            response = self._http.send(
+                "POST",
                 access.token_url,
                 data=form,
                 headers={"Accept": "application/json"},
@@ -197,26 +237,27 @@ class ServiceTokenClient:
             )
         except requests.RequestException as exc:
             raise TokenEndpointUnreachable(
-                f"could not reach the token endpoint {access.token_url}: {type(exc).__name__}"
+                f"could not reach the token endpoint {shown(access.token_url)}: "
+                f"{outbound.detail(exc)}",
+                shown_as=f"the LMS's token endpoint {_reason(exc)}",
             ) from exc
-        body = _json_or_none(response)
-        if response.status_code >= 400:
+        body = response.json()
+        if response.status >= 400:
             error = body.get("error") if isinstance(body, dict) else None
             detail = body.get("error_description") if isinstance(body, dict) else None
             raise TokenRequestRejected(
-                f"the token endpoint refused client {access.client_id}: "
-                f"HTTP {response.status_code} {error or ''} {detail or ''}".strip(),
-                status=response.status_code,
+                f"the token endpoint refused client {shown(access.client_id)}: "
+                f"HTTP {response.status} {shown(error or '')} {shown(detail or '')}".strip(),
+                status=response.status,
                 error=error if isinstance(error, str) else None,
             )
         return _parse_token(body, scopes, now)
 
 
-def _json_or_none(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, outbound.OutboundRefused):
+        return "is on a network the tool does not call (see the tool's log)"
+    return outbound.describe(exc).replace("it ", "", 1)
 
 
 def _parse_token(body: Any, asked: tuple[str, ...], now: float) -> AccessToken:

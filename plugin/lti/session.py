@@ -4,8 +4,9 @@ The browser keeps one small random token (cookie ``leaderled_launch``); the
 launch data lives in ``lti_launch_session``. Tools run in LMS iframes, where
 browsers treat our cookies as third-party, so cookies are ``SameSite=None;
 Secure; Partitioned`` (CHIPS: kept per top-level site). Where even that is
-refused, the launch page offers "open in a new window" with a one-time,
-short-lived handoff token that becomes a first-party cookie there.
+refused, the login notices before the launch and offers "Open Leaderled in a
+new window", which signs in again through the LMS (``plugin.views.lti``):
+no session token ever travels from one window to another.
 """
 
 from __future__ import annotations
@@ -38,21 +39,13 @@ class NewSession:
 def create_session(
     session: Session, row: LtiLaunchSession, *, now: int, settings: LtiSettings
 ) -> NewSession:
-    """Store ``row`` (filled by the caller) under a fresh token and handoff token."""
+    """Store ``row`` (filled by the caller) under a fresh token."""
     enforce_bound(session, LtiLaunchSession, now=now, cap=settings.max_sessions)
     token = secrets.token_urlsafe(32)
     row.token_hash = digest(token)
     row.expires_at = now + settings.session_ttl
     session.add(row)
     return NewSession(row=row, token=token)
-
-
-def new_handoff(row: LtiLaunchSession, *, now: int, settings: LtiSettings) -> str:
-    """A one-time token that opens this session in a new (first-party) window."""
-    handoff = secrets.token_urlsafe(32)
-    row.handoff_hash = digest(handoff)
-    row.handoff_expires_at = now + settings.handoff_ttl
-    return handoff
 
 
 def find_session(session: Session, token: str | None, now: int) -> LtiLaunchSession | None:
@@ -64,28 +57,6 @@ def find_session(session: Session, token: str | None, now: int) -> LtiLaunchSess
     if row is None or row.expires_at <= now:
         return None
     return row
-
-
-def redeem_handoff(session: Session, handoff: str | None, now: int) -> LtiLaunchSession | None:
-    """The session a handoff token opens; the token is spent either way."""
-    if not handoff or len(handoff) > 128:
-        return None
-    row = session.scalar(
-        select(LtiLaunchSession).where(LtiLaunchSession.handoff_hash == digest(handoff))
-    )
-    if row is None:
-        return None
-    valid = (row.handoff_expires_at or 0) > now and row.expires_at > now
-    row.handoff_hash = None
-    row.handoff_expires_at = None
-    return row if valid else None
-
-
-def rotate_token(row: LtiLaunchSession) -> str:
-    """Give ``row`` a new token (the old one stops working)."""
-    token = secrets.token_urlsafe(32)
-    row.token_hash = digest(token)
-    return token
 
 
 def set_cookie(

@@ -7,10 +7,21 @@ the code that enforces them; tests and deployments override them through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+
+from plugin.lti.outbound import PrivateHosts
+
+log = logging.getLogger(__name__)
+
+#: Replaced by ``LTI_PRIVATE_HOSTS``; still read only to say so.
+RETIRED_KEYS = {
+    "LTI_ALLOW_PRIVATE_URLS": "LEADERLED_LTI_PRIVATE_HOSTS (the hosts or networks your LMS is on)",
+    "LTI_HANDOFF_TTL": "nothing: the new window signs in through the LMS again",
+}
 
 
 @dataclass(frozen=True)
@@ -25,12 +36,19 @@ class LtiSettings:
     max_used_nonces: int = 100_000
     session_ttl: int = 8 * 3600
     max_sessions: int = 100_000
-    handoff_ttl: int = 120
     # Send cookies with Secure even on http:// (browsers accept it on localhost).
     secure_cookies: bool = True
-    # Let outbound requests (platform configuration, registration, JWKS) reach
-    # loopback and private addresses: for tests, the demo and a test LMS only.
-    allow_private_urls: bool = False
+    # Private hosts and networks outbound requests (configuration, registration,
+    # keys, token, NRPS, AGS) may reach: an LMS on an internal network.
+    private_hosts: PrivateHosts = field(default_factory=PrivateHosts)
+    # Dynamic registration: new deployments active at once (not for production),
+    # how many unapproved registrations may wait, and for how long (seconds).
+    auto_approve_registrations: bool = False
+    max_pending_registrations: int = 50
+    pending_registration_ttl: int = 24 * 3600
+    # The name the LMS lists the tool under (dynamic registration); default
+    # "Leaderled (<public host>)".
+    tool_name: str = ""
 
     @property
     def origin(self) -> str:
@@ -72,9 +90,28 @@ def lti_settings(app: Flask | None = None) -> LtiSettings:
         max_used_nonces=int(config.get("LTI_MAX_USED_NONCES", defaults.max_used_nonces)),
         session_ttl=int(config.get("LTI_SESSION_TTL", defaults.session_ttl)),
         max_sessions=int(config.get("LTI_MAX_SESSIONS", defaults.max_sessions)),
-        handoff_ttl=int(config.get("LTI_HANDOFF_TTL", defaults.handoff_ttl)),
         secure_cookies=bool(config.get("LTI_SECURE_COOKIES", defaults.secure_cookies)),
-        allow_private_urls=config.get("LTI_ALLOW_PRIVATE_URLS", False) is True,
+        private_hosts=PrivateHosts.parse(_text(config.get("LTI_PRIVATE_HOSTS"))),
+        tool_name=str(config.get("LTI_TOOL_NAME") or "").strip()[:255],
+        auto_approve_registrations=config.get("LTI_AUTO_APPROVE_REGISTRATIONS") is True,
+        max_pending_registrations=int(
+            config.get("LTI_MAX_PENDING_REGISTRATIONS", defaults.max_pending_registrations)
+        ),
+        pending_registration_ttl=int(
+            config.get("LTI_PENDING_REGISTRATION_TTL", defaults.pending_registration_ttl)
+        ),
     )
+    for key, instead in RETIRED_KEYS.items():
+        if key in config:
+            log.warning("LEADERLED_%s is no longer read; use %s", key, instead)
     target.extensions["leaderled.lti_settings"] = settings
     return settings
+
+
+def _text(value: object) -> str | None:
+    """A config value given as text, a number (``10.0.0.5`` stays text) or a list."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)

@@ -15,6 +15,7 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any, TypeGuard
+from urllib.parse import urlsplit
 
 import jwt
 from jwt.algorithms import RSAAlgorithm
@@ -35,6 +36,10 @@ from plugin.models.lti import (
 )
 
 ALLOWED_ALGORITHMS = ("RS256",)
+# Real id_tokens are a few KB (Moodle's about 3); anything near this is no launch.
+MAX_TOKEN = 64 * 1024
+# Claims nest a few levels (custom, AGS); deeper is no launch either.
+MAX_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,19 @@ def check_login(request: LaunchRequest, login: LtiLoginState | None) -> LtiLogin
             "The launch's 'state' is unknown, expired or already used. Start the launch again "
             "from the course page (a login is valid for a few minutes and only once)."
         )
+    if not request.binding:
+        raise LtiError(
+            "Your browser did not send back Leaderled's sign-in cookie, so this launch cannot "
+            "be tied to you. Browsers do this for a site shown inside another site's page "
+            "(Safari by default, others when third-party cookies are blocked). Open Leaderled "
+            "again from the course and choose 'Open Leaderled in a new window' when it is "
+            "offered; if it keeps happening, ask the teacher to set the activity's launch "
+            "container to 'New window'."
+        )
     if not nonces.binding_matches(login, request.binding):
         raise LtiError(
-            "This launch was started in a different browser (its state is not bound to this "
-            "one). Start the launch again from the course page; if the tool runs in an iframe, "
-            "allow its cookies or open it in a new window."
+            "This launch was started in a different browser or browser profile (its sign-in "
+            "is not bound to this one). Open Leaderled again from the course page."
         )
     return login
 
@@ -108,35 +121,54 @@ class ParsedToken:
     signature: bytes
 
 
-def _has_nul(value: object, depth: int = 0) -> bool:
-    """True when a string anywhere in a JSON value holds NUL (databases such as
-    PostgreSQL cannot store or even compare it)."""
+def _unstorable(value: object, depth: int = 0) -> str | None:
+    """Why a JSON value cannot be stored or compared by the database, or None:
+    a NUL (PostgreSQL refuses it), a lone surrogate (JSON's ``\\ud800``
+    escape; no database encoding takes it), or nesting deeper than any
+    launch needs."""
     if isinstance(value, str):
-        return "\x00" in value
-    if depth > 32:
-        return True
+        if "\x00" in value:
+            return "a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "text that is not valid Unicode"
+        return None
+    if depth > MAX_DEPTH:
+        return f"claims nested deeper than {MAX_DEPTH} levels"
     if isinstance(value, dict):
-        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v, depth + 1) for v in value)
-    return False
+        items: list[object] = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        why = _unstorable(item, depth + 1)
+        if why is not None:
+            return why
+    return None
 
 
 def parse_token(token: str) -> ParsedToken:
+    """Split and decode the token without trusting it yet; the size is capped
+    before any parsing so a huge or deeply nested token costs nothing."""
+    if len(token) > MAX_TOKEN:
+        raise LtiError(
+            f"The id_token is larger than {MAX_TOKEN // 1024} KB; real launches are a few KB. "
+            "Check the platform's launch."
+        )
     try:
         complete = jwt.api_jws.PyJWS().decode_complete(
             token.encode("ascii"), options={"verify_signature": False}
         )
         payload = json.loads(complete["payload"])
-    except (jwt.DecodeError, UnicodeEncodeError, ValueError) as exc:
+    except (jwt.InvalidTokenError, UnicodeEncodeError, ValueError, RecursionError) as exc:
         raise LtiError("The id_token is not a well-formed JWT.") from exc
     if not isinstance(payload, dict):
         raise LtiError("The id_token payload is not a JSON object.")
-    if _has_nul(payload):
-        raise LtiError(
-            "The id_token contains a NUL character in a claim; the platform's token looks "
-            "corrupted."
-        )
+    why = _unstorable(payload) or _unstorable(complete["header"])
+    if why is not None:
+        raise LtiError(f"The id_token contains {why}; the platform's token looks corrupted.")
     return ParsedToken(
         header=complete["header"],
         payload=payload,
@@ -180,7 +212,7 @@ def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> 
             f"('{login.issuer}'). Issuers must match exactly, including any trailing slash."
         )
     claimed = token.payload.get(c.DEPLOYMENT_ID)
-    deployment_id = claimed if isinstance(claimed, str) else ""
+    deployment_id = claimed if isinstance(claimed, str) and len(claimed) <= c.MAX_ID else ""
     row = session.execute(
         select(LtiPlatform, LtiClient, LtiDeployment)
         .outerjoin(
@@ -331,6 +363,8 @@ def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
         link = payload.get(c.RESOURCE_LINK)
         if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not link["id"]:
             raise LtiError("The resource link launch has no resource_link id.")
+        if len(link["id"]) > c.MAX_ID:
+            raise LtiError(f"The resource link id is longer than {c.MAX_ID} characters.")
         sub = payload.get("sub")
         if not isinstance(sub, str) or not sub:
             raise LtiError("The launch names no user ('sub'). Launch the tool as a signed-in user.")
@@ -342,10 +376,34 @@ def check_message(payload: dict[str, Any], settings: LtiSettings) -> str:
                 "The deep-linking request has no deep_link_return_url, so the tool cannot "
                 "send a selection back. Check the platform's deep-linking support."
             )
+        if not _http_url(return_url):
+            raise LtiError(
+                f"The deep-linking request's deep_link_return_url '{shown(return_url)}' is not "
+                "an absolute http(s) URL. Check the platform's deep-linking support."
+            )
+    sub = payload.get("sub")
+    if isinstance(sub, str) and len(sub) > c.MAX_ID:
+        raise LtiError(
+            f"The launch's user id ('sub') is longer than {c.MAX_ID} characters, which OpenID "
+            "Connect does not allow."
+        )
+    context = payload.get(c.CONTEXT)
+    context_id = context.get("id") if isinstance(context, dict) else None
+    if isinstance(context_id, str) and len(context_id) > c.MAX_ID:
+        raise LtiError(f"The launch's course (context) id is longer than {c.MAX_ID} characters.")
     roles = payload.get(c.ROLES)
     if not isinstance(roles, list):
         raise LtiError("The launch has no roles claim; LTI 1.3 requires one (it may be empty).")
     return str(message_type)
+
+
+def _http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  raises ValueError on a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and value.isprintable()
 
 
 def check_registered(
@@ -359,6 +417,8 @@ def check_registered(
     deployment_id = payload.get(c.DEPLOYMENT_ID)
     if not isinstance(deployment_id, str) or not deployment_id:
         raise LtiError("The launch has no deployment_id.")
+    if len(deployment_id) > c.MAX_ID:
+        raise LtiError(f"The launch's deployment_id is longer than {c.MAX_ID} characters.")
     client = registration.client
     if client is None:
         raise LaunchForbidden(

@@ -13,14 +13,27 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template_string,
+    request,
+)
 
 from plugin.lti_platform.platform import LaunchSpec, PlatformError, TestPlatform, ToolRegistration
 
 SERVICES_MODULE = "plugin.lti_platform.services"
+# The LMS's own session cookie: a browser that opened a course page is
+# "signed in" there, and launches it started are completed only for it.
+LMS_SESSION = "lms_session"
 
 _FORM_POST = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Launching…</title></head>
@@ -77,7 +90,7 @@ def create_platform_app(platform: TestPlatform, **config: Any) -> Flask:
     def auth() -> str | tuple[str, int]:
         query = {**request.args.to_dict(), **request.form.to_dict()}
         try:
-            action, fields = platform.authorize(query)
+            action, fields = platform.authorize(query, session=request.cookies.get(LMS_SESSION))
         except PlatformError as error:
             return f"Authorization refused: {error}", 400
         return render_template_string(_FORM_POST, action=action, fields=fields)
@@ -93,11 +106,17 @@ def create_platform_app(platform: TestPlatform, **config: Any) -> Flask:
         return redirect(tool.login_url + "?" + urlencode(params))
 
     @app.get("/course/<hint>")
-    def course(hint: str) -> str:
-        """A course page that embeds the launch in an iframe, as an LMS does."""
+    def course(hint: str) -> Response:
+        """A course page that embeds the launch in an iframe, as an LMS does.
+        Opening it signs this browser in to the LMS as the launch's user."""
         if hint not in app.extensions.setdefault("lti_platform.starts", {}):
             abort(404)
-        return render_template_string(_COURSE_PAGE, src="/launch/" + hint)
+        session = request.cookies.get(LMS_SESSION) or secrets.token_urlsafe(16)
+        platform.bind(hint, session)
+        response = make_response(render_template_string(_COURSE_PAGE, src="/launch/" + hint))
+        # As Moodle's session cookie: sent in the LMS's own frames too.
+        response.set_cookie(LMS_SESSION, session, httponly=True, secure=True, samesite="None")
+        return response
 
     if importlib.util.find_spec(SERVICES_MODULE) is not None:
         services = importlib.import_module(SERVICES_MODULE)

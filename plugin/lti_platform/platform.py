@@ -57,6 +57,10 @@ class LaunchSpec:
     nonce: str | None = None
     # Claims set after the auth request is known (e.g. iat far in the future).
     late: dict[str, Any] = field(default_factory=dict)
+    # The LMS session (browser) that started this launch, once a browser
+    # opened it from a course page: only that browser may complete it, as in
+    # Moodle, which keeps a launch in its user's session and checks login_hint.
+    session: str | None = None
 
 
 def rs256_signer(platform: TestPlatform, claims: dict[str, Any], header: dict[str, Any]) -> str:
@@ -153,9 +157,20 @@ class TestPlatform:
         params.update(overrides)
         return {k: v for k, v in params.items() if v is not None}
 
-    def authorize(self, query: dict[str, str]) -> tuple[str, dict[str, str]]:
+    def bind(self, hint: str, session: str) -> None:
+        """The launch ``hint`` was started by the browser with LMS session ``session``."""
+        with self._lock:
+            spec = self.pending.get(hint)
+            if spec is not None and spec.session is None:
+                spec.session = session
+
+    def authorize(
+        self, query: dict[str, str], *, session: str | None = None
+    ) -> tuple[str, dict[str, str]]:
         """The OIDC authorization endpoint: checks the request, signs the
-        id_token, and returns (redirect_uri, form fields to POST there)."""
+        id_token, and returns (redirect_uri, form fields to POST there).
+        ``session`` is the asking browser's LMS session: a launch started from
+        a course page is completed only for the browser that started it."""
         for name, expected in (
             ("scope", "openid"),
             ("response_type", "id_token"),
@@ -174,6 +189,11 @@ class TestPlatform:
             if not query.get(required):
                 raise PlatformError(f"{required} is required")
         with self._lock:
+            spec = self.pending.get(query["lti_message_hint"])
+            if spec is not None and spec.session is not None and spec.session != session:
+                raise PlatformError(
+                    "this browser is not signed in to the LMS as the user who started the launch"
+                )
             spec = self.pending.pop(query["lti_message_hint"], None)
         if spec is None:
             raise PlatformError("unknown or used lti_message_hint")

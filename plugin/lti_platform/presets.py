@@ -12,7 +12,8 @@ from typing import Any
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
-MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+MEMBERSHIP = LIS + "membership#"
 INSTITUTION = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
 SYSTEM = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
 
@@ -29,7 +30,7 @@ CANVAS_ROLES = {
     ],
     "learner": [INSTITUTION + "Student", MEMBERSHIP + "Learner", SYSTEM + "User"],
     "admin": [INSTITUTION + "Administrator", MEMBERSHIP + "Instructor", SYSTEM + "SysAdmin"],
-    "ta": [MEMBERSHIP + "Instructor#TeachingAssistant", SYSTEM + "User"],
+    "ta": [LIS + "membership/Instructor#TeachingAssistant", SYSTEM + "User"],
 }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -95,6 +96,9 @@ class LtiClient(Base):
         ForeignKey("lti_platform.id", ondelete="CASCADE"), index=True
     )
     client_id: Mapped[str] = mapped_column(String(255))
+    # Came by dynamic registration (anyone can start one): until a deployment
+    # is approved it expires (plugin/lti/pending.py). Added by hand: never.
+    registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship(back_populates="clients")
@@ -198,9 +202,9 @@ class LtiLaunchSession(Base):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     message_type: Mapped[str] = mapped_column(String(64))
     claims: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # One-time token that moves the session into a new window (no 3rd-party cookie).
-    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    handoff_expires_at: Mapped[int | None] = mapped_column(BigInteger)
+    # Origin of the LMS page that launched this session: the only one allowed
+    # to frame its pages (Content-Security-Policy frame-ancestors).
+    frame_origin: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
 

@@ -13,6 +13,20 @@ def _wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
+    from plugin.lti.keys import KeysUnavailable
+
+    @app.errorhandler(KeysUnavailable)
+    def keys_unavailable(exc: KeysUnavailable) -> tuple[Response | str, int]:
+        app.logger.error("tool keys unavailable: %s", exc)
+        message = (
+            "Leaderled cannot use its signing keys right now; its administrator has been told."
+        )
+        if _wants_json():
+            return jsonify(error="Service Unavailable", message=message), 503
+        return render_template(
+            "error.html", code=503, title="Service unavailable", message=message
+        ), 503
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:
         code = exc.code or 500

@@ -25,24 +25,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from plugin import csp
 from plugin.db import db_session, get_db
 from plugin.extensions import csrf
+from plugin.lti import framing, nonces, platform_keys
 from plugin.lti import keys as tool_keys
-from plugin.lti import nonces, platform_keys
 from plugin.lti.access import current_launch, require_launch
 from plugin.lti.claims import DEEP_LINKING_REQUEST
 from plugin.lti.errors import LtiError
+from plugin.lti.framing import platform_origins
 from plugin.lti.launch import CompletedLaunch, complete_launch
-from plugin.lti.login import start_login
+from plugin.lti.login import LoginRedirect, start_login
 from plugin.lti.platform_keys import PlatformKeyCache
-from plugin.lti.session import (
-    BINDING_COOKIE,
-    BINDING_FIELD,
-    SESSION_COOKIE,
-    redeem_handoff,
-    rotate_token,
-    set_cookie,
-)
+from plugin.lti.service_clients import outbound
+from plugin.lti.session import BINDING_COOKIE, BINDING_FIELD, SESSION_COOKIE, set_cookie
 from plugin.lti.settings import LtiSettings, lti_settings
 from plugin.lti.validation import LaunchRequest, check_login, validate_launch
 from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiPlatform
@@ -54,6 +50,8 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 DEEP_LINKING_MODULE = "plugin.lti.deep_linking"
 STORAGE_KEY_PREFIX = "leaderled_binding_"
+# Form field the platform-storage relay posts the LMS page's origin back in.
+FRAME_FIELD = "lti_frame_origin"
 
 
 @bp.record_once
@@ -74,8 +72,7 @@ def key_cache(app: Flask | None = None) -> PlatformKeyCache:
     target = app if app is not None else current_app
     cache = target.extensions.get("leaderled.lti_keys")
     if not isinstance(cache, PlatformKeyCache):
-        private = lti_settings(target).allow_private_urls
-        cache = PlatformKeyCache(platform_keys.fetcher(allow_private=private))
+        cache = PlatformKeyCache(platform_keys.fetcher(outbound(target)))
         target.extensions["leaderled.lti_keys"] = cache
     return cache
 
@@ -96,17 +93,14 @@ def _refuse(error: LtiError) -> tuple[str, int]:
 def login() -> Response | tuple[str, int]:
     params: dict[str, str] = {**request.args.to_dict(), **request.form.to_dict()}
     settings = lti_settings()
+    binding = request.cookies.get(BINDING_COOKIE)
     try:
         with get_db().session_scope() as session:
-            target = start_login(
-                session,
-                params,
-                settings=settings,
-                now=_now(),
-                binding=request.cookies.get(BINDING_COOKIE),
-            )
+            target = start_login(session, params, settings=settings, now=_now(), binding=binding)
     except LtiError as error:
+        csp.frame_by(framing.sending_origin())
         return _refuse(error)
+    framing.frame_by_platform(target.platform)
     response: Response
     if target.storage_target:
         response = make_response(
@@ -119,6 +113,8 @@ def login() -> Response | tuple[str, int]:
                 value=target.issued.binding,
             )
         )
+    elif _framed() and not binding:
+        response = make_response(_cookie_check_page(target))
     else:
         response = redirect(target.url, code=302)
     set_cookie(
@@ -130,6 +126,39 @@ def login() -> Response | tuple[str, int]:
         path="/lti/",  # seen by the next login too, which reuses it (parallel launches)
     )
     return response
+
+
+def _framed() -> bool:
+    """The login runs inside the LMS's frame (Fetch Metadata; browsers that
+    send no ``Sec-Fetch-Dest`` go straight on, as before)."""
+    return request.headers.get("Sec-Fetch-Dest", "").lower() in ("iframe", "frame")
+
+
+def _cookie_check_page(target: LoginRedirect) -> str:
+    """In a frame whose browser brought no cookie of ours, before the platform
+    spends its one-time launch: does this frame keep the cookie just set? If
+    so the page goes on to the platform; if not it offers the same login in a
+    new window, first-party, where the LMS signs its own user in again. The
+    platform storage route is taken instead when the platform offers it."""
+    csp.allow("form-action", target.platform_origin)
+    return render_template(
+        "lti/cookie_check.html",
+        auth_url=target.url,
+        check_url=url_for("lti.login_check", state=target.issued.state),
+        new_window_login=target.resend,
+    )
+
+
+@bp.get("/login/check")
+def login_check() -> tuple[Response, int]:
+    """Did the browser send back the cookie bound to this login's state?"""
+    state = request.args.get("state", "")
+    with get_db().session_scope() as session:
+        pending = nonces.peek_login(session, state, _now()) if 0 < len(state) <= 64 else None
+        kept = pending is not None and nonces.binding_matches(
+            pending, request.cookies.get(BINDING_COOKIE)
+        )
+    return jsonify(kept=kept), 200 if kept else 401
 
 
 def _storage_page(state: str, id_token: str) -> Response | None:
@@ -155,6 +184,8 @@ def _storage_page(state: str, id_token: str) -> Response | None:
             state=state,
             id_token=id_token,
             binding_field=BINDING_FIELD,
+            frame_field=FRAME_FIELD,
+            frame_origin=framing.sending_origin() or "",
         )
     )
 
@@ -164,23 +195,14 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    """Login and launch pages carry tokens and personal data: never cache them."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-def _same_origin_binding(settings: LtiSettings) -> str | None:
-    """The binding secret posted in the form, trusted only from our own page
-    (the platform-storage relay of ``storage_launch.html``). Any site can post
-    a form here: a binding it sends would log the victim's browser into the
-    attacker's launch (login CSRF), so a cross-site form's binding is ignored
-    and only the browser's own cookie counts."""
-    value = request.form.get(BINDING_FIELD)
-    if not value or request.headers.get("Origin") != settings.origin:
-        return None
-    return value
+def _from_our_page(settings: LtiSettings) -> bool:
+    """Was the launch form posted by our own page (the platform-storage relay
+    of ``storage_launch.html``)? Only then are its binding secret and frame
+    origin trusted. Any site can post a form here: a binding it sends would
+    log the victim's browser into the attacker's launch (login CSRF), so a
+    cross-site form's binding is ignored and only the browser's own cookie
+    counts."""
+    return request.headers.get("Origin") == settings.origin
 
 
 @bp.post("/launch")
@@ -188,9 +210,14 @@ def launch() -> Response | tuple[str, int]:
     settings = lti_settings()
     state = request.form.get("state") or None
     id_token = request.form.get("id_token") or None
-    form_binding = _same_origin_binding(settings)
+    from_us = _from_our_page(settings)
+    form_binding = request.form.get(BINDING_FIELD) if from_us else None
     binding = form_binding or request.cookies.get(BINDING_COOKIE)
     cookie_kept = form_binding is None and bool(request.cookies.get(BINDING_COOKIE))
+    frame_origin = (
+        framing.origin_of(request.form.get(FRAME_FIELD)) if from_us else framing.sending_origin()
+    )
+    csp.frame_by(frame_origin)
     if any("\x00" in value for value in (state, id_token, binding) if value):
         return _refuse(
             LtiError(
@@ -208,13 +235,16 @@ def launch() -> Response | tuple[str, int]:
     try:
         # The state is spent in its own transaction: single use even if the launch fails.
         with database.session_scope() as session:
-            spent = nonces.consume_login(session, state, now) if state else None
+            spent = (
+                nonces.consume_login(session, state, now) if state and len(state) <= 64 else None
+            )
         login = check_login(launch_request, spent)
-        completed = _validate_and_complete(launch_request, login, now)
+        completed = _validate_and_complete(launch_request, login, now, frame_origin)
     except LtiError as error:
         return _refuse(error)
     g.lti_launch = completed.session
     target = target_url(completed.session)
+    csp.frame_by(completed.session.frame_origin)
     if completed.launch.message_type == DEEP_LINKING_REQUEST:
         response = _deep_linking(completed)
     elif target is not None and cookie_kept:
@@ -222,7 +252,7 @@ def launch() -> Response | tuple[str, int]:
         # browser keeps our cookie (it sent the login's binding cookie back).
         response = redirect(target, code=303)
     else:
-        response = make_response(_home_page(completed.session, completed.handoff))
+        response = make_response(_home_page(completed.session))
     set_cookie(
         response, SESSION_COOKIE, completed.token, max_age=settings.session_ttl, settings=settings
     )
@@ -232,7 +262,7 @@ def launch() -> Response | tuple[str, int]:
 
 
 def _validate_and_complete(
-    launch_request: LaunchRequest, login: LtiLoginState, now: int
+    launch_request: LaunchRequest, login: LtiLoginState, now: int, frame_origin: str | None
 ) -> CompletedLaunch:
     """Validate and store the launch in one transaction. Two first launches of
     the same person or course at once (two iframes) collide on a unique key;
@@ -249,7 +279,10 @@ def _validate_and_complete(
                     now=now,
                     login=login,
                 )
-                return complete_launch(session, validated, settings=settings, now=now)
+                origin = frame_origin or next(iter(platform_origins(validated.platform)), None)
+                return complete_launch(
+                    session, validated, settings=settings, now=now, frame_origin=origin
+                )
         except IntegrityError:
             if attempt == 2:
                 break
@@ -282,56 +315,29 @@ def _deep_linking(completed: CompletedLaunch) -> Response:
     return make_response(module.start(completed.launch))
 
 
-def _home_page(row: LtiLaunchSession, handoff: str | None) -> str:
+def _home_page(row: LtiLaunchSession) -> str:
     session = db_session()
     person = session.get(Person, row.person_id)
     team = session.get(Team, row.team_id) if row.team_id is not None else None
     extra = leader_views.dashboard() if row.role is Role.LEADER else {}
     return render_template(
-        "lti/home.html",
-        launch=row,
-        person=person,
-        team=team,
-        role=row.role,
-        handoff_url=url_for("lti.resume", handoff=handoff) if handoff else None,
-        **extra,
+        "lti/home.html", launch=row, person=person, team=team, role=row.role, **extra
     )
 
 
 @bp.get("/home")
 def home() -> str:
     """The role-aware landing page; later pages hang off it."""
-    return _home_page(require_launch(), None)
+    return _home_page(require_launch())
 
 
 @bp.get("/session")
 def session_check() -> tuple[Response, int]:
-    """Tells the launch page whether this browser sends our cookie back."""
+    """Tells a page in the LMS's frame whether this browser sends our cookie back."""
     launch = current_launch()
     if launch is None:
-        return jsonify(ok=False), 401
-    return jsonify(ok=True, role=launch.role.value), 200
-
-
-@bp.get("/resume")
-def resume() -> Response | tuple[str, int]:
-    """Opens a launch in a new window (first-party) from a one-time handoff token."""
-    settings = lti_settings()
-    with get_db().session_scope() as session:
-        row = redeem_handoff(session, request.args.get("handoff"), _now())
-        token = rotate_token(row) if row is not None else None
-        ttl = max(row.expires_at - _now(), 0) if row is not None else 0
-    if token is None:
-        return _refuse(
-            LtiError(
-                "This 'open in a new window' link was already used or has expired. Open "
-                "Leaderled again from your course.",
-                status=410,
-            )
-        )
-    response = redirect(url_for("lti.home"), code=303)
-    set_cookie(response, SESSION_COOKIE, token, max_age=ttl, settings=settings)
-    return response
+        return jsonify(kept=False), 401
+    return jsonify(kept=True, role=launch.role.value), 200
 
 
 @bp.get("/jwks")

@@ -22,6 +22,8 @@ bp = Blueprint("lti_deep_linking", __name__)
 @bp.post("/lti/deep-linking")
 @require_role(Role.LEADER, Role.LND_ADMIN)
 def respond() -> str | tuple[str, int]:
+    """The teacher's choice: the signed answer for the LMS, or the form again
+    with what to fix (a refused form that cannot be shown again gets a page)."""
     launch = require_launch()
     try:
         with get_db().session_scope() as session:

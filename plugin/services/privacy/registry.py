@@ -146,7 +146,7 @@ POLICIES: tuple[TablePolicy, ...] = (
     personal("membership", owner()),
     no_personal_data("team", "a course: its LMS context id, title and roster digest"),
     # -- LTI -----------------------------------------------------------------
-    personal("lti_launch_session", owner(), hidden=("token_hash", "handoff_hash")),
+    personal("lti_launch_session", owner(), hidden=("token_hash",)),
     no_personal_data("lti_platform", "an LMS the tool trusts, and its settings"),
     no_personal_data("lti_client", "a client id an LMS issued to the tool"),
     no_personal_data("lti_deployment", "a place the tool is installed in an LMS"),

@@ -105,13 +105,16 @@ def record_sessions(database: Database, activity: KnowledgeSession, records: int
     return ids
 
 
-def lrs_ids(client: LRSClient, activity: KnowledgeSession) -> Counter[str]:
-    """How many times the LRS returns each statement id of ``activity``.
+# One page holds every statement a test sends. Learning Locker's memory mode
+# pages with a v1-UUID cursor whose low 32 time bits wrap every 429.5 s: a
+# paged read of statements stored across a wrap skips some, so a test that ran
+# long (a loaded machine) failed now and then. One page has no cursor.
+READ_BACK_LIMIT = 50_000
 
-    In one page: Learning Locker's memory mode pages with a cursor that skips
-    statements stored across a 429 s boundary (a test-server artefact).
-    """
-    query = client.query(activity=activity.id, related_activities=False, limit=50_000)
+
+def lrs_ids(client: LRSClient, activity: KnowledgeSession) -> Counter[str]:
+    """How many times the LRS returns each statement id of ``activity``."""
+    query = client.query(activity=activity.id, related_activities=False, limit=READ_BACK_LIMIT)
     return Counter(str(s["id"]).lower() for s in query)
 
 

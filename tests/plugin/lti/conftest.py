@@ -38,6 +38,8 @@ from plugin.models import (
 from tests.conftest import wipe_database
 
 TOOL_URL = "http://localhost"
+# A fixed Fernet key: the tool's private keys are stored encrypted in tests, as in production.
+TEST_KEY_ENCRYPTION_KEY = "3kXWjJ0pDd1t0Qm8Wk0t7pQ2b7l0lU2k0sY9m5x8aQc="
 CLIENT_ID = "leaderled-client"
 DEPLOYMENT_ID = "3"
 
@@ -91,7 +93,8 @@ def make_tool_app(database_url: str, public_url: str = TOOL_URL, **extra: Any) -
             "testing": True,
             "secret_key": "test-secret",
             "public_url": public_url,
-            "LTI_ALLOW_PRIVATE_URLS": True,  # the development LMS runs on 127.0.0.1
+            "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
+            "key_encryption_keys": TEST_KEY_ENCRYPTION_KEY,
             **extra,
         }
     )

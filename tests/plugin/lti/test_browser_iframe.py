@@ -1,13 +1,18 @@
 """A real browser: the tool launched inside an iframe of a page on another
-site keeps its session (SameSite=None; Secure; Partitioned cookies)."""
+site keeps its session (SameSite=None; Secure; Partitioned cookies); where the
+iframe keeps no cookie at all, the login offers a new window that signs in
+through the LMS again, and that offer signs no other browser in."""
 
 from __future__ import annotations
 
+import html
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import requests
 from flask import Flask
 
 from plugin.lti_platform.app import start_url
@@ -28,6 +33,9 @@ ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Request, Route
 
 
 def _free_port() -> int:
@@ -69,19 +77,19 @@ def test_session_survives_inside_cross_site_iframe(
             page = browser.new_page()
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=30_000)
+            frame.locator("#who").wait_for(timeout=60_000)
             assert "Dorothy Vaughan" in frame.locator("#who").inner_text()
             tool_frame = page.frame(name="tool")
             assert tool_frame is not None
             assert tool_frame.url == tool_url + "/lti/launch"
             # The launch page's cookie check (fetch /lti/session) found the cookie,
             # so it keeps the "open in a new window" fallback hidden.
-            frame.locator(".lti-home[data-cookie-check]").wait_for(timeout=30_000)
-            assert tool_frame.locator(".lti-home").get_attribute("data-cookie-check") == "kept"
+            frame.locator(".lti-home[data-cookie-result]").wait_for(timeout=60_000)
+            assert tool_frame.locator(".lti-home").get_attribute("data-cookie-result") == "kept"
             assert tool_frame.locator("#new-window").count() == 1
             assert tool_frame.locator("#new-window").is_hidden()
             # The iframe's second request (a plain GET) must carry the session cookie.
-            with tool_frame.expect_navigation(timeout=30_000):
+            with tool_frame.expect_navigation(timeout=60_000):
                 frame.locator("#again").click()
             assert tool_frame.url == tool_url + "/lti/home"
             assert tool_frame.locator("#role").inner_text() == "Leader"
@@ -103,7 +111,7 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
     lti.put_data / lti.get_data postMessage storage instead."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import Request, Route, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     app, tool_url = tool_on_localhost
     reg = register(app, moodle, tool_url=tool_url, client_id="storage-client")
@@ -124,14 +132,15 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
             page.on("request", record)
 
             def drop_cookies(route: Route) -> None:
-                # Between login and launch: the browser loses the tool's cookie.
-                context.clear_cookies()
+                # Between login and launch: the browser loses the tool's cookie
+                # (the LMS keeps its own session).
+                context.clear_cookies(domain="localhost")
                 route.continue_()
 
             page.route(moodle.url + "/auth?*", drop_cookies)
             page.goto(course_page)
             frame = page.frame_locator("#tool")
-            frame.locator("#who").wait_for(timeout=30_000)
+            frame.locator("#who").wait_for(timeout=60_000)
             assert "Mary Jackson" in frame.locator("#who").inner_text()
         finally:
             browser.close()
@@ -140,14 +149,48 @@ def test_platform_storage_replaces_a_dropped_login_cookie(
     assert "lti_storage_binding=" in launch_posts[1]
 
 
-def test_new_window_fallback_when_the_iframe_keeps_no_cookie(
+def _cookieless_frames(page: Page, tool_url: str) -> None:
+    """The browser keeps no cookie for the tool inside the iframe (Safari's
+    default; Chrome with the tool's site blocked): every request a child frame
+    of ``page`` makes to the tool is sent from here without cookies, and its
+    answer reaches the frame without Set-Cookie. Top-level windows are untouched."""
+
+    def relay(route: Route, request: Request) -> None:
+        if request.frame.parent_frame is None:
+            route.continue_()
+            return
+        headers = {
+            k: v
+            for k, v in request.all_headers().items()
+            if k.lower() not in ("cookie", "host", "content-length") and not k.startswith(":")
+        }
+        answer = requests.request(
+            request.method,
+            request.url,
+            headers=headers,
+            data=request.post_data_buffer,
+            allow_redirects=False,
+            timeout=30,
+        )
+        kept = {
+            k: v
+            for k, v in answer.headers.items()
+            if k.lower() not in ("set-cookie", "content-length", "transfer-encoding", "connection")
+        }
+        route.fulfill(status=answer.status_code, headers=kept, body=answer.content)
+
+    page.route(tool_url + "/**", relay)
+
+
+def test_new_window_when_the_iframe_keeps_no_cookie(
     tool_on_localhost: tuple[Flask, str], moodle: LivePlatform
 ) -> None:
-    """The session cookie is lost inside the iframe: the launch page notices and
-    offers a new window, which opens the same session first-party."""
+    """Tool cookies blocked inside the iframe and no platform storage (Moodle
+    4.3): the login's cookie check offers a new window before the platform's
+    one-time launch is spent; one click ends on the working launch page there."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     app, tool_url = tool_on_localhost
     reg = register(app, moodle, tool_url=tool_url, client_id="window-client")
@@ -160,22 +203,92 @@ def test_new_window_fallback_when_the_iframe_keeps_no_cookie(
         try:
             context = browser.new_context()
             page = context.new_page()
-
-            def lose_cookies(route: Route) -> None:
-                context.clear_cookies()
-                route.continue_()
-
-            page.route(tool_url + "/lti/session", lose_cookies)
+            _cookieless_frames(page, tool_url)
             page.goto(course_page)
             frame = page.frame_locator("#tool")
             offer = frame.locator("#new-window")
-            offer.wait_for(state="visible", timeout=30_000)
-            with context.expect_page(timeout=30_000) as opened:
-                offer.locator("a").click()
+            offer.wait_for(state="visible", timeout=60_000)
+            assert frame.locator("#cookie-check").get_attribute("data-cookie-result") == "lost"
+            with context.expect_page(timeout=60_000) as opened:
+                frame.locator("#new-window-button").click()
             window = opened.value
-            window.locator("#role").wait_for(timeout=30_000)
-            assert window.url == tool_url + "/lti/home"
+            window.locator("#role").wait_for(timeout=60_000)
+            assert window.url == tool_url + "/lti/launch"
             assert window.locator("#role").inner_text() == "Leader"
             assert "Annie Easley" in window.locator("#who").inner_text()
+            frame.locator("#new-window-opened").wait_for(state="visible", timeout=60_000)
+            # The new window's session works for its next page too.
+            window.locator("#again").click()
+            window.wait_for_url(tool_url + "/lti/home", timeout=60_000)
+            assert window.locator("#role").inner_text() == "Leader"
+        finally:
+            browser.close()
+
+
+def test_new_window_offer_signs_no_other_browser_in(
+    tool_on_localhost: tuple[Flask, str], moodle: LivePlatform
+) -> None:
+    """Issue 16.1: a learner sends what the new-window offer carries to another
+    person (an L&D admin signed in to the LMS as themself). Opened in that
+    browser it ends at the LMS, which refuses: the launch is not theirs. The
+    learner's own new window still works afterwards."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    app, tool_url = tool_on_localhost
+    reg = register(app, moodle, tool_url=tool_url, client_id="csrf-client")
+    learner = spec_for(moodle, reg, role="learner", user=User(sub="11", given_name="Bo"))
+    start = start_url(moodle.app, reg, learner, base_url=moodle.url)
+    learner_course = moodle.url + "/course/" + start.rsplit("/", 1)[-1]
+    admin = spec_for(moodle, reg, role="admin", user=User(sub="1", given_name="Cy"))
+    admin_start = start_url(moodle.app, reg, admin, base_url=moodle.url)
+    admin_course = moodle.url + "/course/" + admin_start.rsplit("/", 1)[-1]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            learner_context = browser.new_context()
+            page = learner_context.new_page()
+            _cookieless_frames(page, tool_url)
+            page.goto(learner_course)
+            frame = page.frame_locator("#tool")
+            frame.locator("#new-window").wait_for(state="visible", timeout=60_000)
+            form = frame.locator("#new-window-form")
+            fields = {
+                str(field.get_attribute("name")): str(field.get_attribute("value"))
+                for field in form.locator("input[type=hidden]").all()
+            }
+            assert fields["login_hint"] == "11"
+
+            victim = browser.new_context()
+            victim_page = victim.new_page()
+            victim_page.goto(admin_course)  # signed in to the LMS as the admin
+            victim_page.frame_locator("#tool").locator("#who").wait_for(timeout=60_000)
+            inputs = "".join(
+                f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+                for k, v in fields.items()
+            )
+            victim_page.set_content(
+                f'<form id="f" method="post" action="{tool_url}/lti/login">{inputs}</form>'
+            )
+            with victim_page.expect_navigation(timeout=60_000):
+                victim_page.evaluate("document.getElementById('f').submit()")
+            victim_page.wait_for_load_state()
+            assert "Authorization refused" in victim_page.content()
+            assert victim_page.url.startswith(moodle.url + "/auth")
+            # Whatever tool session the victim's browser holds is still their own.
+            sessions = [c for c in victim.cookies(tool_url) if c["name"] == "leaderled_launch"]
+            assert len(sessions) == 1
+            home = victim_page.request.get(tool_url + "/lti/home")
+            assert home.status == 200
+            assert ">L&amp;D admin<" in home.text()
+            assert "Bo" not in home.text()
+
+            with learner_context.expect_page(timeout=60_000) as opened:
+                frame.locator("#new-window-button").click()
+            window = opened.value
+            window.locator("#role").wait_for(timeout=60_000)
+            assert window.locator("#role").inner_text() == "Learner"
         finally:
             browser.close()

@@ -137,3 +137,37 @@ def test_urls_for_a_manual_registration(tool: Flask) -> None:
     assert code == 0
     assert "Initiate login URL:          http://localhost/lti/login" in out
     assert "Public keyset URL:           http://localhost/lti/jwks" in out
+
+
+def test_role_override_and_platform_removal(tool: Flask) -> None:
+    """Issue 15.5: an override and a platform can be removed again."""
+    assert (
+        run(
+            tool,
+            "platform",
+            "add",
+            ISSUER,
+            "--auth-url",
+            ISSUER + "/a",
+            "--jwks-url",
+            ISSUER + "/j",
+        )[0]
+        == 0
+    )
+    assert run(tool, "platform", "role", ISSUER, "Mentor", "leader")[0] == 0
+    code, out = run(tool, "platform", "list")
+    assert "role Mentor -> leader" in out
+    code, out = run(tool, "platform", "role-remove", ISSUER, "Mentor")
+    assert code == 0, out
+    assert "default mapping applies" in out
+    code, out = run(tool, "platform", "role-remove", ISSUER, "Mentor")
+    assert code == 1
+    assert "has no override" in out
+    with session_scope(tool) as session:
+        assert session.scalars(select(LtiRoleOverride)).all() == []
+    code, out = run(tool, "platform", "remove", ISSUER)
+    assert code == 1  # asks first; no answer on stdin aborts
+    code, out = run(tool, "platform", "remove", ISSUER, "--yes")
+    assert code == 0, out
+    assert "No platforms" in run(tool, "platform", "list")[1]
+    assert run(tool, "platform", "remove", ISSUER, "--yes")[0] == 1

@@ -173,7 +173,21 @@ def test_state_from_another_browser(
     _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
     other_browser = tool.test_client()
     response = other_browser.post("/lti/launch", data=form)
-    assert_refused(response, 400, "started in a different browser")
+    assert_refused(response, 400, "did not send back Leaderled&#39;s sign-in cookie")
+
+
+def test_state_bound_to_another_browsers_cookie(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
+) -> None:
+    """The other browser has a login cookie of its own: not this launch's."""
+    reg = register(tool, moodle)
+    started = login(tool_client, moodle, reg, spec_for(moodle, reg))
+    _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
+    other_browser = tool.test_client()
+    assert login(other_browser, moodle, reg, spec_for(moodle, reg)).status_code == 302
+    response = other_browser.post("/lti/launch", data=form)
+    assert_refused(response, 400, "started in a different browser or browser profile")
+    assert stored(tool) == NOTHING
     assert stored(tool) == NOTHING
 
 
@@ -259,7 +273,7 @@ def test_cross_site_launch_with_an_attackers_binding(
         data={**form, "lti_storage_binding": binding.value},
         headers={"Origin": "https://evil.example"},
     )
-    assert_refused(response, 400, "started in a different browser")
+    assert_refused(response, 400, "did not send back Leaderled&#39;s sign-in cookie")
     assert victim.get_cookie("leaderled_launch") is None
     assert stored(tool) == NOTHING
 

@@ -15,6 +15,7 @@ from jwt.algorithms import RSAAlgorithm
 from werkzeug.serving import make_server
 
 from plugin.lti.errors import LtiError
+from plugin.lti.outbound import OutboundClient, PrivateHosts
 from plugin.lti.platform_keys import (
     MAX_TTL,
     MIN_TTL,
@@ -146,51 +147,63 @@ def keyset_server() -> Iterator[str]:
         server.server_close()
 
 
+LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
+
+
 def test_http_fetch_refuses_loopback_by_default(keyset_server: str) -> None:
     cache = PlatformKeyCache(http_fetch)
-    with pytest.raises(LtiError, match="private or local network address"):
+    with pytest.raises(LtiError, match=r"private or local network; .*LEADERLED_LTI_PRIVATE_HOSTS"):
         cache.key_for(keyset_server + "/jwks", "k1")
-    allowed = PlatformKeyCache(fetcher(allow_private=True))
+    allowed = PlatformKeyCache(fetcher(LOOPBACK))
     assert allowed.key_for(keyset_server + "/jwks", "k1").key_id == "k1"
 
 
 def test_http_fetch_follows_no_redirect(keyset_server: str) -> None:
-    status, _, body = http_fetch(keyset_server + "/moved", allow_private=True)
+    status, _, body = http_fetch(keyset_server + "/moved", client=LOOPBACK)
     assert (status, body) == (302, None)
-    cache = PlatformKeyCache(fetcher(allow_private=True))
+    cache = PlatformKeyCache(fetcher(LOOPBACK))
     with pytest.raises(LtiError, match="answered HTTP 302"):
         cache.key_for(keyset_server + "/moved", "k1")
 
 
 def test_http_fetch_caps_the_body(keyset_server: str) -> None:
-    cache = PlatformKeyCache(fetcher(allow_private=True))
+    cache = PlatformKeyCache(fetcher(LOOPBACK))
     with pytest.raises(LtiError, match="larger than"):
         cache.key_for(keyset_server + "/huge", "k1")
 
 
 def test_a_slow_platform_does_not_hold_up_another() -> None:
     """The fetch runs outside the cache-wide lock: a platform whose key set
-    takes seconds to answer delays only its own launches."""
-    slow_started, release = threading.Event(), threading.Event()
+    hangs delays only its own launches. The slow fetch is held until the fast
+    launch is done, so no clock is read: under a global lock the fast launch
+    could never finish while the slow one is held (timing-free, so a loaded
+    machine cannot make it flaky)."""
+    slow_started, release, fast_done = threading.Event(), threading.Event(), threading.Event()
     fast = FakeLms("k1")
+    found: list[str | None] = []
 
     def fetch(url: str) -> tuple[int, dict[str, str], Any]:
         if "slow" in url:
             slow_started.set()
-            release.wait(10)
+            release.wait(120)
         return fast(url)
+
+    def fast_launch() -> None:
+        found.append(cache.key_for("https://fast.example/jwks", "k1").key_id)
+        fast_done.set()
 
     cache = PlatformKeyCache(fetch)
     slow = threading.Thread(target=lambda: cache.key_for("https://slow.example/jwks", "k1"))
     slow.start()
     try:
-        assert slow_started.wait(5)
-        started = time.monotonic()
-        assert cache.key_for("https://fast.example/jwks", "k1").key_id == "k1"
-        assert time.monotonic() - started < 1
+        assert slow_started.wait(60)
+        threading.Thread(target=fast_launch, daemon=True).start()
+        assert fast_done.wait(60)
+        assert not release.is_set()  # the slow platform was still being fetched
+        assert found == ["k1"]
     finally:
         release.set()
-        slow.join(10)
+        slow.join(60)
 
 
 def test_concurrent_launches_of_one_platform_fetch_once() -> None:

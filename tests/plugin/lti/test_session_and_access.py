@@ -1,10 +1,9 @@
-"""After the launch: the new-window handoff, LTI platform storage when the
+"""After the launch: the session check, LTI platform storage when the
 iframe keeps no cookie, role checks for later pages, deep-linking hand-over."""
 
 from __future__ import annotations
 
 import importlib.machinery
-import json
 import re
 import sys
 import types
@@ -22,24 +21,6 @@ from plugin.models import Role
 from .conftest import NOTHING_STORED, LivePlatform, launch, login, register, spec_for, stored
 
 
-def test_open_in_new_window_handoff_is_single_use(
-    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
-) -> None:
-    reg = register(tool, moodle)
-    response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
-    page = response.get_data(as_text=True)
-    assert "Open Leaderled in a new window" in page
-    handoff = unescape(re.search(r'href="(/lti/resume\?handoff=[^"]+)"', page).group(1))  # type: ignore[union-attr]
-    new_window = tool.test_client()
-    assert new_window.get("/lti/home").status_code == 401
-    resumed = new_window.get(handoff)
-    assert resumed.status_code == 303
-    home = new_window.get("/lti/home")
-    assert home.status_code == 200
-    assert ">Leader<" in home.get_data(as_text=True)
-    assert tool.test_client().get(handoff).status_code == 410
-
-
 def test_session_check_reports_whether_the_cookie_came_back(
     tool: Flask, tool_client: FlaskClient, moodle: LivePlatform
 ) -> None:
@@ -48,7 +29,16 @@ def test_session_check_reports_whether_the_cookie_came_back(
     launch(tool_client, moodle, reg, spec_for(moodle, reg, role="admin"))
     check = tool_client.get("/lti/session")
     assert check.status_code == 200
-    assert check.get_json() == {"ok": True, "role": "lnd_admin"}
+    assert check.get_json() == {"kept": True, "role": "lnd_admin"}
+
+
+def _storage_login(page: str) -> tuple[str, str]:
+    """(platform auth URL, binding secret) the storage page hands its script."""
+    auth = re.search(r'data-auth-url="([^"]+)"', page)
+    value = re.search(r'data-value="([^"]+)"', page)
+    assert auth is not None, page
+    assert value is not None, page
+    return unescape(auth.group(1)), unescape(value.group(1))
 
 
 def test_platform_storage_binds_the_login_when_cookies_are_blocked(
@@ -58,14 +48,13 @@ def test_platform_storage_binds_the_login_when_cookies_are_blocked(
     started = login(tool_client, moodle, reg, spec_for(moodle, reg), lti_storage_target="_parent")
     page = started.get_data(as_text=True)
     assert started.status_code == 200
-    assert "lti.put_data" in page
-    auth_url = json.loads(re.search(r"window.location.href = (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
-    binding = json.loads(re.search(r"value: (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
+    assert "/static/lti/storage_login.js" in page
+    auth_url, binding = _storage_login(page)
     _action, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(auth_url).query)))
     cookieless = tool.test_client()  # the iframe's browser dropped our cookie
     relay = cookieless.post("/lti/launch", data=form)
     assert relay.status_code == 200
-    assert "lti.get_data" in relay.get_data(as_text=True)
+    assert "/static/lti/storage_launch.js" in relay.get_data(as_text=True)
     assert stored(tool) == NOTHING_STORED
     own_page = {"Origin": "http://localhost"}  # the relay page is the tool's own
     wrong = tool.test_client().post(
@@ -76,9 +65,7 @@ def test_platform_storage_binds_the_login_when_cookies_are_blocked(
     # The state was spent by the wrong attempt; a new login is needed, as for any failure.
     assert cookieless.post("/lti/launch", data=launch_form, headers=own_page).status_code == 400
     started = login(tool_client, moodle, reg, spec_for(moodle, reg), lti_storage_target="_parent")
-    page = started.get_data(as_text=True)
-    auth_url = json.loads(re.search(r"window.location.href = (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
-    binding = json.loads(re.search(r"value: (\"[^\"]+\")", page).group(1))  # type: ignore[union-attr]
+    auth_url, binding = _storage_login(started.get_data(as_text=True))
     _, form = moodle.platform.authorize(dict(parse_qsl(urlsplit(auth_url).query)))
     done = tool.test_client().post(
         "/lti/launch", data={**form, "lti_storage_binding": binding}, headers=own_page

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask, jsonify
-from lti_svc_helpers import LiveLms, LiveTool, Served, serve
+from flask import Flask, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from lti_svc_helpers import Hostile, LiveLms, LiveTool, Served, serve
 
 from plugin import create_app
 from plugin.lti.keys import SigningKey
@@ -98,7 +99,8 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
             "testing": True,
             "secret_key": "test-secret",
             "public_url": served.url,
-            "LTI_ALLOW_PRIVATE_URLS": True,  # the development LMS runs on 127.0.0.1
+            "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the development LMS runs on 127.0.0.1
+            "key_encryption_keys": "3kXWjJ0pDd1t0Qm8Wk0t7pQ2b7l0lU2k0sY9m5x8aQc=",
         }
     )
     holder["app"] = app
@@ -107,3 +109,36 @@ def _live_tool(database_url: str, host: str) -> Iterator[LiveTool]:
     finally:
         servers.close()
         wipe_database(app)
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    state = Hostile()
+    app = Flask("hostile-platform")
+
+    @app.get("/cfg")
+    def cfg() -> ResponseReturnValue:
+        return jsonify(state.document())
+
+    @app.get("/elsewhere")
+    def elsewhere() -> ResponseReturnValue:
+        return redirect("http://169.254.169.254/latest/meta-data/", code=302)
+
+    @app.post("/register")
+    def register() -> ResponseReturnValue:
+        request.get_json()
+        state.registrations += 1
+        status, body = state.answer
+        if body.get("client_id") == "fresh":
+            state.next_client += 1
+            body = body | {"client_id": f"fresh-{state.next_client}"}
+        return jsonify(body), status
+
+    @app.post("/register-redirect")
+    def register_redirect() -> ResponseReturnValue:
+        state.registrations += 1
+        return redirect("http://169.254.169.254/", code=307)
+
+    for served in serve(app):
+        state.url = served.url
+        yield state

@@ -15,10 +15,14 @@ from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from plugin.db import session_scope
+from plugin.lti.outbound import OutboundClient, PrivateHosts
 from plugin.lti_platform import LaunchSpec, TestPlatform, ToolRegistration
 from plugin.lti_platform.presets import User
 from plugin.lti_platform.services import PlatformServices, services_of
 from plugin.models.lti import DeploymentStatus, LtiClient, LtiDeployment, LtiPlatform
+
+# The development LMS runs on 127.0.0.1: the one private host the tests allow.
+LOOPBACK = OutboundClient(PrivateHosts.parse("127.0.0.1"))
 
 
 @dataclass
@@ -126,3 +130,29 @@ def launch(
     assert started.status_code == 302, started.get_data(as_text=True)
     action, form = lms.platform.authorize(dict(parse_qsl(urlsplit(started.location).query)))
     return tool.client.post(urlsplit(action).path, data=form)
+
+
+class Hostile:
+    """A platform whose configuration and registration answer are set per test."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.config: dict[str, Any] = {}
+        self.answer: tuple[int, dict[str, Any]] = (200, {"client_id": "c1"})
+        self.registrations = 0
+        self.next_client = 0
+
+    def document(self) -> dict[str, Any]:
+        url = self.url
+        return {
+            "issuer": url,
+            "authorization_endpoint": url + "/auth",
+            "token_endpoint": url + "/token",
+            "jwks_uri": url + "/jwks",
+            "registration_endpoint": url + "/register",
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "messages_supported": [{"type": "LtiResourceLinkRequest"}]
+            },
+        } | self.config

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from lti_svc_helpers import Served
+from lti_svc_helpers import LOOPBACK, Served
 
 from plugin.lti.ags import (
     AgsClient,
@@ -48,7 +48,7 @@ def test_find_or_create_line_item_then_post_score(
     platform: Served, state: PlatformServices, access: ServiceAccess, tool_jwks_url: str
 ) -> None:
     state.add_client("tool-client", tool_jwks_url)
-    tokens = ServiceTokenClient()
+    tokens = ServiceTokenClient(LOOPBACK)
     ags = AgsClient(tokens)
     endpoint = _endpoint(platform, {SCOPE_LINEITEM, SCOPE_SCORE, SCOPE_RESULT_READ})
     when = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -84,7 +84,7 @@ def test_grade_sync_only_uses_the_launch_line_item(
     )
     endpoint = _endpoint(platform, {SCOPE_LINEITEM_READ, SCOPE_SCORE}, lineitem=own["id"])
     assert not endpoint.can_manage_line_items
-    outcome = AgsClient(ServiceTokenClient()).publish(access, endpoint, SPEC, Score("u7"))
+    outcome = AgsClient(ServiceTokenClient(LOOPBACK)).publish(access, endpoint, SPEC, Score("u7"))
     assert (outcome.published, outcome.line_item) == (True, own["id"])
     assert len(state.line_items["course-1"]) == 1  # nothing created
 
@@ -94,7 +94,7 @@ def test_grade_sync_only_without_line_item_is_skipped_not_failed(
 ) -> None:
     state.add_client("tool-client", tool_jwks_url, scopes=frozenset({SCOPE_SCORE}))
     endpoint = _endpoint(platform, {SCOPE_LINEITEM_READ, SCOPE_SCORE})
-    client = AgsClient(ServiceTokenClient())
+    client = AgsClient(ServiceTokenClient(LOOPBACK))
     outcome = client.publish(access, endpoint, SPEC, Score("u7"))
     assert not outcome.published
     assert "grade sync only" in (outcome.reason or "")
@@ -110,7 +110,7 @@ def test_platform_refuses_creation_without_lineitem_scope(
         "tool-client", tool_jwks_url, scopes=frozenset({SCOPE_LINEITEM_READ, SCOPE_LINEITEM})
     )
     endpoint = _endpoint(platform, {SCOPE_LINEITEM, SCOPE_SCORE})
-    tokens = ServiceTokenClient()
+    tokens = ServiceTokenClient(LOOPBACK)
     # A token with only the read scope cannot create.
     read_only = tokens.token(access, [SCOPE_LINEITEM_READ])
     response = requests.post(
@@ -129,7 +129,7 @@ def test_platform_refuses_creation_without_lineitem_scope(
 
 def test_missing_score_scope_in_claim_is_reported(platform: Served, access: ServiceAccess) -> None:
     endpoint = _endpoint(platform, {SCOPE_LINEITEM_READ, SCOPE_NRPS})
-    outcome = AgsClient(ServiceTokenClient()).publish(access, endpoint, SPEC, Score("u7"))
+    outcome = AgsClient(ServiceTokenClient(LOOPBACK)).publish(access, endpoint, SPEC, Score("u7"))
     assert not outcome.published
     assert outcome.reason == "the platform did not grant the score scope"
 
@@ -139,7 +139,7 @@ def test_platform_validates_score_body(
 ) -> None:
     state.add_client("tool-client", tool_jwks_url)
     own = services.add_line_item(platform.app, "course-1", platform.url, label="A", scoreMaximum=1)
-    token = ServiceTokenClient().token(access, [SCOPE_SCORE]).value
+    token = ServiceTokenClient(LOOPBACK).token(access, [SCOPE_SCORE]).value
     response = requests.post(
         scores_url(own["id"]),
         json={"userId": "u7"},
@@ -184,6 +184,6 @@ def test_find_follows_line_item_pages_when_platform_ignores_filters(
         tag="leaderled-participation",
     )
     endpoint = _endpoint(platform, {SCOPE_LINEITEM, SCOPE_SCORE})
-    found = AgsClient(ServiceTokenClient()).find_line_item(access, endpoint, SPEC)
+    found = AgsClient(ServiceTokenClient(LOOPBACK)).find_line_item(access, endpoint, SPEC)
     assert found is not None
     assert found["id"] == wanted["id"]  # on the third page of six items

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lti_svc_helpers import LiveLms, LiveTool, form_fields, launch, register_tool
+import re
+
+import pytest
+from lti_svc_helpers import Hostile, LiveLms, LiveTool, form_fields, launch, register_tool
 from sqlalchemy import select
 
 from plugin.db import session_scope
@@ -93,3 +96,64 @@ def test_leaders_and_forged_forms_are_refused(live_tool: LiveTool, lms: LiveLms)
     assert launch(other, lms, reg, role="admin", user=User(sub="5")).status_code == 200
     assert other.client.post(action, data=fields).status_code == 403
     assert _status(live_tool, pending) is DeploymentStatus.PENDING
+
+
+def _pending_count(live_tool: LiveTool) -> int:
+    from plugin.lti import pending
+
+    with session_scope(live_tool.app) as session:
+        return pending.count(session)
+
+
+def test_admin_removes_pending_registrations_in_the_tool(
+    live_tool: LiveTool, lms: LiveLms, hostile: Hostile
+) -> None:
+    """Issue 16.2: the approvals page removes the admin's own pending
+    registration, and every other platform's, which could fill the cap."""
+    reg = register_tool(live_tool, lms)
+    own = _dynamic_registration(live_tool, lms)
+    hostile.answer = (200, {"client_id": "fresh"})
+    for _ in range(2):
+        response = live_tool.client.get(
+            "/lti/register",
+            query_string={"openid_configuration": hostile.url + "/cfg"},
+        )
+        assert response.status_code == 200
+    assert _pending_count(live_tool) == 3
+    assert launch(live_tool, lms, reg, role="admin", user=User(sub="1")).status_code == 200
+    page = live_tool.client.get("/lti/registrations").get_data(as_text=True)
+    assert "2 registration(s) of platforms no one here has approved" in page
+    assert hostile.url in page
+    remove_own = re.search(r'action="(/lti/registrations/\d+/remove)"', page)
+    assert remove_own is not None
+    _, fields = form_fields(page)
+    done = live_tool.client.post(remove_own.group(1), data={"token": fields["token"]})
+    assert done.status_code == 303
+    assert _pending_count(live_tool) == 2
+    assert own in live_tool.client.get(done.location).get_data(as_text=True)
+    others = live_tool.client.post(
+        "/lti/registrations/remove-others", data={"token": fields["token"]}
+    )
+    assert others.status_code == 303
+    assert _pending_count(live_tool) == 0
+    # The admin's own platform and its approved deployment stay.
+    with session_scope(live_tool.app) as session:
+        assert set(session.scalars(select(LtiPlatform.issuer))) == {lms.url}
+
+
+@pytest.mark.parametrize("pk", ["0", "2147483648", "99999999999999999999999"])
+def test_out_of_range_ids_are_not_found(live_tool: LiveTool, lms: LiveLms, pk: str) -> None:
+    reg = register_tool(live_tool, lms)
+    assert launch(live_tool, lms, reg, role="admin", user=User(sub="1")).status_code == 200
+    for verb in ("approve", "remove"):
+        response = live_tool.client.post(f"/lti/registrations/{pk}/{verb}", data={"token": "x"})
+        assert response.status_code == 404
+
+
+def test_admin_launch_page_links_to_the_approvals(live_tool: LiveTool, lms: LiveLms) -> None:
+    """Issue 15.4: the approvals page has a way in for the L&D admin."""
+    reg = register_tool(live_tool, lms)
+    page = launch(live_tool, lms, reg, role="admin", user=User(sub="1")).get_data(as_text=True)
+    assert 'href="/lti/registrations"' in page
+    leader = launch(live_tool, lms, reg, role="leader").get_data(as_text=True)
+    assert 'href="/lti/registrations"' not in leader

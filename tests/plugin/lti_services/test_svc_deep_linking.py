@@ -164,3 +164,36 @@ def test_picker_suggests_the_courses_sessions_and_materials(
     assert "Safety basics (knowledge session)" in html
     assert "Forklift checklist (material shared)" in html
     assert "Private coaching" not in html  # coaching stays out of course links
+
+
+def test_missing_reference_shows_the_form_again_with_the_message_at_the_field(
+    live_tool: LiveTool, lms: LiveLms
+) -> None:
+    """Issue 15.5: no dead end; GOV.UK's pattern (summary, message at the field,
+    the person's values kept), and the corrected form goes through."""
+    fields = _picker(live_tool, lms)
+    missing = live_tool.client.post(
+        "/lti/deep-linking",
+        data=fields | {"choice": "knowledge-session", "title": "Week 3", "line_item": "1"},
+    )
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 400
+    assert "<title>Error: Choose what this link opens" in html
+    assert 'id="error-summary"' in html
+    assert '<a href="#reference">Say which knowledge session the link opens.</a>' in html
+    assert (
+        '<span class="field-error" id="reference-error">Say which knowledge session the link '
+        "opens.</span>" in html
+    )
+    assert 'aria-describedby="reference-error"' in html
+    assert 'value="knowledge-session" required checked' in html
+    assert 'value="Week 3"' in html
+    action, again = form_fields(html)
+    assert again["token"] == fields["token"]
+    fixed = live_tool.client.post(
+        action, data=again | {"choice": "knowledge-session", "reference": "ks-7"}
+    )
+    assert fixed.status_code == 200
+    assert "deep-linking-return" in fixed.get_data(as_text=True)
+    policy = fixed.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {lms.url}" in policy  # the answer posts back to the LMS

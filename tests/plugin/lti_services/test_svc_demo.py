@@ -48,35 +48,35 @@ def test_demo_launches_and_registers(tool_on_localhost: LiveTool, demo: DemoPlat
                 ("leader", "Leader"),
             ):
                 page.click(f"#launch-{role}-iframe")
-                frame.locator(f"#role:text-is('{label}')").wait_for(timeout=15_000)
+                frame.locator(f"#role:text-is('{label}')").wait_for(timeout=60_000)
             # The leader's home page lists the course roster fetched over NRPS.
-            frame.locator("#roster li[data-user-id='13']").wait_for(timeout=15_000)
+            frame.locator("#roster li[data-user-id='13']").wait_for(timeout=60_000)
             assert "Eli Newcomer" in frame.locator("#roster").inner_text()
 
             with page.expect_popup() as popup_info:
                 page.click("#launch-learner-window")
             window = popup_info.value
-            window.locator("#role").wait_for(timeout=15_000)
+            window.locator("#role").wait_for(timeout=60_000)
             assert window.locator("#role").inner_text() == "Learner"
             window.close()
 
             # Deep linking: the teacher picks a knowledge session; the signed answer is
             # verified by the platform, which then lists the new course link.
             page.click("#deep-link")
-            frame.locator("#deep-linking-form").wait_for(timeout=15_000)
+            frame.locator("#deep-linking-form").wait_for(timeout=60_000)
             frame.locator("input[value='knowledge-session']").check()
             frame.locator("#reference").fill("ks-42")
             frame.locator("#title").fill("Safety basics")
-            with page.expect_navigation(url="**/?added=1", timeout=15_000):
+            with page.expect_navigation(url="**/?added=1", timeout=60_000):
                 frame.locator("button[type=submit]").click()
             assert "Safety basics" in page.locator("#course-links").inner_text()
 
             with page.expect_popup() as popup_info:
                 page.click("#register")
             registration = popup_info.value
-            registration.locator("#registration-done").wait_for(timeout=15_000)
+            registration.locator("#registration-done").wait_for(timeout=60_000)
             assert registration.locator("#pending").is_visible()
-            with page.expect_navigation(timeout=15_000):
+            with page.expect_navigation(timeout=60_000):
                 registration.click("#close")  # posts org.imsglobal.lti.close to the opener
             assert "registered dynamically: 1" in page.locator("#registered").inner_text()
         finally:

@@ -98,7 +98,7 @@ def test_the_worker_posts_queued_scores(
     live_tool: LiveTool, lms: LiveLms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``leaderled worker`` builds its own app from the settings and posts what is due."""
-    monkeypatch.setenv("LEADERLED_LTI_ALLOW_PRIVATE_URLS", "true")  # the LMS is on 127.0.0.1
+    monkeypatch.setenv("LEADERLED_LTI_PRIVATE_HOSTS", "127.0.0.1")  # the LMS is on 127.0.0.1
     item = add_line_item(lms.app, "5", lms.url, label="Safety session", scoreMaximum=1)
     reg = register_tool(live_tool, lms)
     claims = service_claims(lms.url, "5", lineitem=item["id"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lti_svc_helpers import Served
+from lti_svc_helpers import LOOPBACK, Served
 
 from plugin.lti.nrps import NrpsClient, RosterUnavailable, mbox_identity, memberships_url
 from plugin.lti.service_token import ServiceAccess, ServiceTokenClient
@@ -39,7 +39,7 @@ def roster_url(platform: Served, state: PlatformServices, tool_jwks_url: str) ->
 def test_roster_follows_next_links_and_maps_roles_and_identities(
     roster_url: str, access: ServiceAccess
 ) -> None:
-    client = NrpsClient(ServiceTokenClient())
+    client = NrpsClient(ServiceTokenClient(LOOPBACK))
     roster = client.roster(access, roster_url)
     assert client.pages_fetched == 3  # 9 entries, 3 per page
     assert [m.user_id for m in roster.members] == [f"u{i}" for i in range(8)]
@@ -53,7 +53,7 @@ def test_roster_follows_next_links_and_maps_roles_and_identities(
 
 
 def test_mbox_identity_mode(roster_url: str, access: ServiceAccess) -> None:
-    roster = NrpsClient(ServiceTokenClient()).roster(
+    roster = NrpsClient(ServiceTokenClient(LOOPBACK)).roster(
         access, roster_url, identify=mbox_identity(access.issuer)
     )
     by_id = {m.user_id: m for m in roster.members}
@@ -63,7 +63,7 @@ def test_mbox_identity_mode(roster_url: str, access: ServiceAccess) -> None:
 
 def test_roster_cached_for_ttl(roster_url: str, access: ServiceAccess) -> None:
     now = [1000.0]
-    client = NrpsClient(ServiceTokenClient(), ttl=60, clock=lambda: now[0])
+    client = NrpsClient(ServiceTokenClient(LOOPBACK), ttl=60, clock=lambda: now[0])
     first = client.roster(access, roster_url)
     now[0] += 59
     assert client.roster(access, roster_url) is first
@@ -78,7 +78,7 @@ def test_roster_cache_is_bounded(
 ) -> None:
     state.set_roster("course-2", _members(2))
     other = platform.url + "/platform/nrps/course-2/memberships"
-    client = NrpsClient(ServiceTokenClient(), max_entries=1)
+    client = NrpsClient(ServiceTokenClient(LOOPBACK), max_entries=1)
     client.roster(access, roster_url)
     client.roster(access, other)
     client.roster(access, roster_url)
@@ -91,7 +91,7 @@ def test_platform_enforces_nrps_scope(
     state.add_client("tool-client", tool_jwks_url, scopes=frozenset({SCOPE_SCORE}))
     state.set_roster("course-1", _members(3))
     with pytest.raises(RosterUnavailable, match="does not grant this tool the roster"):
-        NrpsClient(ServiceTokenClient()).roster(
+        NrpsClient(ServiceTokenClient(LOOPBACK)).roster(
             access, platform.url + "/platform/nrps/course-1/memberships"
         )
 
@@ -103,7 +103,7 @@ def test_token_without_nrps_scope_gets_403(
 
     state.add_client("tool-client", tool_jwks_url, scopes=frozenset({SCOPE_SCORE, SCOPE_NRPS}))
     state.set_roster("course-1", _members(3))
-    score_only = ServiceTokenClient().token(access, [SCOPE_SCORE])
+    score_only = ServiceTokenClient(LOOPBACK).token(access, [SCOPE_SCORE])
     response = requests.get(
         platform.url + "/platform/nrps/course-1/memberships",
         headers={"Authorization": "Bearer " + score_only.value},
@@ -124,7 +124,7 @@ def test_memberships_url_from_launch_claims() -> None:
 def test_revoked_token_is_replaced_once(
     roster_url: str, access: ServiceAccess, state: PlatformServices
 ) -> None:
-    tokens = ServiceTokenClient()
+    tokens = ServiceTokenClient(LOOPBACK)
     client = NrpsClient(tokens, ttl=0)
     client.roster(access, roster_url)
     with state.lock:
@@ -144,7 +144,7 @@ def test_next_link_to_another_site_not_followed(
 ) -> None:
     """A Link: next off the platform's site would carry the access token there."""
     state.next_page_origin = origin
-    client = NrpsClient(ServiceTokenClient())
+    client = NrpsClient(ServiceTokenClient(LOOPBACK))
     with pytest.raises(RosterUnavailable, match="not on the platform's site"):
         client.roster(access, roster_url)
     assert client.pages_fetched == 1

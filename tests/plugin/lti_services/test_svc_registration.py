@@ -53,7 +53,9 @@ def test_registration_pending_until_approved_then_launch_and_roster(
 ) -> None:
     status, html = _register(live_tool, lms)
     assert status == 200, html
-    assert 'subject: "org.imsglobal.lti.close"' in html
+    assert "/static/lti/registration_done.js" in html
+    script = live_tool.client.get("/static/lti/registration_done.js").get_data(as_text=True)
+    assert 'subject: "org.imsglobal.lti.close"' in script
     assert 'id="pending"' in html
     ((client_id, tool),) = lms.services.clients.items()
     assert tool.registration["token_endpoint_auth_method"] == "private_key_jwt"

@@ -85,3 +85,16 @@ def test_issuer_must_share_the_configuration_urls_origin(config_url: str) -> Non
 def test_not_an_object() -> None:
     with pytest.raises(RegistrationError, match="not a JSON object"):
         parse_configuration(MOODLE + "/x", ["issuer"])
+
+
+def test_registration_name_tells_two_instances_apart() -> None:
+    """Issue 15.5: Moodle lists each registered tool by its client_name."""
+    platform = parse_configuration(MOODLE + "/cfg", _moodle())
+    body = tool_registration(LtiSettings("https://leaderled.example.org"), platform)
+    assert body["client_name"] == "Leaderled (leaderled.example.org)"
+    named = tool_registration(
+        LtiSettings("https://leaderled.example.org", tool_name="Leaderled Sales"), platform
+    )
+    assert named["client_name"] == "Leaderled Sales"
+    config = named["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+    assert config["messages"][0]["label"] == "Leaderled Sales"

@@ -3,13 +3,13 @@ is a 4xx page an LMS admin can act on, and nothing is stored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask, jsonify, redirect, request
-from flask.typing import ResponseReturnValue
-from lti_svc_helpers import LiveTool, serve
+from flask import Flask
+from lti_svc_helpers import Hostile, LiveTool
 from sqlalchemy import func, select
 
 from plugin.db import session_scope
@@ -27,65 +27,6 @@ def registrations(app: Flask) -> dict[str, int]:
         }
 
 
-class Hostile:
-    """A platform whose configuration and registration answer are set per test."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.config: dict[str, Any] = {}
-        self.answer: tuple[int, dict[str, Any]] = (200, {"client_id": "c1"})
-        self.registrations = 0
-        self.next_client = 0
-
-    def document(self) -> dict[str, Any]:
-        url = self.url
-        return {
-            "issuer": url,
-            "authorization_endpoint": url + "/auth",
-            "token_endpoint": url + "/token",
-            "jwks_uri": url + "/jwks",
-            "registration_endpoint": url + "/register",
-            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
-                "messages_supported": [{"type": "LtiResourceLinkRequest"}]
-            },
-        } | self.config
-
-
-@pytest.fixture
-def hostile() -> Iterator[Hostile]:
-    state = Hostile()
-    app = Flask("hostile-platform")
-
-    @app.get("/cfg")
-    def cfg() -> ResponseReturnValue:
-        return jsonify(state.document())
-
-    @app.get("/elsewhere")
-    def elsewhere() -> ResponseReturnValue:
-        return redirect("http://169.254.169.254/latest/meta-data/", code=302)
-
-    @app.post("/register")
-    def register() -> ResponseReturnValue:
-        request.get_json()
-        state.registrations += 1
-        status, body = state.answer
-        if body.get("client_id") == "fresh":
-            state.next_client += 1
-            body = body | {"client_id": f"fresh-{state.next_client}"}
-        return jsonify(body), status
-
-    @app.post("/register-redirect")
-    def register_redirect() -> ResponseReturnValue:
-        state.registrations += 1
-        return redirect("http://169.254.169.254/", code=307)
-
-    for served in serve(app):
-        state.url = served.url
-        yield state
-
-
 def _register(tool: LiveTool, url: str) -> tuple[int, str]:
     response = tool.client.get(
         "/lti/register", query_string={"openid_configuration": url, "registration_token": "t"}
@@ -93,72 +34,101 @@ def _register(tool: LiveTool, url: str) -> tuple[int, str]:
     return response.status_code, response.get_data(as_text=True)
 
 
-def _strict(tool: LiveTool) -> None:
-    """The production default: no private or loopback URLs."""
-    tool.app.config["LTI_ALLOW_PRIVATE_URLS"] = False
-    tool.app.extensions.pop("leaderled.lti_settings", None)
+def _private_hosts(tool: LiveTool, hosts: str | None) -> None:
+    """Set the allow-list (None: the production default, none at all)."""
+    tool.app.config["LTI_PRIVATE_HOSTS"] = hosts
+    for key in ("leaderled.lti_settings", "leaderled.outbound", "leaderled.lti_services"):
+        tool.app.extensions.pop(key, None)
 
 
 def test_private_configuration_url_refused_by_default(
     live_tool: LiveTool, hostile: Hostile
 ) -> None:
-    _strict(live_tool)
+    _private_hosts(live_tool, None)
     status, page = _register(live_tool, hostile.url + "/cfg")
     assert status == 400, page
-    assert "private or local network address" in page
-    assert "LTI_ALLOW_PRIVATE_URLS" in page
+    assert "is on a private or local network" in page
+    assert "LEADERLED_LTI_PRIVATE_HOSTS" in page
+    assert "127.0.0.1)" not in page  # the address a name resolved to stays in the log
     assert registrations(live_tool.app) == NOTHING
 
 
+def test_private_host_outside_the_allow_list_refused(live_tool: LiveTool, hostile: Hostile) -> None:
+    """Listing the LMS's network opens that network only, not loopback."""
+    _private_hosts(live_tool, "10.20.0.0/16, moodle.internal")
+    status, page = _register(live_tool, hostile.url + "/cfg")
+    assert status == 400, page
+    assert "is on a private or local network" in page
+    _private_hosts(live_tool, "127.0.0.0/8")
+    assert _register(live_tool, hostile.url + "/cfg")[0] == 200
+
+
 @pytest.mark.parametrize(
-    "url",
+    "address",
     [
-        "http://127.0.0.1/x",
-        "http://localhost/x",
-        "http://10.1.2.3/x",
-        "http://192.168.0.1/x",
-        "http://172.16.0.1/x",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://[::1]/x",
-        "http://[fd00::1]/x",
-        "http://[fe80::1]/x",
-        "http://[::ffff:127.0.0.1]/x",
-        "http://224.0.0.1/x",
-        "http://0.0.0.0/x",
-        "http://240.0.0.1/x",
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.0.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "::1",
+        "fd00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "240.0.0.1",
     ],
 )
-def test_outbound_refuses_internal_addresses(url: str) -> None:
-    with pytest.raises(outbound.OutboundRefused, match="private or local network"):
-        outbound.check_url(url, allow_private=False)
-    outbound.check_url(url, allow_private=True)
+def test_outbound_refuses_internal_addresses_unless_listed(address: str) -> None:
+    ip = ipaddress.ip_address(address)
+    assert not outbound.address_allowed("lms.example", ip, outbound.PrivateHosts())
+    listed = outbound.PrivateHosts.parse(address)
+    assert outbound.address_allowed("lms.example", ip, listed)
+    by_network = outbound.PrivateHosts.parse(f"{address}/8" if ip.version == 4 else f"{address}/64")
+    assert outbound.address_allowed("lms.example", ip, by_network)
+    by_name = outbound.PrivateHosts.parse("lms.example")
+    assert outbound.address_allowed("LMS.example", ip, by_name)
+    assert not outbound.address_allowed("other.example", ip, by_name)
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "224.0.0.1", "ff02::1", "::"])
+def test_outbound_never_calls_unspecified_or_multicast(address: str) -> None:
+    everything = outbound.PrivateHosts.parse("0.0.0.0/0 ::/0")
+    assert not outbound.address_allowed("x", ipaddress.ip_address(address), everything)
 
 
 def test_outbound_allows_public_addresses() -> None:
-    outbound.check_url("https://93.184.215.14/", allow_private=False)
-    outbound.check_url("http://[2606:4700::1111]/", allow_private=False)
+    for address in ("93.184.215.14", "2606:4700::1111"):
+        assert outbound.address_allowed("x", ipaddress.ip_address(address), outbound.PrivateHosts())
+
+
+@pytest.mark.parametrize("entry", ["10.0.0.0/33", "not a host!", "http://moodle", "a" * 300])
+def test_private_hosts_entries_that_mean_nothing_are_refused(entry: str) -> None:
+    with pytest.raises(ValueError, match="LEADERLED_LTI_PRIVATE_HOSTS"):
+        outbound.PrivateHosts.parse(entry)
+
+
+def test_outbound_checks_the_name_it_connects_to(hostile: Hostile) -> None:
+    """``localhost`` is refused for what it resolves to (loopback), before any
+    connection; listed by name or address it is allowed."""
+    port = urlsplit(hostile.url).port
+    url = f"http://localhost:{port}/cfg"
+    with pytest.raises(outbound.OutboundRefused, match="private or local network") as refused:
+        outbound.OutboundClient().send("GET", url)
+    assert "resolves to 127.0.0.1" in refused.value.detail
+    for allowed in ("localhost", "127.0.0.1 ::1"):
+        client = outbound.OutboundClient(outbound.PrivateHosts.parse(allowed))
+        assert client.send("GET", url).status == 200
 
 
 def test_internal_registration_endpoint_refused(live_tool: LiveTool, hostile: Hostile) -> None:
-    """The configuration (allowed in tests) names an internal registration endpoint:
-    the check runs on every outbound URL, not only the first."""
+    """The configuration (on the allow-listed LMS host) names an internal
+    registration endpoint: the check runs on every outbound URL, not only the
+    first, and refuses before connecting."""
     hostile.config = {"registration_endpoint": "http://169.254.169.254/latest/meta-data/"}
-    live_tool.app.config["LTI_ALLOW_PRIVATE_URLS"] = True
-    real_check = outbound.check_url
-
-    def check(url: str, *, allow_private: bool) -> None:
-        # Loopback stands in for the LMS; everything else is checked for real.
-        real_check(url, allow_private=url.startswith(hostile.url))
-
-    outbound_check = pytest.MonkeyPatch()
-    outbound_check.setattr(outbound, "check_url", check)
-    try:
-        status, page = _register(live_tool, hostile.url + "/cfg")
-    finally:
-        outbound_check.undo()
+    status, page = _register(live_tool, hostile.url + "/cfg")
     assert status == 400, page
-    assert "169.254.169.254" in page
-    assert "private or local network address" in page
+    assert "169.254.169.254/latest/meta-data/ is on a private or local network" in page
     assert registrations(live_tool.app) == NOTHING
 
 
@@ -186,14 +156,36 @@ def test_oversized_configuration_refused(live_tool: LiveTool, hostile: Hostile) 
     assert registrations(live_tool.app) == NOTHING
 
 
-def test_platform_error_description_is_sanitised(live_tool: LiveTool, hostile: Hostile) -> None:
-    nasty = "bad token\n<script>alert(1)</script>" + "y" * 5000
+def test_platform_error_text_is_logged_not_shown(
+    live_tool: LiveTool, hostile: Hostile, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone can start a registration: what a server answered (an internal
+    service's error text) is never echoed to them, only logged, sanitised."""
+    nasty = "internal secret\n<script>alert(1)</script>" + "y" * 5000
     hostile.answer = (400, {"error": "invalid_token", "error_description": nasty})
-    status, page = _register(live_tool, hostile.url + "/cfg")
+    with caplog.at_level("INFO"):
+        status, page = _register(live_tool, hostile.url + "/cfg")
     assert status == 400, page
-    assert "refused the registration (HTTP 400): bad token?" in page
+    assert "refused the registration (HTTP 400)" in page
+    assert "internal secret" not in page
     assert "<script>alert(1)" not in page
-    assert "y" * 200 not in page
+    logged = [r.getMessage() for r in caplog.records if "internal secret" in r.getMessage()]
+    assert logged
+    assert all("\n" not in line and "y" * 200 not in line for line in logged)
+    assert registrations(live_tool.app) == NOTHING
+
+
+@pytest.mark.parametrize("token", ["€", "t\nX-Injected: 1", "t" * 5000])
+def test_unusable_registration_token_refused(
+    token: str, live_tool: LiveTool, hostile: Hostile
+) -> None:
+    response = live_tool.client.get(
+        "/lti/register",
+        query_string={"openid_configuration": hostile.url + "/cfg", "registration_token": token},
+    )
+    assert response.status_code == 400
+    assert "registration_token" in response.get_data(as_text=True)
+    assert hostile.registrations == 0
     assert registrations(live_tool.app) == NOTHING
 
 

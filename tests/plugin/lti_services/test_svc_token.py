@@ -8,7 +8,7 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
-from lti_svc_helpers import Served
+from lti_svc_helpers import LOOPBACK, Served
 
 from plugin.lti.keys import SigningKey
 from plugin.lti.service_token import (
@@ -25,7 +25,7 @@ def test_assertion_verified_by_platform_grants_registered_scope(
     state: PlatformServices, access: ServiceAccess, tool_jwks_url: str
 ) -> None:
     state.add_client("tool-client", tool_jwks_url, scopes=frozenset({SCOPE_NRPS}))
-    token = ServiceTokenClient().token(access, [SCOPE_NRPS])
+    token = ServiceTokenClient(LOOPBACK).token(access, [SCOPE_NRPS])
     assert token.allows(SCOPE_NRPS)
     assert token.value in state.tokens
     assert token.value not in repr(token)
@@ -35,10 +35,10 @@ def test_only_registered_scopes_are_granted(
     state: PlatformServices, access: ServiceAccess, tool_jwks_url: str
 ) -> None:
     state.add_client("tool-client", tool_jwks_url, scopes=frozenset({SCOPE_NRPS}))
-    token = ServiceTokenClient().token(access, [SCOPE_NRPS, SCOPE_SCORE])
+    token = ServiceTokenClient(LOOPBACK).token(access, [SCOPE_NRPS, SCOPE_SCORE])
     assert token.scopes == {SCOPE_NRPS}
     with pytest.raises(TokenRequestRejected) as info:
-        ServiceTokenClient().token(access, [SCOPE_SCORE])
+        ServiceTokenClient(LOOPBACK).token(access, [SCOPE_SCORE])
     assert info.value.error == "invalid_scope"
 
 
@@ -48,7 +48,7 @@ def test_token_cached_until_expiry_minus_margin(
     state.add_client("tool-client", tool_jwks_url)
     state.token_lifetime = 100
     now = [1_000_000.0]
-    client = ServiceTokenClient(margin=10, clock=lambda: now[0])
+    client = ServiceTokenClient(LOOPBACK, margin=10, clock=lambda: now[0])
     first = client.token(access, [SCOPE_NRPS])
     now[0] += 89
     assert client.token(access, [SCOPE_NRPS]) is first
@@ -67,7 +67,7 @@ def test_cache_is_bounded(
 ) -> None:
     state.add_client("tool-client", tool_jwks_url)
     state.add_client("other-client", tool_jwks_url)
-    client = ServiceTokenClient(max_entries=1)
+    client = ServiceTokenClient(LOOPBACK, max_entries=1)
     client.token(access, [SCOPE_NRPS])
     client.token(dataclasses.replace(access, client_id="other-client"), [SCOPE_NRPS])
     client.token(access, [SCOPE_NRPS])
@@ -81,7 +81,7 @@ def test_wrong_key_rejected(
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = dataclasses.replace(access, key=SigningKey("tool-key-1", other))
     with pytest.raises(TokenRequestRejected) as info:
-        ServiceTokenClient().token(forged, [SCOPE_NRPS])
+        ServiceTokenClient(LOOPBACK).token(forged, [SCOPE_NRPS])
     assert info.value.status == 401
     assert info.value.error == "invalid_client"
 
@@ -92,9 +92,9 @@ def test_unknown_kid_and_unknown_client_rejected(
     state.add_client("tool-client", tool_jwks_url)
     renamed = dataclasses.replace(access, key=SigningKey("nope", tool_key.private_key))
     with pytest.raises(TokenRequestRejected, match="no key 'nope'"):
-        ServiceTokenClient().token(renamed, [SCOPE_NRPS])
+        ServiceTokenClient(LOOPBACK).token(renamed, [SCOPE_NRPS])
     with pytest.raises(TokenRequestRejected, match="unknown client"):
-        ServiceTokenClient().token(dataclasses.replace(access, client_id="x"), [SCOPE_NRPS])
+        ServiceTokenClient(LOOPBACK).token(dataclasses.replace(access, client_id="x"), [SCOPE_NRPS])
 
 
 def _post(platform: Served, assertion: str) -> requests.Response:

@@ -30,6 +30,7 @@ from plugin.lti_platform.server import serve_in_thread
 from statements.builders import BuildOptions
 from tests.conftest import wipe_database
 from tests.lrs_servers.servers import RunningLRS
+from tests.plugin.lti.conftest import TEST_KEY_ENCRYPTION_KEY
 
 AXE = (
     Path(__file__).resolve().parents[2] / "lrs_servers" / "node_modules" / "axe-core" / "axe.min.js"
@@ -135,7 +136,8 @@ def live_stack(database_url: str, learning_locker: RunningLRS) -> Iterator[LiveS
             "lrs_endpoint": learning_locker.endpoint,
             "lrs_username": learning_locker.username,
             "lrs_password": learning_locker.password,
-            "LTI_ALLOW_PRIVATE_URLS": True,  # the demo LMS runs on 127.0.0.1
+            "LTI_PRIVATE_HOSTS": "127.0.0.1",  # the demo LMS runs on 127.0.0.1
+            "key_encryption_keys": TEST_KEY_ENCRYPTION_KEY,
         }
     )
     lms = run_demo_platform(tool_url)
