@@ -29,6 +29,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
+from bench._size import size
 from plugin import create_app, migrate
 from plugin.db import session_scope
 from plugin.lti.claims import CONTEXT
@@ -54,9 +55,9 @@ from plugin.models.outbox import OutboxState
 from plugin.models.records import ParticipantRole, RecordKind, RecordState
 
 ISSUER = "https://moodle.example.org"
-RECORDS = int(os.environ.get("BENCH_PAGES_RECORDS", "5000"))
-PEOPLE = int(os.environ.get("BENCH_PAGES_PEOPLE", "500"))
-REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", "15"))
+RECORDS = int(os.environ.get("BENCH_PAGES_RECORDS", str(size(5000, 30))))
+PEOPLE = int(os.environ.get("BENCH_PAGES_PEOPLE", str(size(500, 12))))
+REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", str(size(15, 2))))
 GOAL_MS = 100.0
 KINDS = (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION, RecordKind.KNOWLEDGE_SESSION)
 
