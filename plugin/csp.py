@@ -73,7 +73,9 @@ def policy(extra: Mapping[str, list[str]] | None = None) -> str:
 
 
 def _headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = policy(g.get("csp_extra"))
+    # A view may set a stricter policy of its own (an uploaded file is served
+    # with ``default-src 'none'; sandbox``); every other response gets ours.
+    response.headers.setdefault("Content-Security-Policy", policy(g.get("csp_extra")))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
     # Pages carry personal data: never cached, unless a view said otherwise

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from plugin import csp
 from plugin.db import db_session
+from plugin.i18n import _, lazy
 from plugin.lti import claims as c
 from plugin.lti.access import current_launch
 from plugin.lti.errors import LtiError
@@ -44,26 +45,41 @@ PARTICIPATION_TAG = "leaderled-participation"
 
 @dataclass(frozen=True)
 class Choice:
+    """A destination; ``title`` and ``text`` are lazy strings, in the teacher's
+    language on the picker and in the link added to the course."""
+
     key: str
-    title: str
-    text: str
+    title: Any
+    text: Any
     needs_reference: bool = False
 
 
 CHOICES = (
-    Choice("record-coaching", "Record coaching", "Leaders record a coaching or mentoring moment."),
-    Choice("my-record", "My learning record", "Formal courses and leader-led learning together."),
-    Choice("team", "Team view", "How the team learns: sessions, coaching, the 70-20-10 mix."),
+    Choice(
+        "record-coaching",
+        lazy("Record coaching"),
+        lazy("Leaders record a coaching or mentoring moment."),
+    ),
+    Choice(
+        "my-record",
+        lazy("My learning record"),
+        lazy("Formal courses and leader-led learning together."),
+    ),
+    Choice(
+        "team",
+        lazy("Team view"),
+        lazy("How the team learns: sessions, coaching, the 70-20-10 mix."),
+    ),
     Choice(
         "knowledge-session",
-        "Knowledge session",
-        "One knowledge session: attendees confirm and rate it.",
+        lazy("Knowledge session"),
+        lazy("One knowledge session: attendees confirm and rate it."),
         needs_reference=True,
     ),
     Choice(
         "training-material",
-        "Training material",
-        "One piece of training material and who used it.",
+        lazy("Training material"),
+        lazy("One piece of training material and who used it."),
         needs_reference=True,
     ),
 )
@@ -122,7 +138,7 @@ def start(launch: ValidatedLaunch) -> tuple[str, int] | str:
         context = request_context(launch, row.id if row is not None else None)
     except DeepLinkingError as error:
         return render_template(
-            "error.html", code=error.status, title="Deep linking refused", message=error.message
+            "error.html", code=error.status, title=_("Deep linking refused"), message=error.message
         ), error.status
     return picker(_serializer().dumps(context), context)
 
@@ -200,21 +216,24 @@ def content_item(
     """One ``ltiResourceLink`` whose custom parameters say what the link opens."""
     choice = CHOICE_BY_KEY.get(choice_key)
     if choice is None:
-        raise FieldError("choice", "Pick one of the offered destinations.")
+        raise FieldError("choice", _("Pick one of the offered destinations."))
     reference = reference.strip()
     if choice.needs_reference and not reference:
-        raise FieldError("reference", f"Say which {choice.title.lower()} the link opens.")
+        raise FieldError(
+            "reference",
+            _("Say which %(what)s the link opens.", what=str(choice.title).lower()),
+        )
     if len(reference) > 255:
-        raise FieldError("reference", "The reference is limited to 255 characters.")
+        raise FieldError("reference", _("The reference is limited to 255 characters."))
     if len(title) > 255:
-        raise FieldError("title", "The link title is limited to 255 characters.")
+        raise FieldError("title", _("The link title is limited to 255 characters."))
     custom = {"leaderled_open": choice.key}
     if choice.needs_reference:
         custom["leaderled_ref"] = reference
     item: dict[str, Any] = {
         "type": "ltiResourceLink",
-        "title": title.strip() or choice.title,
-        "text": choice.text,
+        "title": title.strip() or str(choice.title),
+        "text": str(choice.text),
         "url": launch_url,
         "custom": custom,
     }

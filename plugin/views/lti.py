@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from plugin import csp
 from plugin.db import db_session, get_db
 from plugin.extensions import csrf
+from plugin.i18n import _
 from plugin.lti import framing, nonces, platform_keys
 from plugin.lti import keys as tool_keys
 from plugin.lti.access import current_launch, require_launch
@@ -83,7 +84,7 @@ def _now() -> int:
 
 def _refuse(error: LtiError) -> tuple[str, int]:
     current_app.logger.info("LTI request refused: %s", error.message)
-    title = "Launch refused" if error.status < 500 else "Launch failed"
+    title = _("Launch refused") if error.status < 500 else _("Launch failed")
     return render_template(
         "error.html", code=error.status, title=title, message=error.message
     ), error.status

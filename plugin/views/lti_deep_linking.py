@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from plugin.db import get_db
 from plugin.extensions import csrf
+from plugin.i18n import _
 from plugin.lti import deep_linking
 from plugin.lti import keys as tool_keys
 from plugin.lti.access import require_launch, require_role
@@ -32,7 +33,7 @@ def respond() -> str | tuple[str, int]:
     except deep_linking.DeepLinkingError as error:
         current_app.logger.info("deep-linking form refused: %s", error.message)
         return render_template(
-            "error.html", code=error.status, title="Link not created", message=error.message
+            "error.html", code=error.status, title=_("Link not created"), message=error.message
         ), error.status
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statements import vocabulary as v
-from statements.builders import REGISTRY, BuildOptions
+from statements.builders import REGISTRY, BuildOptions, with_content_id
 from statements.identity import Identity
 from statements.template_specs import TEMPLATES
 from statements.templates import match_profile
@@ -83,8 +83,9 @@ class _Identifiable:
 def _built(slug: str, **options: Any) -> tuple[dict[str, Any], _Identifiable]:
     entry = REGISTRY[slug]
     rewriter = _Identifiable()
-    event = rewriter.rewrite(entry.example)
-    statement = entry.build(event, BuildOptions(**options), statement_id=entry.example_id)
+    built_for = BuildOptions(**options)
+    event = rewriter.rewrite(entry.example_event(built_for))
+    statement = with_content_id(entry.build(event, built_for))
     return statement, rewriter
 
 

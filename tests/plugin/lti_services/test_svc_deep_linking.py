@@ -182,7 +182,7 @@ def test_missing_reference_shows_the_form_again_with_the_message_at_the_field(
     assert 'id="error-summary"' in html
     assert '<a href="#reference">Say which knowledge session the link opens.</a>' in html
     assert (
-        '<span class="field-error" id="reference-error">Say which knowledge session the link '
+        '<span class="error-message" id="reference-error">Say which knowledge session the link '
         "opens.</span>" in html
     )
     assert 'aria-describedby="reference-error"' in html

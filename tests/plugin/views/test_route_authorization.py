@@ -8,6 +8,8 @@ rule is walked for every role and for a browser without a launch.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 
@@ -29,7 +31,7 @@ PUBLIC = frozenset(
         "lti.jwks",
         "lti.launch",
         "lti.login",
-        "lti.resume",
+        "lti.login_check",
         "lti.session_check",
         "lti_registration.register",
         "profile.component",
@@ -46,6 +48,8 @@ ROLES: dict[str, frozenset[Role]] = {
     "lti_roster.roster": STAFF,
     "lti_approvals.registrations": LND,
     "lti_approvals.approve_deployment": LND,
+    "lti_approvals.remove_deployment": LND,
+    "lti_approvals.remove_others": LND,
     "lti_deep_linking.respond": STAFF,
     "leader.home": LEADER,
     "leader.team": LEADER,
@@ -125,9 +129,7 @@ def _requests(app: Flask) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint not in ROLES:
             continue
-        path = rule.rule
-        for name in rule.arguments:
-            path = path.replace(f"<int:{name}>", "1").replace(f"<{name}>", "1")
+        path = re.sub(r"<[^>]+>", "1", rule.rule)  # every argument, whatever its converter
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
     return found
