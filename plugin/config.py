@@ -86,6 +86,8 @@ class Settings:
     delivery_max_backoff_seconds: int = 900
     sync_page_size: int = 500
     sync_overlap_seconds: int = 300
+    # JSON API: requests per token and period (Flask-Limiter syntax; "0" turns it off).
+    api_rate_limit: str = "600 per minute"
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False

@@ -13,6 +13,7 @@ from plugin.cli import db as db_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
 from plugin.cli import statements as statements_commands
+from plugin.cli import tokens as token_commands
 from plugin.cli import validate_cmd
 from plugin.cli import worker as worker_commands
 
@@ -31,3 +32,4 @@ main.add_command(worker_commands.worker)
 main.add_command(worker_commands.sync)
 main.add_command(worker_commands.outbox)
 main.add_command(lti_commands.lti)
+main.add_command(token_commands.token)

@@ -1,8 +1,10 @@
 """The application's tables. Import models from here so Alembic sees them all."""
 
 from plugin.db import Base
+from plugin.models.api import ApiToken, IdempotentRequest, Scope, TokenKind
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
 from plugin.models.formal import FormalRecord
+from plugin.models.imports import ImportedRow
 from plugin.models.lti import (
     DeploymentStatus,
     IdentityMode,
@@ -22,12 +24,15 @@ from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStat
 from plugin.models.sync import SyncCursor
 
 __all__ = [
+    "ApiToken",
     "Base",
     "CompanyValue",
     "DeliveryEvent",
     "DeploymentStatus",
     "FormalRecord",
+    "IdempotentRequest",
     "IdentityMode",
+    "ImportedRow",
     "KeyStatus",
     "LeaderLedRecord",
     "LtiClient",
@@ -46,8 +51,10 @@ __all__ = [
     "RecordParticipant",
     "RecordStatement",
     "Role",
+    "Scope",
     "SyncCursor",
     "Team",
+    "TokenKind",
     "TopicCategory",
     "ValueKind",
 ]

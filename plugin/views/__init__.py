@@ -30,6 +30,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_approvals.bp)
     app.register_blueprint(leader.bp)
     app.register_blueprint(learner.bp)
+    from plugin import api
+
+    api.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
     errors.register(app)
