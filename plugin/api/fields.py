@@ -22,8 +22,9 @@ def _sane_year(value: datetime) -> None:
         raise ValidationError("Use a date between the years 1900 and 9000.")
 
 
-def Id(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """A row id; ``strict=False`` for query strings, where every value is text."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def Number(**kwargs: Any) -> fields.Integer:

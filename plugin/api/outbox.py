@@ -33,7 +33,7 @@ UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
 
 
 class ParkedArgs(Schema):
-    after = Id(metadata={"description": "From the previous page's next_after."})
+    after = Id(strict=False, metadata={"description": "From the previous page's next_after."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
 
 

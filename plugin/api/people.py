@@ -50,7 +50,7 @@ class MembersSchema(Schema):
 
 
 class PersonArgs(Schema):
-    person_id = Id(metadata={"description": "Service tokens: whose record."})
+    person_id = Id(strict=False, metadata={"description": "Service tokens: whose record."})
 
 
 class FormalSchema(Schema):

@@ -38,9 +38,9 @@ bp = Blueprint(
 
 class RecordFilterArgs(CursorArgs):
     kind = fields.String(validate=validate.OneOf([k.value for k in RecordKind]))
-    leader_id = Id(metadata={"description": "Records this person recorded."})
-    team_id = Id(metadata={"description": "Records of this team."})
-    person_id = Id(metadata={"description": "Records this person took part in."})
+    leader_id = Id(strict=False, metadata={"description": "Records this person recorded."})
+    team_id = Id(strict=False, metadata={"description": "Records of this team."})
+    person_id = Id(strict=False, metadata={"description": "Records this person took part in."})
     since = When(metadata={"description": "Happened at or after."})
     until = When(metadata={"description": "Happened before."})
 

@@ -28,8 +28,10 @@ bp = Blueprint(
 
 
 class TeachingArgs(Schema):
-    leader_id = Id(metadata={"description": "Service tokens: whose teaching."})
-    team_id = Id(metadata={"description": "The team whose coaching coverage to show."})
+    leader_id = Id(strict=False, metadata={"description": "Service tokens: whose teaching."})
+    team_id = Id(
+        strict=False, metadata={"description": "The team whose coaching coverage to show."}
+    )
 
 
 class FiguresSchema(Schema):

@@ -33,8 +33,12 @@ def make_token(
         made = tokens.create(
             session,
             tokens.TokenInput(
-                kind=kind, name="test", scopes=tuple(scopes), days=days,
-                person_id=person, team_ids=tuple(teams),
+                kind=kind,
+                name="test",
+                scopes=tuple(scopes),
+                days=days,
+                person_id=person,
+                team_ids=tuple(teams),
             ),
             created_by=None,
             now=datetime.now(UTC),
