@@ -60,10 +60,10 @@ def when(hours: float = -1) -> str:
     return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
 
 
-def moment_body(world: World, **changes: Any) -> dict[str, Any]:
+def moment_body(org: World, **changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "coaching",
-        "people": [world.people["bo"]],
+        "people": [org.people["bo"]],
         "minutes": 15,
         "occurred_at": when(),
         "topic": "products",
@@ -72,11 +72,11 @@ def moment_body(world: World, **changes: Any) -> dict[str, Any]:
     return body
 
 
-def session_body(world: World, **changes: Any) -> dict[str, Any]:
+def session_body(org: World, **changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": "Our new savings account",
         "topic": "products",
-        "people": [world.people["bo"], world.people["dee"]],
+        "people": [org.people["bo"], org.people["dee"]],
         "minutes": 60,
         "occurred_at": when(),
     }
