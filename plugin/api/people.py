@@ -14,7 +14,6 @@ from plugin.api.auth import grant, requires
 from plugin.api.fields import Id
 from plugin.db import db_session
 from plugin.models.api import ApiToken, Scope
-from plugin.models.people import Team
 from plugin.services import people, token_access
 from plugin.services.learning_record import learning_record_of
 
@@ -121,9 +120,7 @@ def me() -> dict[str, Any]:
 def team_members(team_id: int) -> dict[str, Any]:
     """The members of a team the token may read, with their person ids"""
     session = db_session()
-    token_access.readable_team(session, grant(), team_id)
-
-    team = session.get_one(Team, team_id)
+    team = token_access.readable_team(session, grant(), team_id)
     return {
         "team_id": team.id,
         "title": team.title,

@@ -110,15 +110,18 @@ def leader_led_of(session: Session, person_id: int) -> list[LeaderLedEntry]:
     rows = list(
         session.scalars(
             select(LeaderLedRecord)
-            .join(RecordParticipant, RecordParticipant.record_id == LeaderLedRecord.id)
             .where(
-                RecordParticipant.person_id == person_id,
-                RecordParticipant.role.in_(LEARNING_ROLES),
+                # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the JSON column.
+                LeaderLedRecord.id.in_(
+                    select(RecordParticipant.record_id).where(
+                        RecordParticipant.person_id == person_id,
+                        RecordParticipant.role.in_(LEARNING_ROLES),
+                    )
+                ),
                 LeaderLedRecord.state == RecordState.ACTIVE,
             )
             .options(selectinload(LeaderLedRecord.leader))
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
-            .distinct()
         )
     )
     mine = {

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from plugin.i18n import _
 from plugin.models.api import ApiToken, Scope, TokenKind
-from plugin.models.people import Membership, Role
+from plugin.models.people import Membership, Role, Team
 from plugin.models.records import LeaderLedRecord
 from plugin.services.errors import Invalid, NotAllowed, NotFound
 from plugin.services.people import Actor
@@ -113,11 +113,12 @@ def readable_teams(session: Session, grant: Grant) -> frozenset[int] | None:
     return grant.team_ids
 
 
-def readable_team(session: Session, grant: Grant, team_id: int) -> int:
+def readable_team(session: Session, grant: Grant, team_id: int) -> Team:
     teams = readable_teams(session, grant)
-    if teams is not None and team_id not in teams:
+    team = session.get(Team, team_id)
+    if team is None or (teams is not None and team_id not in teams):
         raise NotFound(_("There is no such team for this token."))
-    return team_id
+    return team
 
 
 def require_admin(grant: Grant) -> None:
