@@ -23,12 +23,17 @@ def _key() -> str:
     return "address:" + (request.remote_addr or "unknown")
 
 
-def _limit() -> str:
-    return str(current_app.config["LEADERLED"].api_rate_limit)
+def _setting() -> str:
+    return str(current_app.config["LEADERLED"].api_rate_limit).strip()
 
 
 def _off() -> bool:
-    return _limit().strip() in {"", "0"}
+    return _setting() in {"", "0"}
+
+
+def _limit() -> str:
+    # Flask-Limiter parses the limit even when exempt: "off" still needs a valid one.
+    return "1 per second" if _off() else _setting()
 
 
 limiter = Limiter(
