@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from plugin.app import create_app
 from plugin.cli import db as db_commands
+from plugin.cli import imports as import_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
 from plugin.cli import statements as statements_commands
@@ -33,3 +34,4 @@ main.add_command(worker_commands.sync)
 main.add_command(worker_commands.outbox)
 main.add_command(lti_commands.lti)
 main.add_command(token_commands.token)
+main.add_command(import_commands.import_file)
