@@ -452,6 +452,29 @@ def apply(
     """Record every planned row in the caller's transaction; returns how many."""
     if not checked.ok:
         raise ValueError("a plan with errors is not applied")
+    # The services flush what they write themselves; no flush before every lookup.
+    with session.no_autoflush:
+        count = _apply_rows(
+            session,
+            checked,
+            publishing=publishing,
+            now=now,
+            imported_by=imported_by,
+            on_row=on_row,
+        )
+    session.flush()
+    return count
+
+
+def _apply_rows(
+    session: Session,
+    checked: Plan,
+    *,
+    publishing: Callable[[int | None], Publishing],
+    now: datetime,
+    imported_by: int | None,
+    on_row: Callable[[], None] | None,
+) -> int:
     count = 0
     for planned in checked.rows:
         pub = publishing(planned.actor.team_id)
@@ -469,7 +492,6 @@ def apply(
         count += 1
         if on_row:
             on_row()
-    session.flush()
     return count
 
 
