@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from plugin.views import (
         errors,
         home,
+        imports,
         labels,
         leader,
         learner,
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         lti_roster,
         navigation,
         profile,
+        tokens,
     )
     from plugin.views import lti as lti_views
 
@@ -30,6 +32,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti_approvals.bp)
     app.register_blueprint(leader.bp)
     app.register_blueprint(learner.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(imports.bp)
     from plugin import api
 
     api.init_app(app)

@@ -32,7 +32,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem("leader.new_moment", lazy("Record coaching"), LEADER, "/leader/coaching"),
     NavItem("leader.new_session", lazy("Record a session"), LEADER, "/leader/sessions"),
     NavItem("leader.records", lazy("My records"), LEADER, "/leader/records"),
+    NavItem("tokens.personal", lazy("API tokens"), LEADER, "/leader/tokens"),
     NavItem("lti.home", lazy("Overview"), LND, "/lti/home"),
+    NavItem("imports.upload", lazy("Import"), LND, "/admin/import"),
+    NavItem("tokens.service", lazy("Service tokens"), LND, "/admin/tokens"),
     NavItem("learner.record", lazy("My learning"), EVERYONE, "/me/"),
 )
 

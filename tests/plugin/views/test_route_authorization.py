@@ -58,6 +58,11 @@ ROLES: dict[str, frozenset[Role]] = {
     "leader.delete": LEADER,
     "learner.record": LEARNING,
     "learner.confirm": LEARNING,
+    "tokens.personal": LEADER,
+    "tokens.revoke_personal": LEADER,
+    "tokens.service": LND,
+    "tokens.revoke_service": LND,
+    "imports.upload": LND,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
