@@ -1,0 +1,69 @@
+"""In a real browser inside the demo LMS's iframe: a leader creates a
+personal API token, a script records a coaching moment with it, and the
+statement arrives in the real Learning Locker; the leader revokes the token
+and the script is refused. axe-core runs on the token page on the way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from statements import vocabulary as v
+
+from .browser import LiveStack, assert_accessible
+from .test_browser_leader import _open_as
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_leader_creates_a_token_records_through_the_api_and_revokes_it(
+    live_stack: LiveStack, browser: Any
+) -> None:
+    page = browser.new_page()
+    frame = _open_as(page, live_stack, "leader")
+    frame.locator("#record-coaching").wait_for(timeout=20_000)
+    frame.get_by_role("link", name="API tokens").click()
+    frame.locator("#token-form").wait_for()
+    assert_accessible(page.frame(name="tool"), "the API token page")
+    frame.locator("#name").fill("My coaching bot")
+    frame.locator("#token-form button[type=submit]").click()
+    frame.locator("#new-token").wait_for()
+    assert_accessible(page.frame(name="tool"), "the new token")
+    secret = frame.locator("#new-token-value").input_value()
+    assert secret.startswith("llt_")
+
+    api = live_stack.tool_url + "/api/v1"
+    headers = {"Authorization": f"Bearer {secret}"}
+    members = requests.get(
+        f"{api}/teams/{live_stack.seeded.team_id}/members", headers=headers, timeout=10
+    )
+    assert members.status_code == 200
+    learner = next(m for m in members.json()["members"] if m["role"] == "learner")
+    made = requests.post(
+        f"{api}/moments",
+        json={
+            "kind": "coaching",
+            "people": [learner["person_id"]],
+            "minutes": 20,
+            "occurred_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+        },
+        headers=headers,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    (statement_id,) = made.json()["statement_ids"]
+    live_stack.deliver()
+    stored = live_stack.statement(statement_id)
+    assert stored is not None
+    base = live_stack.settings.resolved_profile_base
+    assert stored["verb"]["id"] == v.COACHED.iri(base)
+    assert stored["result"]["duration"] == "PT20M"
+
+    frame.get_by_role("button", name="Revoke My coaching bot").click()
+    frame.locator("#token-list").wait_for()
+    refused = requests.get(f"{api}/me", headers=headers, timeout=10)
+    assert refused.status_code == 401
+    assert refused.headers["Content-Type"] == "application/problem+json"
