@@ -67,3 +67,36 @@ def test_a_leader_creates_a_token_records_through_the_api_and_revokes_it(
     refused = requests.get(f"{api}/me", headers=headers, timeout=10)
     assert refused.status_code == 401
     assert refused.headers["Content-Type"] == "application/problem+json"
+
+
+def test_l_and_d_imports_a_file_with_the_upload_progress_controller(
+    live_stack: LiveStack, browser: Any
+) -> None:
+    page = browser.new_page()
+    frame = _open_as(page, live_stack, "admin")
+    frame.get_by_role("link", name="Import").click()
+    frame.locator("#import-form").wait_for()
+    assert_accessible(page.frame(name="tool"), "the import page")
+    # LMS user ids, semicolons and Windows-1252, as Dutch Excel saves it.
+    rows = "kind;leader;occurred_at;minutes;people;topic;title\n" + "".join(
+        f"coaching;2;2024-0{month}-10 09:30;25;11|12;products;Gesprek café {month}\n"
+        for month in range(1, 4)
+    )
+    data = rows.encode("cp1252")
+    tool = page.frame(name="tool")
+    tool.evaluate("window.sameDocument = true")  # gone if the form navigated
+    frame.locator("#file").set_input_files(
+        files=[{"name": "oude-sessies.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    frame.locator("#import-form button[type=submit]").click()
+    frame.locator("#import-done").wait_for(timeout=30_000)
+    assert "Imported 3 records." in frame.locator("#import-done").inner_text()
+    assert tool.evaluate("window.sameDocument") is True  # the controller sent it
+    assert_accessible(page.frame(name="tool"), "the import result")
+    # The same file again, through the controller on the replaced page: nothing added.
+    frame.locator("#file").set_input_files(
+        files=[{"name": "oude-sessies.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    frame.locator("#import-form button[type=submit]").click()
+    frame.get_by_text("3 rows were imported before and were skipped.").wait_for(timeout=30_000)
+    assert "Imported 0 records." in frame.locator("#import-done").inner_text()
