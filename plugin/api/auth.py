@@ -48,7 +48,8 @@ def current_grant() -> Grant | None:
             token = tokens.authenticate(session, raw, datetime.now(UTC))
             if token is not None:
                 grant = Grant.of(token)
-                session.commit()  # last use
+                if session.dirty:
+                    session.commit()  # its last use
         g.api_grant = grant
     found: Grant | None = g.api_grant
     return found

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from plugin.i18n import _
 from plugin.models.api import ApiToken, Scope, TokenKind
@@ -124,13 +124,20 @@ def is_live(token: ApiToken, now: datetime) -> bool:
 
 
 def authenticate(session: Session, raw: str, now: datetime) -> ApiToken | None:
-    """The live token whose secret is ``raw`` (None when unknown, expired or revoked)."""
+    """The live token whose secret is ``raw`` (None when unknown, expired or revoked).
+
+    Its last use is set on the token (at most once a minute); the caller commits.
+    """
     if not raw.startswith(PREFIX) or len(raw) > 200:
         return None
-    token = session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == digest(raw))
-        .options(selectinload(ApiToken.teams))
+    token = (
+        session.execute(
+            select(ApiToken)
+            .where(ApiToken.token_hash == digest(raw))
+            .options(joinedload(ApiToken.teams))  # one round trip per API call
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if token is None or not is_live(token, now):
         return None

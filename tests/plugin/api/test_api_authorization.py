@@ -229,3 +229,18 @@ def test_rate_limit_answers_429_with_retry_after(pages_app: Flask, world: World)
     assert limited.content_type == "application/problem+json"
     assert 0 < int(limited.headers["Retry-After"]) <= 60
     assert client.get("/api/v1/me", headers=auth(other)).status_code == 200  # per token
+
+
+def test_a_token_limited_to_two_teams_reaches_both(pages_app: Flask, world: World) -> None:
+    both = make_token(
+        pages_app,
+        kind=TokenKind.SERVICE,
+        scopes=("records:read",),
+        teams=[world.team, world.other_team],
+    )
+    client = pages_app.test_client()
+    for team in (world.team, world.other_team):
+        found = client.get(f"/api/v1/teams/{team}/members", headers=auth(both))
+        assert found.status_code == 200
+    me = client.get("/api/v1/me", headers=auth(both)).get_json()
+    assert sorted(me["team_ids"]) == sorted([world.team, world.other_team])
