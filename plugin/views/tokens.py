@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from plugin.db import db_session
@@ -95,17 +96,24 @@ def _create(form: TokenForm, kind: TokenKind, person_id: int | None) -> tokens.N
 def personal() -> tuple[str, int] | str:
     session = db_session()
     who = ctx.actor()
-    form = TokenForm()
-    form.scopes.choices = scope_choices(PERSONAL)
-    form.teams.choices = _team_choices(tokens.teams_of(session, who.person_id))
-    if request.method == "GET":
-        form.scopes.data = [s.value for s in PERSONAL]
+    teams = _team_choices(tokens.teams_of(session, who.person_id))
+
+    def blank(formdata: Any = None) -> TokenForm:
+        found = TokenForm() if formdata is None else TokenForm(formdata=formdata)
+        found.scopes.choices = scope_choices(PERSONAL)
+        found.teams.choices = teams
+        if request.method == "GET" or formdata is not None:
+            found.scopes.data = [s.value for s in PERSONAL]
+        return found
+
+    form = blank()
     made = None
     if request.method == "POST" and form.validate():
         made = _create(form, TokenKind.PERSONAL, who.person_id)
         if made is None:
             listed = tokens.personal_tokens(session, who.person_id)
             return _page("tokens/personal.html", form, listed), 422
+        form = blank(formdata=MultiDict())  # a fresh form: one click, one token
     listed = tokens.personal_tokens(session, who.person_id)
     return _page("tokens/personal.html", form, listed, made=made)
 
@@ -114,17 +122,22 @@ def personal() -> tuple[str, int] | str:
 @require_role(Role.LND_ADMIN)
 def service() -> tuple[str, int] | str:
     session = db_session()
-    form = TokenForm()
-    form.scopes.choices = scope_choices(list(Scope))
-    form.teams.choices = _team_choices(
-        list(session.scalars(select(Team).order_by(Team.title, Team.id)))
-    )
+    teams = _team_choices(list(session.scalars(select(Team).order_by(Team.title, Team.id))))
+
+    def blank(formdata: Any = None) -> TokenForm:
+        found = TokenForm() if formdata is None else TokenForm(formdata=formdata)
+        found.scopes.choices = scope_choices(list(Scope))
+        found.teams.choices = teams
+        return found
+
+    form = blank()
     made = None
     if request.method == "POST" and form.validate():
         made = _create(form, TokenKind.SERVICE, None)
         if made is None:
             listed = tokens.all_tokens(session, TokenKind.SERVICE)
             return _page("tokens/service.html", form, listed), 422
+        form = blank(formdata=MultiDict())  # a fresh form: one click, one token
     listed = tokens.all_tokens(session, TokenKind.SERVICE)
     return _page("tokens/service.html", form, listed, made=made)
 

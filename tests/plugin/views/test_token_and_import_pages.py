@@ -32,6 +32,7 @@ def test_a_leader_creates_uses_and_revokes_a_personal_token(pages_app: Flask, wo
     created = client.post("/leader/tokens", data=form)
     assert created.status_code == 200
     secret = _secret(created.get_data(as_text=True))
+    assert 'value="My export"' not in created.get_data(as_text=True)  # a fresh form
     assert secret not in client.get("/leader/tokens").get_data(as_text=True)  # shown once
     api = pages_app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
