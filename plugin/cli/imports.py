@@ -41,11 +41,23 @@ def import_file(file: Path, check_only: bool) -> None:
     settings = _settings()
     now = datetime.now(UTC)
     with get_db().session_scope() as session:
-        with tqdm(total=len(table.rows), unit=" rows", desc="check", disable=None) as bar:
+        with tqdm(total=len(table.rows), unit=" rows", desc="read", disable=None) as bar:
             checked = csv_import.plan(
-                session, table, now=now, zone=ZoneInfo(settings.timezone), on_row=lambda: _tick(bar)
+                session, table, zone=ZoneInfo(settings.timezone), on_row=lambda: _tick(bar)
+            )
+        with tqdm(
+            total=len(checked.rows), unit=" rows", desc="check and record", disable=None
+        ) as bar:
+            count = csv_import.apply(
+                session,
+                checked,
+                publishing=csv_import.publisher(session, settings),
+                now=now,
+                imported_by=None,
+                on_row=lambda: _tick(bar),
             )
         if not checked.ok:
+            session.rollback()
             for error in checked.errors[:SHOWN]:
                 where = f"row {error.row}, column {error.column or '-'}"
                 click.echo(f"{where}: {error.message}", err=True)
@@ -55,20 +67,9 @@ def import_file(file: Path, check_only: bool) -> None:
                 f"{len(checked.errors)} problems in the file; nothing was imported."
             )
         if check_only:
-            click.echo(
-                f"No problems: {len(checked.rows)} rows to import, "
-                f"{checked.already} already imported."
-            )
+            session.rollback()
+            click.echo(f"No problems: {count} rows to import, {checked.already} already imported.")
             return
-        with tqdm(total=len(checked.rows), unit=" rows", desc="import", disable=None) as bar:
-            count = csv_import.apply(
-                session,
-                checked,
-                publishing=csv_import.publisher(session, settings),
-                now=now,
-                imported_by=None,
-                on_row=lambda: _tick(bar),
-            )
     click.echo(f"Imported {count} records; {checked.already} rows were already imported.")
 
 

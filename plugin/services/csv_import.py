@@ -3,11 +3,12 @@
 Each row is one record: a coaching moment, a mentoring talk or a knowledge
 session. People (the leader and the people coached or attending) are named
 by email or by LMS user id; the team is the course's LMS context id, or
-left empty when the leader leads one team only. Every row is checked first,
-by the same service rules as the pages, and every problem is reported by
-row and column; only a file without problems is applied, all rows in the
-caller's one transaction. Each row leaves a stable key (a digest of what it
-says), so importing the same file again adds nothing.
+left empty when the leader leads one team only. Every row goes through the
+same services as the pages, which check a row before they write it; every
+problem is reported by row and column, and the caller commits the one
+transaction only when no row had one: all or nothing. Each row leaves a
+stable key (a digest of what it says), so importing the same file again
+adds nothing.
 
 Files from spreadsheet programs are read as they come: UTF-8 with or without
 a byte order mark, or Windows-1252; comma or semicolon separated (Dutch
@@ -267,15 +268,10 @@ def row_key(values: Iterable[object]) -> str:
 FIELD_COLUMN = {"value": "value", "people": "people", "kind": "kind"}
 
 
-def _check_row(
-    session: Session,
-    *,
-    directory: _Directory,
-    line: int,
-    row: dict[str, str],
-    now: datetime,
-    zone: ZoneInfo,
+def _parse_row(
+    directory: _Directory, *, line: int, row: dict[str, str], zone: ZoneInfo
 ) -> tuple[PlannedRow | None, list[RowError]]:
+    """What a row says, with its people resolved; the service checks the rest."""
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
@@ -288,7 +284,7 @@ def _check_row(
     if kind not in KINDS:
         fail("kind", _("Use coaching, mentoring or knowledge_session."))
     leader_id, problem = (
-        directory.person(row.get("leader", ""))
+        directory.person(row["leader"])
         if row.get("leader")
         else (None, _("Name the leader (email or LMS id)."))
     )
@@ -341,41 +337,32 @@ def _check_row(
         fail("material_url", _("Material columns are for knowledge sessions only."))
     if errors or leader_id is None or occurred_at is None:
         return None, errors
-    actor = Actor(person_id=leader_id, role=Role.LEADER, team_id=team_id)
-    planned = PlannedRow(line, "", kind, actor)
-    try:
-        if kind == "knowledge_session":
-            planned.session = knowledge.SessionInput(
-                title=row.get("title", ""),
-                topic=row.get("topic") or None,
-                people=tuple(people),
-                minutes=minutes,
-                occurred_at=occurred_at,
-                value_id=value_id,
-                material_title=row.get("material_title", ""),
-                material_url=row.get("material_url", ""),
-                notes=row.get("notes", ""),
-            )
-            knowledge.check(session, actor, team_id, planned.session, now)
-        else:
-            planned.moment = moments.MomentInput(
-                kind="coaching" if kind == "coaching" else "mentoring",
-                people=tuple(people),
-                minutes=minutes,
-                occurred_at=occurred_at,
-                topic=row.get("topic") or None,
-                value_id=value_id,
-                title=row.get("title", ""),
-                notes=row.get("notes", ""),
-            )
-            moments.check(session, actor, team_id, planned.moment, now)
-    except Invalid as invalid:
-        for name, message in invalid.errors.items():
-            fail(FIELD_COLUMN.get(name, name), message)
-        return None, errors
-    except ServiceError as error:
-        fail("leader", error.message)
-        return None, errors
+    planned = PlannedRow(
+        line, "", kind, Actor(person_id=leader_id, role=Role.LEADER, team_id=team_id)
+    )
+    if kind == "knowledge_session":
+        planned.session = knowledge.SessionInput(
+            title=row.get("title", ""),
+            topic=row.get("topic") or None,
+            people=tuple(people),
+            minutes=minutes,
+            occurred_at=occurred_at,
+            value_id=value_id,
+            material_title=row.get("material_title", ""),
+            material_url=row.get("material_url", ""),
+            notes=row.get("notes", ""),
+        )
+    else:
+        planned.moment = moments.MomentInput(
+            kind="coaching" if kind == "coaching" else "mentoring",
+            people=tuple(people),
+            minutes=minutes,
+            occurred_at=occurred_at,
+            topic=row.get("topic") or None,
+            value_id=value_id,
+            title=row.get("title", ""),
+            notes=row.get("notes", ""),
+        )
     planned.key = row_key(
         [
             kind,
@@ -399,22 +386,18 @@ def plan(
     session: Session,
     table: Table,
     *,
-    now: datetime,
     zone: ZoneInfo,
     on_row: Callable[[], None] | None = None,
 ) -> Plan:
-    """Check every row; nothing is written."""
+    """Read every row and resolve its people; drop rows imported before. Writes nothing."""
     directory = _Directory(session)
     found = Plan()
     for index, row in enumerate(table.rows):
-        line = index + 2
         if on_row:
             on_row()
         if not row:
             continue
-        planned, errors = _check_row(
-            session, directory=directory, line=line, row=row, now=now, zone=zone
-        )
+        planned, errors = _parse_row(directory, line=index + 2, row=row, zone=zone)
         found.errors += errors
         if planned is not None:
             found.rows.append(planned)
@@ -449,50 +432,48 @@ def apply(
     imported_by: int | None,
     on_row: Callable[[], None] | None = None,
 ) -> int:
-    """Record every planned row in the caller's transaction; returns how many."""
-    if not checked.ok:
-        raise ValueError("a plan with errors is not applied")
-    # The services flush what they write themselves; no flush before every lookup.
-    with session.no_autoflush:
-        count = _apply_rows(
-            session,
-            checked,
-            publishing=publishing,
-            now=now,
-            imported_by=imported_by,
-            on_row=on_row,
-        )
+    """Record every row through the services, in the caller's transaction.
+
+    Each service checks its row before it writes anything, so one pass both
+    checks and records: a refused row adds its messages to ``checked.errors``
+    and the next row goes on, so every problem of the file is reported. The
+    caller commits only when ``checked.ok`` after this (and rolls back
+    otherwise): all or nothing. Returns the number of rows recorded.
+    """
+    count = 0
+    with session.no_autoflush:  # the services flush what they write themselves
+        for planned in checked.rows:
+            if on_row:
+                on_row()
+            try:
+                row = _record(session, planned, publishing(planned.actor.team_id), now)
+            except Invalid as invalid:
+                checked.errors += [
+                    RowError(planned.line, FIELD_COLUMN.get(name, name), message)
+                    for name, message in invalid.errors.items()
+                ]
+                continue
+            except ServiceError as error:
+                checked.errors.append(RowError(planned.line, "leader", error.message))
+                continue
+            session.add(
+                ImportedRow(row_key=planned.key, record_id=row.id, imported_by_id=imported_by)
+            )
+            count += 1
+    checked.errors.sort(key=lambda e: e.row)
     session.flush()
     return count
 
 
-def _apply_rows(
-    session: Session,
-    checked: Plan,
-    *,
-    publishing: Callable[[int | None], Publishing],
-    now: datetime,
-    imported_by: int | None,
-    on_row: Callable[[], None] | None,
-) -> int:
-    count = 0
-    for planned in checked.rows:
-        pub = publishing(planned.actor.team_id)
-        row: LeaderLedRecord
-        if planned.session is not None:
-            row = knowledge.record_session(
-                session, planned.actor, data=planned.session, pub=pub, now=now
-            )
-        else:
-            assert planned.moment is not None
-            row = moments.record_moment(
-                session, planned.actor, data=planned.moment, pub=pub, now=now
-            )
-        session.add(ImportedRow(row_key=planned.key, record_id=row.id, imported_by_id=imported_by))
-        count += 1
-        if on_row:
-            on_row()
-    return count
+def _record(
+    session: Session, planned: PlannedRow, pub: Publishing, now: datetime
+) -> LeaderLedRecord:
+    if planned.session is not None:
+        return knowledge.record_session(
+            session, planned.actor, data=planned.session, pub=pub, now=now
+        )
+    assert planned.moment is not None
+    return moments.record_moment(session, planned.actor, data=planned.moment, pub=pub, now=now)
 
 
 def publisher(session: Session, settings: Settings) -> Callable[[int | None], Publishing]:

@@ -37,21 +37,22 @@ def upload() -> tuple[str, int] | str:
         form.file.errors = [str(refused)]
         return render_template("admin/import.html", **page), 422
     session = db_session()
-    now = datetime.now(UTC)
-    checked = csv_import.plan(session, table, now=now, zone=ZoneInfo(ctx.settings().timezone))
+    checked = csv_import.plan(session, table, zone=ZoneInfo(ctx.settings().timezone))
+    count = csv_import.apply(
+        session,
+        checked,
+        publishing=csv_import.publisher(session, ctx.settings()),
+        now=datetime.now(UTC),
+        imported_by=ctx.actor().person_id,
+    )
     if not checked.ok:
+        session.rollback()
         form.file.errors = [
             _("%(count)d problems in the file; nothing was imported.", count=len(checked.errors))
         ]
         return render_template("admin/import.html", checked=checked, **page), 422
     if form.check_only.data:
-        return render_template("admin/import.html", checked=checked, **page)
-    count = csv_import.apply(
-        session,
-        checked,
-        publishing=csv_import.publisher(session, ctx.settings()),
-        now=now,
-        imported_by=ctx.actor().person_id,
-    )
+        session.rollback()
+        return render_template("admin/import.html", checked=checked, to_import=count, **page)
     session.commit()
     return render_template("admin/import.html", checked=checked, imported=count, **page)

@@ -30,20 +30,20 @@ def _emails(app: Flask, world: World) -> None:
 
 
 def _import(app: Flask, data: bytes) -> tuple[csv_import.Plan, int]:
+    """What the CLI and the page do: read, check and record, commit only without errors."""
     settings = app.config["LEADERLED"]
-    now = datetime.now(UTC)
     with session_scope(app) as session:
-        table = csv_import.read(data)
-        checked = csv_import.plan(session, table, now=now, zone=ZoneInfo("UTC"))
-        if not checked.ok:
-            return checked, 0
+        checked = csv_import.plan(session, csv_import.read(data), zone=ZoneInfo("UTC"))
         count = csv_import.apply(
             session,
             checked,
             publishing=csv_import.publisher(session, settings),
-            now=now,
+            now=datetime.now(UTC),
             imported_by=None,
         )
+        if not checked.ok:
+            session.rollback()
+            return checked, 0
         return checked, count
 
 
@@ -93,6 +93,7 @@ def test_rules_are_the_pages_rules(pages_app: Flask, world: World) -> None:
     ]
 
 
+@pytest.mark.timeout(1200)  # 10,000 records through the services; minutes on a busy machine
 def test_a_10000_row_file_imports_once_and_a_second_import_adds_nothing(
     pages_app: Flask, world: World
 ) -> None:
