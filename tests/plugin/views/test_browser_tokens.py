@@ -63,7 +63,7 @@ def test_a_leader_creates_a_token_records_through_the_api_and_revokes_it(
     assert stored["result"]["duration"] == "PT20M"
 
     frame.get_by_role("button", name="Revoke My coaching bot").click()
-    frame.locator("#token-list").wait_for()
+    frame.get_by_text("Calls with this token are refused from now on.").wait_for()
     refused = requests.get(f"{api}/me", headers=headers, timeout=10)
     assert refused.status_code == 401
     assert refused.headers["Content-Type"] == "application/problem+json"
