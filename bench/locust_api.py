@@ -13,15 +13,19 @@ import os
 import random
 from datetime import UTC, datetime, timedelta
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 TOKENS = os.environ.get("LEADERLED_BENCH_TOKENS", "").split(",")
 PEOPLE = [int(p) for p in os.environ.get("LEADERLED_BENCH_PEOPLE", "0").split(",")]
 _next = itertools.count()
 
 
-class Leader(HttpUser):
-    """A leader's app: records a coaching moment about once a second."""
+class Leader(FastHttpUser):
+    """A leader's app: records a coaching moment about once a second.
+
+    FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load
+    generator shares the two cores with the server, so it should cost little.
+    """
 
     wait_time = between(0.5, 1.5)
 

@@ -14,7 +14,7 @@ from plugin.config import Settings
 from plugin.models.people import Team
 from plugin.models.records import LeaderLedRecord
 from plugin.services.publishing import Publishing, publishing_for
-from plugin.services.record_queries import DeliveryState, delivery_states
+from plugin.services.record_queries import Delivery, DeliveryState
 
 
 def settings() -> Settings:
@@ -75,9 +75,12 @@ def json_response(payload: Any, status: int = 200, location: str | None = None) 
 
 
 def answer(session: Session, row: LeaderLedRecord, status: int) -> Response:
-    """A record just written, as its owner sees it, with its Location."""
+    """A record just written, as its owner sees it, with its Location.
+
+    Its statements were queued in this transaction, so it waits for the LRS.
+    """
     session.flush()
-    delivery = delivery_states(session, [row.id])[row.id]
+    delivery = DeliveryState(Delivery.WAITING)
     from plugin.api.schemas import RecordSchema
 
     return json_response(
