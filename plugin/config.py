@@ -104,6 +104,8 @@ class Settings:
     # Fernet keys (comma-separated, newest first) that encrypt the tool's
     # private signing keys in the database; generate with `leaderled lti keys new-secret`.
     key_encryption_keys: str = ""
+    # JSON API: requests per token and period (Flask-Limiter syntax; "0" turns it off).
+    api_rate_limit: str = "600 per minute"
     # Echo SQL (debugging only).
     sql_echo: bool = False
     testing: bool = False

@@ -10,10 +10,12 @@ from flask.cli import FlaskGroup
 
 from plugin.app import create_app
 from plugin.cli import db as db_commands
+from plugin.cli import imports as import_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
 from plugin.cli import privacy as privacy_commands
 from plugin.cli import statements as statements_commands
+from plugin.cli import tokens as token_commands
 from plugin.cli import validate_cmd
 from plugin.cli import worker as worker_commands
 
@@ -33,3 +35,5 @@ main.add_command(worker_commands.sync)
 main.add_command(worker_commands.outbox)
 main.add_command(lti_commands.lti)
 main.add_command(privacy_commands.privacy)
+main.add_command(token_commands.token)
+main.add_command(import_commands.import_file)

@@ -1,10 +1,12 @@
 """The application's tables. Import models from here so Alembic sees them all."""
 
 from plugin.db import Base
+from plugin.models.api import ApiToken, IdempotentRequest, Scope, TokenKind
 from plugin.models.catalogue import CompanyValue, TopicCategory, ValueKind
 from plugin.models.expectations import Expectation, ExpectationAcknowledgement, Goal
 from plugin.models.formal import FormalRecord
 from plugin.models.gradebook import GradebookPost, PostState
+from plugin.models.imports import ImportedRow
 from plugin.models.lti import (
     DeploymentStatus,
     IdentityMode,
@@ -34,6 +36,7 @@ from plugin.models.trainers import FeedbackRequest, Trainer, TrainerPairing
 
 __all__ = [
     "AccessLogEntry",
+    "ApiToken",
     "Base",
     "CompanyValue",
     "DeliveryEvent",
@@ -44,7 +47,9 @@ __all__ = [
     "FormalRecord",
     "Goal",
     "GradebookPost",
+    "IdempotentRequest",
     "IdentityMode",
+    "ImportedRow",
     "KeyStatus",
     "LeaderLedRecord",
     "LtiClient",
@@ -68,10 +73,12 @@ __all__ = [
     "RecordParticipant",
     "RecordStatement",
     "Role",
+    "Scope",
     "StatementSubject",
     "Suppression",
     "SyncCursor",
     "Team",
+    "TokenKind",
     "TopicCategory",
     "Trainer",
     "TrainerPairing",

@@ -29,11 +29,51 @@
     });
   }
 
-  var modules = { "error-summary": errorSummary, "people-picker": peoplePicker };
-  document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-module]"), function (el) {
-      var start = modules[el.getAttribute("data-module")];
-      if (start) { start(el); }
+  /* A large file: show the upload's progress, then that the server is
+     checking it, and put the answer's main part in place of this one. */
+  function uploadProgress(form) {
+    var bar = form.querySelector("[data-upload-progress]");
+    var status = form.querySelector("[data-upload-status]");
+    if (!bar || !window.FormData || !window.DOMParser) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      bar.hidden = false;
+      bar.value = 0;
+      status.textContent = status.getAttribute("data-uploading");
+      request.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { bar.value = e.loaded / e.total; }
+      });
+      request.upload.addEventListener("load", function () {
+        bar.removeAttribute("value");  /* indeterminate: the server checks every row */
+        status.textContent = status.getAttribute("data-checking");
+      });
+      request.addEventListener("load", function () {
+        var answer = new DOMParser().parseFromString(request.responseText, "text/html");
+        var main = document.querySelector("main");
+        var fresh = answer.querySelector("main");
+        if (!main || !fresh) { form.submit(); return; }
+        main.innerHTML = fresh.innerHTML;
+        document.title = answer.title;
+        start(main);
+      });
+      request.addEventListener("error", function () { form.submit(); });
+      request.open("POST", form.action || window.location.href);
+      request.send(new FormData(form));
     });
-  });
+  }
+
+  var modules = {
+    "error-summary": errorSummary,
+    "people-picker": peoplePicker,
+    "upload-progress": uploadProgress
+  };
+
+  function start(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-module]"), function (el) {
+      var begin = modules[el.getAttribute("data-module")];
+      if (begin) { begin(el); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { start(document); });
 }());

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         expectations,
         home,
+        imports,
         labels,
         leader,
         learner,
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         privacy_admin,
         profile,
+        tokens,
         trainers,
     )
     from plugin.views import lti as lti_views
@@ -46,6 +48,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(material.bp)
     app.register_blueprint(trainers.bp)
     app.register_blueprint(expectations.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(imports.bp)
+    from plugin import api
+
+    api.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
     errors.register(app)

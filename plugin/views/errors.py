@@ -30,6 +30,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:
         code = exc.code or 500
+        if request.path.startswith("/api/"):
+            from plugin.api.problems import from_http
+
+            return from_http(exc), code
         message = exc.description or exc.name
         if _wants_json():
             return jsonify(error=exc.name, message=message), code

@@ -41,6 +41,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("admin_library.materials_page", lazy("Library"), LND, "/admin/materials"),
     NavItem("admin_trainers.trainers_page", lazy("Trainers"), LND, "/admin/trainers"),
     NavItem("admin.expectations_page", lazy("Expectations"), LND, "/admin/expectations"),
+    NavItem("imports.upload", lazy("Import"), LND, "/admin/import"),
+    NavItem("tokens.service", lazy("Service tokens"), LND, "/admin/tokens"),
     NavItem("learner.record", lazy("My learning"), EVERYONE, "/me/"),
 )
 

@@ -54,7 +54,8 @@ def test_unknown_page_is_a_readable_404(client: FlaskClient) -> None:
     assert b"Not Found" in response.data
     json_response = client.get("/api/nothing")
     assert json_response.status_code == 404
-    assert json_response.get_json()["error"] == "Not Found"
+    assert json_response.content_type == "application/problem+json"  # RFC 9457, as the API
+    assert json_response.get_json()["title"] == "Not Found"
 
 
 def test_migrations_create_every_model_table(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]

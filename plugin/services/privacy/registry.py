@@ -205,6 +205,25 @@ POLICIES: tuple[TablePolicy, ...] = (
     personal("expectation", mention("created_by_id", clear=True)),
     personal("expectation_acknowledgement", owner("person_id")),
     personal("goal", owner("person_id")),
+    # -- the JSON API and imports (issue 12) -------------------------------------
+    personal(
+        "api_token",
+        owner("person_id"),
+        mention("created_by_id", clear=True),
+        hidden=("token_hash",),
+    ),
+    no_personal_data("api_token_team", "which teams a token is limited to"),
+    personal(
+        "idempotent_request",
+        part_of("token_id", "api_token"),
+        # The stored answer may name other people too; the export lists that it exists.
+        hidden=("body", "request_hash"),
+    ),
+    personal(
+        "imported_row",
+        part_of("record_id", "leader_led_record"),
+        mention("imported_by_id", clear=True),
+    ),
     # -- privacy itself ------------------------------------------------------
     personal("access_log", owner("subject_id"), mention("viewer_id", clear=True)),
     personal("privacy_audit", mention("by_person_id", clear=True)),

@@ -304,11 +304,16 @@ def fill_every_personal_table(app: Flask, who: int) -> list[str]:
         for table in reversed(REGISTRY.tables()):  # parents first: filler rows point at them
             if found[table.name].rows:
                 continue
-            relation = next(
+            direct = [
                 r
                 for r in REGISTRY[table.name].relations
                 if r.kind in (Kind.OWNER, Kind.MENTION, Kind.IDENTIFIER, Kind.STATEMENT)
-            )
+            ]
+            if not direct:  # only part of a parent row: one of the person's parent rows
+                part = next(r for r in REGISTRY[table.name].relations if r.kind is Kind.PART_OF)
+                parents = related_rows(session, subject)[part.other].rows
+                parent_id = next(iter(parents.values()))["id"]
+            relation = direct[0] if direct else part
             row: dict[str, Any] = {}
             for n, column in enumerate(table.columns):
                 if (
@@ -317,7 +322,9 @@ def fill_every_personal_table(app: Flask, who: int) -> list[str]:
                     and column.name != relation.column
                 ):
                     continue
-                if column.name == relation.column:
+                if not direct and column.name == relation.column:
+                    row[column.name] = parent_id
+                elif column.name == relation.column:
                     row[column.name] = {
                         Kind.OWNER: who,
                         Kind.MENTION: who,

@@ -28,6 +28,9 @@ PUBLIC = frozenset(
     {
         "static",
         "home.index",
+        "api-docs.openapi_json",
+        "api_docs.page",
+        "api_docs.asset",
         "lti.jwks",
         "lti.launch",
         "lti.login",
@@ -111,16 +114,50 @@ ROLES: dict[str, frozenset[Role]] = {
     "expectations.new_goal": LEADER,
     "expectations.goal_met": LEADER,
     "expectations.goal_not_met": LEADER,
+    "tokens.personal": LEADER,
+    "tokens.revoke_personal": LEADER,
+    "tokens.service": LND,
+    "tokens.revoke_service": LND,
+    "imports.upload": LND,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
 
+#: API endpoint -> the token scope it needs (None: any live token). Who and
+#: which teams a token reaches is tested in tests/plugin/api/.
+SCOPES: dict[str, str | None] = {
+    "api_moments.record_moment": "records:write",
+    "api_moments.update_moment": "records:write",
+    "api_sessions.record_session": "records:write",
+    "api_sessions.update_session": "records:write",
+    "api_records.delete_record": "records:write",
+    "api_records.confirm_record": "records:write",
+    "api_records.list_records": "records:read",
+    "api_records.get_record": "records:read",
+    "api_people.team_members": "records:read",
+    "api_people.learning_record": "records:read",
+    "api_people.me": None,
+    "api_reports.teaching": "reports:read",
+    "api_outbox.list_parked": "admin",
+    "api_outbox.resend_parked": "admin",
+}
+
 
 def test_every_route_is_in_the_matrix(pages_app: Flask) -> None:
     endpoints = {rule.endpoint for rule in pages_app.url_map.iter_rules()}
-    unlisted = endpoints - PUBLIC - set(ROLES)
+    unlisted = endpoints - PUBLIC - set(ROLES) - set(SCOPES)
     assert not unlisted, f"routes without an authorisation rule: {sorted(unlisted)}"
-    assert not (set(ROLES) | PUBLIC) - endpoints, "the matrix names routes that do not exist"
+    assert not (set(ROLES) | PUBLIC | set(SCOPES)) - endpoints, (
+        "the matrix names routes that do not exist"
+    )
+
+
+def test_every_api_route_requires_its_scope(pages_app: Flask) -> None:
+    for endpoint, scope in SCOPES.items():
+        view = pages_app.view_functions[endpoint]
+        assert hasattr(view, "_leaderled_scope"), f"{endpoint} is not behind @requires"
+        found = view._leaderled_scope
+        assert (found.value if found is not None else None) == scope, endpoint
 
 
 def _requests(app: Flask) -> list[tuple[str, str, str]]:

@@ -1,0 +1,316 @@
+"""The API under load with the LRS down, then the LRS back.
+
+50 locust users (each a leader's app with its own personal token) record
+coaching moments through ``POST /api/v1/moments`` for 60 s against waitress
+with PostgreSQL, while the LRS is stopped (the configured endpoint has no
+server). Checked: p95 under 50 ms, no failed request, every record's
+statement in the outbox. Then Learning Locker is started, the delivery
+worker drains the outbox, and every statement is in the LRS exactly once
+(each id found, and the LRS holds no more statements than we queued).
+
+``python -m bench api_load`` runs the full test; ``run(quick=True)`` is the
+small version the test suite runs (5 users, 5 s). Loopback only, bounded in
+time: locust stops itself (``-t``), and waitress is ended afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import func, select
+
+from bench._core_setup import scratch_database
+from lrs_client import LRSClient
+from plugin.config import Settings
+from plugin.db import Database
+from plugin.jobs.connection import delivery_options, lrs_client
+from plugin.jobs.delivery import DeliveryWorker
+from plugin.models import (
+    LeaderLedRecord,
+    LtiPlatform,
+    Membership,
+    OutboxRow,
+    Person,
+    PersonIdentifier,
+    Role,
+    Team,
+    TokenKind,
+)
+from plugin.services import tokens
+from statements.identity import Identity
+from tests.lrs_servers.servers import free_port, learning_locker
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ISSUER = "https://moodle.bench.example"
+LEARNERS = 20
+P95_GOAL_MS = 50.0
+
+
+@dataclass
+class LoadResult:
+    users: int
+    seconds: int
+    requests: int
+    failures: int
+    median_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+    records: int
+    outbox: int
+    delivered: int
+    in_lrs: int
+    missing_in_lrs: int
+    lrs_total: int
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.failures == 0
+            and self.requests > 0
+            and self.outbox == self.records
+            and self.missing_in_lrs == 0
+            and self.lrs_total == self.outbox
+        )
+
+
+def _seed(database: Database, users: int) -> tuple[list[str], list[int]]:
+    """A course with one leader, 20 learners, and a personal token per locust user."""
+    with database.session_scope() as session:
+        session.add(
+            LtiPlatform(issuer=ISSUER, name="Bench", auth_login_url=ISSUER, jwks_url=ISSUER)
+        )
+        team = Team(platform_issuer=ISSUER, context_id="bench", title="Bench team")
+        session.add(team)
+        people: list[Person] = []
+        for number in range(LEARNERS + 1):
+            identity = Identity.account(ISSUER, str(1000 + number))
+            person = Person(display_name=f"Person {number}", statement_key=identity.key())
+            person.identifiers.append(PersonIdentifier(kind="account", key=identity.key()))
+            session.add(person)
+            people.append(person)
+        session.flush()
+        for index, person in enumerate(people):
+            role = Role.LEADER if index == 0 else Role.LEARNER
+            session.add(Membership(person_id=person.id, team_id=team.id, role=role))
+        session.flush()
+        secrets = [
+            tokens.create(
+                session,
+                tokens.TokenInput(
+                    kind=TokenKind.PERSONAL,
+                    name=f"bench {n}",
+                    scopes=("records:write",),
+                    person_id=people[0].id,
+                ),
+                created_by=None,
+                now=datetime.now(UTC),
+            ).secret
+            for n in range(users)
+        ]
+        return secrets, [p.id for p in people[1:]]
+
+
+@contextmanager
+def _waitress(url: str, lrs_endpoint: str, workdir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "LEADERLED_DATABASE_URL": url,
+        "LEADERLED_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LEADERLED_SECRET_KEY": uuid.uuid4().hex,
+        "LEADERLED_LRS_ENDPOINT": lrs_endpoint,
+        "LEADERLED_LRS_USERNAME": "ll-key",
+        "LEADERLED_LRS_PASSWORD": "ll-secret",
+    }
+    log = (workdir / "waitress.log").open("ab")
+    process = subprocess.Popen(
+        [
+            str(BIN / "waitress-serve"),
+            "--threads",
+            "8",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--call",
+            "plugin:create_app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/api/v1/openapi.json", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("waitress did not start; see " + str(workdir / "waitress.log"))
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        log.close()
+
+
+def _locust(
+    base: str, secrets: list[str], people: list[int], users: int, seconds: int, workdir: Path
+) -> dict[str, Any]:
+    prefix = workdir / "locust"
+    env = {
+        **os.environ,
+        "LEADERLED_BENCH_TOKENS": ",".join(secrets),
+        "LEADERLED_BENCH_PEOPLE": ",".join(map(str, people)),
+    }
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locust_api.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=seconds + 120,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "locust.log").open("wb"),
+    )
+    with (workdir / "locust_stats.csv").open(newline="") as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    return rows["Aggregated"]
+
+
+def _in_lrs(client: LRSClient, ids: list[str]) -> tuple[int, int]:
+    """(found, total): each id looked up, then every statement the LRS holds counted."""
+    found = 0
+    for statement_id in ids:
+        try:
+            client.get(statement_id)
+            found += 1
+        except Exception:
+            continue
+    total = sum(len(page.statements) for page in client.query().pages())
+    return found, total
+
+
+def run(*, users: int = 50, seconds: int = 60, database_url: str | None = None) -> LoadResult:
+    with tempfile.TemporaryDirectory() as tmp, _database(database_url) as url:
+        workdir = Path(tmp)
+        lrs = learning_locker(workdir / "lrs")  # created, not started: the LRS is down
+        database = Database(url)
+        try:
+            secrets, people = _seed(database, users)
+            with _waitress(url, lrs.endpoint, workdir) as base:
+                stats = _locust(base, secrets, people, users, seconds, workdir)
+            with database.session_scope() as session:
+                records = session.scalar(select(func.count()).select_from(LeaderLedRecord)) or 0
+                ids = list(session.scalars(select(OutboxRow.statement_id)))
+            lrs.start()
+            settings = Settings(
+                database_url=url,
+                lrs_endpoint=lrs.endpoint,
+                lrs_username=lrs.username,
+                lrs_password=lrs.password,
+            )
+            with lrs_client(settings) as client:
+                delivered = DeliveryWorker(database, client, delivery_options(settings)).run(
+                    until_empty=True
+                )
+                found, total = _in_lrs(client, ids)
+        finally:
+            database.dispose()
+            lrs.stop()
+    return LoadResult(
+        users=users,
+        seconds=seconds,
+        requests=int(stats["Request Count"]),
+        failures=int(stats["Failure Count"]),
+        median_ms=float(stats["Median Response Time"]),
+        p95_ms=float(stats["95%"]),
+        p99_ms=float(stats["99%"]),
+        rps=float(stats["Requests/s"]),
+        records=int(records),
+        outbox=len(ids),
+        delivered=delivered,
+        in_lrs=found,
+        missing_in_lrs=len(ids) - found,
+        lrs_total=total,
+    )
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[str]:
+    if url is not None and url.startswith("sqlite"):
+        from plugin import migrate
+
+        migrate.upgrade(url)
+        yield url
+        return
+    with scratch_database() as scratch:
+        yield scratch
+
+
+def report(result: LoadResult) -> str:
+    return (
+        f"| {result.users} | {result.seconds} s | {result.requests} | {result.failures} | "
+        f"{result.rps:.1f}/s | {result.median_ms:.0f} ms | {result.p95_ms:.0f} ms | "
+        f"{result.p99_ms:.0f} ms | {result.records} | {result.outbox} | {result.delivered} | "
+        f"{result.in_lrs} | {result.lrs_total} |"
+    )
+
+
+HEADER = (
+    "| users | time | requests | failures | throughput | p50 | p95 | p99 | records | "
+    "outbox rows | delivered | found by id in LRS | statements in LRS |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def main() -> None:
+    result = run()
+    print(HEADER)
+    print(report(result))
+    verdict = "met" if result.ok and result.p95_ms < P95_GOAL_MS else "NOT met"
+    print(
+        f"goals (p95 < {P95_GOAL_MS:.0f} ms, no error, all in outbox, each once in LRS): {verdict}"
+    )

@@ -1,0 +1,1 @@
+from tests.plugin.views.conftest import pages_app, world  # noqa: F401 - fixtures
