@@ -190,7 +190,7 @@ def _locust(
         [
             str(BIN / "locust"),
             "-f",
-            str(ROOT / "bench" / "locust_api.py"),
+            str(ROOT / "bench" / "_locust_api.py"),
             "--headless",
             "-u",
             str(users),

@@ -134,6 +134,8 @@ def leader_led_of(
             .where(
                 LeaderLedRecord.id.in_(_took_part(person_id)),
                 LeaderLedRecord.state == RecordState.ACTIVE,
+                # Shared material has a section of its own on the page.
+                LeaderLedRecord.kind != RecordKind.MATERIAL_SHARED,
             )
             .options(selectinload(LeaderLedRecord.leader))
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())

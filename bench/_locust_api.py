@@ -1,7 +1,7 @@
 """The locust users of ``bench/api_load.py``: leaders recording coaching
 moments through the API, each with their own personal token.
 
-Run by ``api_load`` (``locust -f bench/locust_api.py --headless ...``) with
+Run by ``api_load`` (``locust -f bench/_locust_api.py --headless ...``) with
 ``LEADERLED_BENCH_TOKENS`` (comma-separated) and ``LEADERLED_BENCH_PEOPLE``
 (the learners' person ids) in the environment.
 """
