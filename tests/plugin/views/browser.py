@@ -61,12 +61,25 @@ def axe_violations(target: Any) -> list[dict[str, Any]]:
         pytest.fail("axe-core is missing: scripts/bootstrap.sh node")
     # Evaluated through the DevTools protocol, which the page's CSP (script-src
     # 'self', no inline script) does not govern; a <script> tag would be blocked.
+    try:
+        result = _run_axe(target)
+    except Exception as error:  # noqa: BLE001 - Playwright raises its own Error
+        if "Execution context was destroyed" not in str(error):
+            raise
+        # A navigation the test started (a form's 303) landed mid-run: audit
+        # the page it landed on, which is the page the test meant.
+        target.wait_for_load_state()
+        result = _run_axe(target)
+    return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def _run_axe(target: Any) -> dict[str, Any]:
     if not target.evaluate("typeof window.axe !== 'undefined'"):
         target.evaluate(AXE.read_text(encoding="utf-8"))
-    result = target.evaluate(
+    result: dict[str, Any] = target.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
-    return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    return result
 
 
 def assert_accessible(target: Any, where: str = "") -> None:

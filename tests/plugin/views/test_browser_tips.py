@@ -273,7 +273,8 @@ def test_a_leader_acknowledges_an_expectation_sets_a_goal_and_meets_it(
     goal_set = stored(live_stack, RecordKind.GOAL_SET, "goal-set")
     assert list(goal_set["object"]["definition"]["extensions"].values()) == [due]
     goal.get_by_role("button", name="Mark as met").click()
-    frame.locator("#goals li", has_text="Met").wait_for()
+    # "Mark as met" also holds "met": wait for the status tag the reloaded page shows.
+    frame.locator("#goals li .tag-stored", has_text="Met").wait_for()
     assert_accessible(tool(page), "expectations and goals, goal met")
     met = stored(live_stack, RecordKind.GOAL_MET, "goal-met")
     assert met["object"]["id"] == goal_set["object"]["id"]
