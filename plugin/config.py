@@ -101,6 +101,8 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     # Log level of the web process and the worker (stderr).
     log_level: str = "INFO"
+    # /readyz: a worker must have written its heartbeat within this many seconds.
+    ready_worker_seconds: int = 120
     # Fernet keys (comma-separated, newest first) that encrypt the tool's
     # private signing keys in the database; generate with `leaderled lti keys new-secret`.
     key_encryption_keys: str = ""

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         admin_trainers,
         errors,
         expectations,
+        health,
         home,
         imports,
         labels,
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from plugin.views import lti as lti_views
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(lti_views.bp)

@@ -28,6 +28,9 @@ PUBLIC = frozenset(
     {
         "static",
         "home.index",
+        # Load balancers and scrapers: no personal data.
+        "health.healthz",
+        "health.readyz",
         "api-docs.openapi_json",
         "api_docs.page",
         "api_docs.asset",
