@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from plugin import csp, db, i18n, logging_setup, rate_limits
+from plugin import csp, db, i18n, logging_setup, metrics, rate_limits
 from plugin.config import Settings, flask_config_from_env
 from plugin.extensions import csrf
 
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     csp.init_app(app)
+    metrics.init_app(app)
 
     from plugin.views import register_blueprints
 

@@ -103,6 +103,10 @@ class Settings:
     log_level: str = "INFO"
     # /readyz: a worker must have written its heartbeat within this many seconds.
     ready_worker_seconds: int = 120
+    # /metrics: a bearer token scrapers send, and/or addresses (CIDRs, comma-separated)
+    # allowed without one; with neither set, /metrics refuses everyone.
+    metrics_token: str = ""
+    metrics_allow: str = ""
     # Fernet keys (comma-separated, newest first) that encrypt the tool's
     # private signing keys in the database; generate with `leaderled lti keys new-secret`.
     key_encryption_keys: str = ""
@@ -163,6 +167,7 @@ class Settings:
             "database_url",
             "key_encryption_keys",
             "rate_limit_storage_uri",
+            "metrics_token",
         }
         parts = []
         for f in fields(self):

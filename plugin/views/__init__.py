@@ -31,8 +31,10 @@ def register_blueprints(app: Flask) -> None:
         trainers,
     )
     from plugin.views import lti as lti_views
+    from plugin.views import metrics as metrics_views
 
     app.register_blueprint(health.bp)
+    metrics_views.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(lti_views.bp)

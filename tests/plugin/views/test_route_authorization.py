@@ -28,9 +28,10 @@ PUBLIC = frozenset(
     {
         "static",
         "home.index",
-        # Load balancers and scrapers: no personal data.
+        # Load balancers and scrapers: no personal data (metrics checks its own token).
         "health.healthz",
         "health.readyz",
+        "metrics.metrics",
         "api-docs.openapi_json",
         "api_docs.page",
         "api_docs.asset",
