@@ -101,6 +101,8 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     # Log level of the web process and the worker (stderr).
     log_level: str = "INFO"
+    # Log lines: "plain" (readable, one line per event) or "json" (one JSON object per line).
+    log_format: str = "plain"
     # /readyz: a worker must have written its heartbeat within this many seconds.
     ready_worker_seconds: int = 120
     # /metrics: a bearer token scrapers send, and/or addresses (CIDRs, comma-separated)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from types import FrameType
 from typing import Any
 
+from plugin import logging_setup
 from plugin.config import Settings
 from plugin.db import Database
 from plugin.jobs.connection import delivery_options, lrs_client
@@ -190,8 +191,8 @@ def _child(settings_values: dict[str, object], plan: RunPlan) -> None:
     """A delivery-only or sync-only process started by :func:`run`."""
     stop = threading.Event()
     install_stop_handlers(stop)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings(**settings_values)  # type: ignore[arg-type]
+    logging_setup.configure(settings.log_level, settings.log_format)
     if not plan.once:
         start_heartbeat(settings.database_url, stop, _roles(plan))
     if plan.delivery:
