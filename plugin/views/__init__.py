@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         lti_roster,
         material,
         navigation,
+        operations,
         privacy,
         privacy_admin,
         profile,
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(expectations.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(operations.bp)
     from plugin import api
 
     api.init_app(app)

@@ -123,6 +123,10 @@ ROLES: dict[str, frozenset[Role]] = {
     "tokens.service": LND,
     "tokens.revoke_service": LND,
     "imports.upload": LND,
+    "operations.home": LND,
+    "operations.resend": LND,
+    "operations.discard": LND,
+    "operations.check": LND,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
