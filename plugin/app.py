@@ -46,10 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logging_setup.init_app(app)
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    # Timed from the start: a request CSRF or a rate limit refuses is still counted.
+    metrics.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     csp.init_app(app)
-    metrics.init_app(app)
 
     from plugin.views import register_blueprints
 

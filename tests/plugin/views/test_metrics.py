@@ -181,3 +181,12 @@ def test_an_unreachable_database_is_a_figure_not_an_error() -> None:
     found = samples(response.get_data(as_text=True))
     assert value(found, "leaderled_database_up") == 0
     assert "leaderled_outbox_queue_depth" not in found
+
+
+def test_requests_refused_before_the_view_are_timed_too(metrics_app: Flask) -> None:
+    client = metrics_app.test_client()
+    refused = client.post("/admin/operations/check")  # no CSRF token, no launch
+    assert refused.status_code == 400
+    found = samples(client.get("/metrics", headers=AUTH).get_data(as_text=True))
+    labels = {"endpoint": "operations.check", "method": "POST", "status": "400"}
+    assert value(found, "leaderled_http_request_duration_seconds_count", **labels) == 1
