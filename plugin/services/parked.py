@@ -39,3 +39,28 @@ def resend(session: Session, statement_id: str) -> OutboxRow:
     )
     session.refresh(row)
     return row
+
+
+def discard(session: Session, statement_id: str) -> OutboxRow:
+    """Drop a parked statement for good: it never reaches the LRS.
+
+    For a statement no fix can make acceptable; the record it carried stays
+    in Leaderled. The caller logs who did it (ids only).
+    """
+    row = parked_by_id(session, statement_id)
+    session.delete(row)
+    session.flush()
+    return row
+
+
+def parked_by_id(session: Session, statement_id: str) -> OutboxRow:
+    """One parked statement, for the page that confirms a discard."""
+    row = session.scalar(
+        select(OutboxRow).where(
+            OutboxRow.statement_id == statement_id.strip().lower(),
+            OutboxRow.state == OutboxState.PARKED,
+        )
+    )
+    if row is None:
+        raise NotFound(_("There is no parked statement with this id."))
+    return row

@@ -28,6 +28,10 @@ PUBLIC = frozenset(
     {
         "static",
         "home.index",
+        # Load balancers and scrapers: no personal data (metrics checks its own token).
+        "health.healthz",
+        "health.readyz",
+        "metrics.metrics",
         "api-docs.openapi_json",
         "api_docs.page",
         "api_docs.asset",
@@ -119,6 +123,10 @@ ROLES: dict[str, frozenset[Role]] = {
     "tokens.service": LND,
     "tokens.revoke_service": LND,
     "imports.upload": LND,
+    "operations.home": LND,
+    "operations.resend": LND,
+    "operations.discard": LND,
+    "operations.check": LND,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
