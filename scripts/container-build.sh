@@ -5,7 +5,7 @@
 # pulled here, so this makes one: a Debian bookworm minimal root
 # (debootstrap --variant=minbase, with Debian's python3), imported with
 # `podman import`. The root is cached between runs; delete the cache
-# directory (or set LEADERLED_CONTAINER_REFRESH_BASE=1) to make it again.
+# directory to make it again.
 # `podman build --isolation=chroot` needs no container runtime, which these
 # machines cannot start. pip inside the build reaches the same package index
 # as pip here: the index URLs from `pip config list` go in as build
@@ -17,14 +17,14 @@
 #                               set it, e.g. docker.io/library/python:3.11-slim,
 #                               where a registry is reachable: no debootstrap then)
 #   LEADERLED_CONTAINER_CACHE   where the root is kept (~/.cache/leaderled-container)
-#   LEADERLED_DEBIAN_MIRROR     debootstrap's mirror (http://deb.debian.org/debian)
+#   LEADERLED_CONTAINER_MIRROR  debootstrap's mirror (http://deb.debian.org/debian)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 IMAGE=${LEADERLED_CONTAINER_IMAGE:-localhost/leaderled:latest}
 BASE_IMAGE=localhost/leaderled-base:bookworm
 CACHE=${LEADERLED_CONTAINER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/leaderled-container}
-MIRROR=${LEADERLED_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=${LEADERLED_CONTAINER_MIRROR:-http://deb.debian.org/debian}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
@@ -45,10 +45,6 @@ need_tools() {
 
 make_base() {
     local root="$CACHE/bookworm-minbase"
-    if [ "${LEADERLED_CONTAINER_REFRESH_BASE:-0}" = 1 ]; then
-        $SUDO rm -rf "$root"
-        podman image rm -f "$BASE_IMAGE" >/dev/null 2>&1 || true
-    fi
     if [ ! -e "$root/.complete" ]; then
         say "debootstrap bookworm minbase into $root (once; cached)"
         $SUDO rm -rf "$root.partial"
