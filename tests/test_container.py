@@ -169,6 +169,13 @@ def _answers(url: str) -> requests.Response | None:
         return None
 
 
+def _uid(pid: int) -> str:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE)
+    assert found, status
+    return found.group(1)
+
+
 def _csrf(html: str) -> str:
     found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert found, "the form has no CSRF token"
@@ -251,6 +258,9 @@ def test_the_image_serves_a_launch_and_its_worker_delivers_the_record(
         home = _wait_for(lambda: _answers(tool_url + "/"), "the web process", timeout=90)
         assert home.status_code == 200
         assert home.headers.get("Server") == "waitress"
+        # chroot execs the command: these are the image's processes, as its (non-root) user.
+        for process in (web, worker):
+            assert _uid(process.pid) == image.user.split(":")[0] != "0"
 
         # A leader launches from the LMS in Dutch: the image's compiled catalogue speaks.
         browser = _launch(lms.url, "leader", lang="nl")
