@@ -232,20 +232,24 @@ def test_the_image_serves_a_launch_and_its_worker_delivers_the_record(
 
     # The demo LMS, registered in the tool, with its course's team and people.
     lms = run_demo_platform(tool_url)
-    host_app = create_app(
-        {
-            "database_url": postgres_url,
-            "public_url": tool_url,
-            "key_encryption_keys": encryption_key,
-            "lrs_endpoint": learning_locker.endpoint,
-            "lrs_username": learning_locker.username,
-            "lrs_password": learning_locker.password,
-        }
-    )
-    with session_scope(host_app) as session:
-        lms.register_in_tool(session)
-        options = BuildOptions(base=host_app.config["LEADERLED"].resolved_profile_base)
-        seeded = seed(session, lms.url, options)
+    try:
+        host_app = create_app(
+            {
+                "database_url": postgres_url,
+                "public_url": tool_url,
+                "key_encryption_keys": encryption_key,
+                "lrs_endpoint": learning_locker.endpoint,
+                "lrs_username": learning_locker.username,
+                "lrs_password": learning_locker.password,
+            }
+        )
+        with session_scope(host_app) as session:
+            lms.register_in_tool(session)
+            options = BuildOptions(base=host_app.config["LEADERLED"].resolved_profile_base)
+            seeded = seed(session, lms.url, options)
+    except BaseException:
+        lms.stop()
+        raise
 
     # The image's own command, only listening on a free loopback port.
     web_cmd = [
@@ -255,7 +259,14 @@ def test_the_image_serves_a_launch_and_its_worker_delivers_the_record(
     web = _started(_in_image(image, web_cmd), env, tmp_path / "web.log")
     worker = _started(_in_image(image, ["leaderled", "worker"]), env, tmp_path / "worker.log")
     try:
-        home = _wait_for(lambda: _answers(tool_url + "/"), "the web process", timeout=90)
+
+        def _serving() -> requests.Response | None:
+            for process, log in ((web, "web.log"), (worker, "worker.log")):
+                if process.poll() is not None:
+                    pytest.fail(f"{log}: {(tmp_path / log).read_text(errors='replace')[-3000:]}")
+            return _answers(tool_url + "/")
+
+        home = _wait_for(_serving, "the web process", timeout=90)
         assert home.status_code == 200
         assert home.headers.get("Server") == "waitress"
         # chroot execs the command: these are the image's processes, as its (non-root) user.
