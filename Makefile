@@ -35,7 +35,8 @@ unit:
 container:
 	scripts/container-build.sh
 
-test-container: setup
+test-container:
+	scripts/bootstrap.sh python node
 	LEADERLED_TEST_CONTAINER=1 $(BIN)/pytest -q tests/test_container.py $(PYTEST_ARGS)
 
 bench:
