@@ -22,6 +22,9 @@ from werkzeug.wrappers import Response
 
 from plugin.api import (
     docs,
+    expectations,
+    goals,
+    materials,
     moments,
     outbox,
     people,
@@ -30,6 +33,7 @@ from plugin.api import (
     records,
     reports,
     sessions,
+    trainers,
 )
 from plugin.api.auth import SECURITY_SCHEME
 from plugin.api.schemas import ProblemSchema
@@ -41,6 +45,10 @@ log = logging.getLogger(__name__)
 RESOURCES: tuple[Blueprint, ...] = (
     moments.bp,
     sessions.bp,
+    trainers.bp,
+    materials.bp,
+    expectations.bp,
+    goals.bp,
     records.bp,
     people.bp,
     reports.bp,
