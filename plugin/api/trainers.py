@@ -298,6 +298,7 @@ def end_pairing(pairing_id: int) -> Response:
     """End a pairing before its end date (L&D)"""
 
     def work(session: Session) -> Response:
+        pairings.pairing_by_id(session, pairing_id)  # "not found" before "not yours"
         actor = token_access.lnd_admin(session, grant())
         row = pairings.end_pairing(session, actor, pairing_id, now=common.now())
         return common.json_response(PairingSchema().dump(pairing_json(row)), 200)
