@@ -101,3 +101,37 @@ def test_who_may_use_and_share(pages_app: Flask, world: World) -> None:
     )
     assert gus.status_code == 201
     assert [p["person_id"] for p in gus.get_json()["participants"]] == [world.people["hal"]]
+
+
+def test_the_library_and_what_was_shared_with_me(pages_app: Flask, world: World) -> None:
+    guideline = add_material(pages_app, world)
+    add_material(pages_app, world, title="Best practice for onboarding")
+    ada = make_token(pages_app, person=world.people["ada"])
+    client = pages_app.test_client()
+    found = client.get("/api/v1/materials?q=onboarding", headers=auth(ada)).get_json()
+    assert [m["title"] for m in found["items"]] == ["Best practice for onboarding"]
+    assert (found["total"], found["page"], found["pages"]) == (1, 1, 1)
+    everything = client.get("/api/v1/materials", headers=auth(ada)).get_json()
+    assert everything["total"] == 2
+    bad = client.get("/api/v1/materials?language=xx", headers=auth(ada))
+    assert bad.status_code == 422
+    assert "language" in field_errors(bad)
+    bo = make_token(pages_app, person=world.people["bo"])
+    assert client.get("/api/v1/materials", headers=auth(bo)).status_code == 403
+    assert client.get("/api/v1/materials/shared", headers=auth(bo)).get_json()["items"] == []
+    shared = client.post(
+        f"/api/v1/materials/{guideline}/shares",
+        json={"audience": "people", "people": [world.people["bo"]]},
+        headers=auth(ada),
+    )
+    assert shared.status_code == 201
+    (mine,) = client.get("/api/v1/materials/shared", headers=auth(bo)).get_json()["items"]
+    assert mine["material"]["id"] == guideline
+    assert mine["leader_id"] == world.people["ada"]
+    dee = make_token(pages_app, person=world.people["dee"])
+    assert client.get("/api/v1/materials/shared", headers=auth(dee)).get_json()["items"] == []
+    south = make_token(pages_app, kind=TokenKind.SERVICE, teams=[world.other_team])
+    other = client.get(
+        f"/api/v1/materials/shared?person_id={world.people['bo']}", headers=auth(south)
+    )
+    assert other.status_code == 404

@@ -137,6 +137,8 @@ SCOPES: dict[str, str | None] = {
     "api_trainers.list_pairings": "records:read",
     "api_trainers.pair": "admin",
     "api_trainers.end_pairing": "admin",
+    "api_materials.library": "records:read",
+    "api_materials.shared": "records:read",
     "api_materials.record_use": "records:write",
     "api_materials.share": "records:write",
     "api_expectations.list_expectations": "records:read",
