@@ -14,6 +14,7 @@ from plugin.models import Goal, TokenKind
 from tests.plugin.views.conftest import World
 
 from .conftest import auth, field_errors, make_token, outbox_count, templates_of
+from .test_api_idempotency import _twice_at_once
 
 SOON = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
 
@@ -153,3 +154,15 @@ def test_a_service_token_sets_a_goal_for_a_leader_of_its_team(
     assert outside.status_code in (403, 404)
     listed = client.get(f"/api/v1/goals?person_id={world.people['ada']}", headers=auth(north))
     assert len(listed.get_json()["items"]) == 1
+
+
+def test_the_same_goal_sent_twice_at_once_is_set_once(pages_app: Flask, world: World) -> None:
+    secret = make_token(pages_app, person=world.people["ada"])
+    body = {"title": "Teach with cases", "due_on": SOON}
+    answers = _twice_at_once(
+        pages_app, "/api/v1/goals", body, auth(secret, **{"Idempotency-Key": "goal-race"})
+    )
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert goal_count(pages_app) == 1
+    assert outbox_count(pages_app) == 1
