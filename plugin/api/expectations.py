@@ -62,8 +62,8 @@ class ExpectationListSchema(Schema):
     items = fields.List(fields.Nested(ExpectationSchema), required=True)
 
 
-class LeaderArgs(Schema):
-    leader_id = Id(strict=False, metadata={"description": "Service tokens: whose expectations."})
+class PersonArgs(Schema):
+    person_id = Id(strict=False, metadata={"description": "Service tokens: the leader whose."})
 
 
 class AcknowledgeInSchema(Schema):
@@ -100,12 +100,12 @@ def expectation_json(mine: expectations.MyExpectation) -> dict[str, Any]:
 
 @bp.route("", methods=["GET"])
 @requires(Scope.RECORDS_READ)
-@bp.arguments(LeaderArgs, location="query")
+@bp.arguments(PersonArgs, location="query")
 @bp.response(200, ExpectationListSchema)
 def list_expectations(args: dict[str, Any]) -> dict[str, Any]:
     """The expectations that apply to a leader, with progress from their records"""
     session = db_session()
-    person_id = token_access.person_of(session, grant(), args.get("leader_id"))
+    person_id = token_access.person_of(session, grant(), args.get("person_id"))
     if not has_role(session, person_id, Role.LEADER):
         raise NotAllowed(_("Only a leader can do this."))
     actor = Actor(person_id=person_id, role=Role.LEADER)

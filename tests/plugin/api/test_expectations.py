@@ -104,17 +104,21 @@ def test_refused_and_unreachable_expectations(pages_app: Flask, world: World) ->
         ).status_code
         == 403
     )
-    # A service token of team North reads Ada's, not Gus's.
+    # A service token of team North reads Ada's, not Gus's, and must name whose.
+    north_token = make_token(pages_app, kind=TokenKind.SERVICE, teams=[world.team])
+    unnamed = client.get("/api/v1/expectations", headers=auth(north_token))
+    assert unnamed.status_code == 422
+    assert "person_id" in field_errors(unnamed)
     north = make_token(pages_app, kind=TokenKind.SERVICE, teams=[world.team])
     assert (
         client.get(
-            f"/api/v1/expectations?leader_id={world.people['ada']}", headers=auth(north)
+            f"/api/v1/expectations?person_id={world.people['ada']}", headers=auth(north)
         ).status_code
         == 200
     )
     assert (
         client.get(
-            f"/api/v1/expectations?leader_id={world.people['gus']}", headers=auth(north)
+            f"/api/v1/expectations?person_id={world.people['gus']}", headers=auth(north)
         ).status_code
         == 404
     )
