@@ -421,7 +421,7 @@ def _team_people(
     ids = list(person_ids)
     if not ids:
         return []
-    query = select(Membership.team_id, Membership.person_id).where(Membership.person_id.in_(ids))
+    query = select(Membership.team_id, Membership.person_id)
     if scope.team_ids is not None:
         query = query.where(Membership.team_id.in_(scope.team_ids))
     found: list[tuple[int, int]] = []
