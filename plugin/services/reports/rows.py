@@ -143,14 +143,15 @@ def _three(values: list[int]) -> tuple[int, int, int]:
 
 
 def _formal_per_person(rows: _Rows) -> dict[int, tuple[int, int]]:
+    in_period = rows.formal_rows()
     ended = {
         (f.person, f.registration)
-        for f in rows.formal
+        for f in in_period
         if f.verb in SESSION_ENDS and f.registration is not None
     }
     counts: dict[int, int] = defaultdict(int)
     seconds: dict[int, float] = defaultdict(float)
-    for f in rows.formal_rows():
+    for f in in_period:
         counts[f.person] += 1 if f.is_outcome else 0
         counted = f.verb in SESSION_ENDS or (
             f.is_outcome and (f.registration is None or (f.person, f.registration) not in ended)
