@@ -311,7 +311,12 @@ def lrs_rate() -> None:
     from tests.lrs_servers.servers import learning_locker
 
     base = "https://leaderled.bench/xapi"
-    examples = registry.examples(BuildOptions(base=base))
+    # Not the voiding example: it voids one fixed id, which an LRS takes once.
+    examples = [
+        e
+        for e in registry.examples(BuildOptions(base=base))
+        if e["object"].get("objectType") != "StatementRef"
+    ]
     actors: dict[str, int] = {}
     for statement in examples:
         for agent in (statement["actor"], statement.get("context", {}).get("instructor")):
@@ -331,7 +336,8 @@ def lrs_rate() -> None:
                         statement = dict(examples[n % len(examples)])
                         statement["id"] = str(uuid.uuid4())
                         batch.append(statement)
-                    assert all(r.delivered for r in client.deliver(batch))
+                    refused = [r for r in client.deliver(batch) if not r.delivered]
+                    assert not refused, refused[:3]
                 rates: dict[str, float] = {}
                 for label in ("paging", "report lrs", "paging", "report lrs"):
                     began = time.perf_counter()
