@@ -305,7 +305,11 @@ def lrs_rate() -> None:
     import uuid
 
     from lrs_client import LRSClient
-    from plugin.services.reports.from_lrs import Directory, compute_from_statements
+    from plugin.services.reports.from_lrs import (
+        Directory,
+        compute_from_statements,
+        prefetched,
+    )
     from plugin.services.reports.rows import Roster
     from statements.builders import BuildOptions, registry
     from tests.lrs_servers.servers import learning_locker
@@ -348,7 +352,7 @@ def lrs_rate() -> None:
 
                         compute_from_statements(
                             Scope(ReportPeriod.year(2026)),
-                            _counting(client.query(limit=500), counted),
+                            _counting(prefetched(client.query(limit=500)), counted),
                             directory,
                             profile_base=base,
                         )

@@ -29,7 +29,7 @@ from plugin.models.people import Team
 from plugin.models.records import RecordKind
 from plugin.services.reports import Indicators, ReportPeriod, Scope, compute
 from plugin.services.reports.export import as_json
-from plugin.services.reports.from_lrs import Directory, compute_from_statements
+from plugin.services.reports.from_lrs import Directory, compute_from_statements, prefetched
 
 PAGE_SIZE = 500
 
@@ -62,7 +62,7 @@ def _statements(connection: Connection, page_size: int) -> Iterator[dict[str, An
     client = connection.client()
     try:
         with tqdm(unit="st", file=sys.stderr, desc="pull", mininterval=0.5) as bar:
-            for statement in client.query(Filters(limit=page_size)):
+            for statement in prefetched(client.query(Filters(limit=page_size))):
                 bar.update(1)
                 yield statement
     finally:

@@ -12,7 +12,9 @@ local people, so the roster (who is whom, who is in which team) comes from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -282,3 +284,42 @@ def compute_from_statements(
         rebuilder.add(statement)
     records, formal, roster = rebuilder.rows()
     return compute_rows(scope, records, formal, roster, now=now)
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterable[Any], depth: int = 2000) -> Iterator[Any]:
+    """``items``, read ahead by a thread: while this thread classifies, the
+    reader waits for the LRS's next page (the socket wait releases the GIL), so
+    paging and classifying overlap. An error in the reader is raised here."""
+    found: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                found.put(item)
+            found.put(_DONE)
+        except BaseException as error:  # handed to the consumer, raised there
+            found.put(error)
+
+    reader = threading.Thread(target=read, name="report-lrs-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = found.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a blocked put finish
+            try:
+                found.get_nowait()
+            except queue.Empty:
+                reader.join(0.05)
