@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0110"
-down_revision = "0070"
+down_revision = "0100"
 branch_labels = None
 depends_on = None
 

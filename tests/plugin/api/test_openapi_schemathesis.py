@@ -58,7 +58,8 @@ def test_the_document_is_openapi_3_1_and_names_every_operation(pages_app: Flask)
     assert ("POST", "/api/v1/outbox/parked/{statement_id}/resend") in operations
     assert ("POST", "/api/v1/goals") in operations
     assert ("POST", "/api/v1/feedback-requests/{request_id}/feedback") in operations
-    assert len(operations) == 30
+    assert ("GET", "/api/v1/reports/indicators") in operations
+    assert len(operations) == 31
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
@@ -117,4 +118,4 @@ def test_every_operation_answers_inside_the_document(
             case.call_and_validate(headers=auth(secret), checks=CHECKS)
 
         check()
-    assert seen == 30
+    assert seen == 31
