@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         privacy_admin,
         profile,
+        reports,
         tokens,
         trainers,
     )
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(expectations.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(reports.bp)
     from plugin import api
 
     api.init_app(app)

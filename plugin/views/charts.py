@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 400
+#: Narrower bars chart: its labels stay readable on a 375 px phone.
+BARS_WIDTH = 320
 #: Room for the value labels left of a line chart's plot.
 LEFT = 44
-RIGHT = 12
+RIGHT = 28
 TOP = 12
 BOTTOM = 28
 LINE_HEIGHT = 200
@@ -64,7 +66,7 @@ def stacked_bars(
     bar_height: int = 18,
 ) -> StackedBars:
     """``rows`` are (label, [(series, value), ...]); each bar is 100 % of its row."""
-    label_room, gap = 16, 10
+    label_room, gap = 18, 10
     step = label_room + bar_height + gap
     bars = []
     for index, (label, values) in enumerate(rows):
@@ -76,15 +78,15 @@ def stacked_bars(
             value = max(0.0, float(raw))
             if not total or not value:
                 continue
-            width = WIDTH * value / total
+            width = BARS_WIDTH * value / total
             segments.append(
                 Segment(series, round(x, 2), round(width, 2), value, 100 * value / total)
             )
             x += width
-        bars.append(Bar(label, top + 12, top + label_room, tuple(segments), not total))
+        bars.append(Bar(label, top + 13, top + label_room, tuple(segments), not total))
     height = TOP + len(rows) * step + 4
-    grid = tuple((WIDTH * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
-    return StackedBars(WIDTH, height, bar_height, tuple(bars), grid)
+    grid = tuple((BARS_WIDTH * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
+    return StackedBars(BARS_WIDTH, height, bar_height, tuple(bars), grid)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.views.charts import WIDTH, line_chart, nice_ceiling, stacked_bars
+from plugin.views.charts import BARS_WIDTH, line_chart, nice_ceiling, stacked_bars
 
 
 def test_a_stacked_bar_is_its_rows_shares_end_to_end() -> None:
@@ -15,8 +15,8 @@ def test_a_stacked_bar_is_its_rows_shares_end_to_end() -> None:
     north, south = chart.bars
     assert [s.series for s in north.segments] == ["experiential", "social", "formal"]
     assert [s.share for s in north.segments] == pytest.approx([70, 20, 10])
-    assert [s.x for s in north.segments] == pytest.approx([0, 280, 360])
-    assert sum(s.width for s in north.segments) == pytest.approx(WIDTH)
+    assert [s.x for s in north.segments] == pytest.approx([0, 224, 288])
+    assert sum(s.width for s in north.segments) == pytest.approx(BARS_WIDTH)
     assert not north.empty
     assert south.empty
     assert south.segments == ()
