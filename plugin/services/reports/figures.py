@@ -28,7 +28,7 @@ class Indicator(enum.StrEnum):
     EXPECTATIONS = "expectations"  # key: none
     GOALS = "goals"  # key: set | met
     TOPICS = "topics"  # key: a topic slug, or "" for none
-    VALUES = "values"  # key: a company value id, or "" for none
+    VALUES = "values"  # key: a company value slug, or "" for none
     MIX = "mix"  # key: "<mode>" | "team:<id>:<mode>" | "person:<id>:<mode>"
     FORMAL = "formal"  # key: a team id
 
