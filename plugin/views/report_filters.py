@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -38,9 +39,9 @@ class ReportFilter:
     team_ids: tuple[int, ...] = ()  # () is every team the viewer may see
     kinds: tuple[RecordKind, ...] = ()  # () is every kind
 
-    def query(self, **change: object) -> dict[str, object]:
+    def query(self, **change: Any) -> dict[str, Any]:
         """The query string that reproduces this filter (with ``change`` applied)."""
-        args: dict[str, object] = {"period": self.period}
+        args: dict[str, Any] = {"period": self.period}
         if self.period == "custom":
             args["from"] = self.first_day.isoformat()
             args["to"] = self.last_day.isoformat()

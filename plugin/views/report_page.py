@@ -258,11 +258,15 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
         lazy("The 70-20-10 mix per team: hours, share of hours and records"),
         _mix_columns(Column("team", lazy("Team"))),
         (
-            Row({"team": lazy("Everyone in this report"), **_mix_cells(mix.organisation)},
-                _mix_drill(url, "")),
+            Row(
+                {"team": lazy("Everyone in this report"), **_mix_cells(mix.organisation)},
+                _mix_drill(url, ""),
+            ),
             *(
-                Row({"team": names.team(r.key), **_mix_cells(r.mix)},
-                    _mix_drill(url, f"team:{r.key}:"))
+                Row(
+                    {"team": names.team(r.key), **_mix_cells(r.mix)},
+                    _mix_drill(url, f"team:{r.key}:"),
+                )
                 for r in team_rows
             ),
         ),
@@ -273,8 +277,10 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
         lazy("The 70-20-10 mix per person"),
         _mix_columns(Column("person", lazy("Person"))),
         tuple(
-            Row({"person": names.person(r.key), **_mix_cells(r.mix)},
-                _mix_drill(url, f"person:{r.key}:"))
+            Row(
+                {"person": names.person(r.key), **_mix_cells(r.mix)},
+                _mix_drill(url, f"person:{r.key}:"),
+            )
             for r in people_rows
         ),
     )
@@ -327,7 +333,7 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
             )
             for c in sorted(
                 found.coaching,
-                key=lambda c: (-(c.days_since if c.days_since is not None else 10**6)),
+                key=lambda c: -(c.days_since if c.days_since is not None else 10**6),
             )
         ),
     )
@@ -422,8 +428,18 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
         [(label, [(str(m), hours(f.seconds(m))) for m in MODES]) for label, f in chart_rows]
     )
     return Report(
-        (overview_table(found, url), mix_teams, mix_people, by_kind, reach, coaching,
-         ratings, topics, values, formal),
+        (
+            overview_table(found, url),
+            mix_teams,
+            mix_people,
+            by_kind,
+            reach,
+            coaching,
+            ratings,
+            topics,
+            values,
+            formal,
+        ),
         chart,
         len(chart_rows),
         None,
@@ -436,7 +452,9 @@ def with_trend(report: Report, periods: Sequence[tuple[str, Indicators]]) -> Rep
     formal hours in each period, oldest first."""
     labels = [label for label, _found in periods]
     leader_led = [
-        hours(f.mix.organisation.seconds(Mode.EXPERIENTIAL) + f.mix.organisation.seconds(Mode.SOCIAL))
+        hours(
+            f.mix.organisation.seconds(Mode.EXPERIENTIAL) + f.mix.organisation.seconds(Mode.SOCIAL)
+        )
         for _l, f in periods
     ]
     formal = [hours(f.mix.organisation.seconds(Mode.FORMAL)) for _l, f in periods]

@@ -22,7 +22,7 @@ from plugin.lti.access import require_role
 from plugin.models.people import Role, Team
 from plugin.models.records import RecordKind
 from plugin.services import reports
-from plugin.services.errors import ServiceError
+from plugin.services.errors import NotFound, ServiceError
 from plugin.services.reports import Indicator, ReportPeriod, Scope
 from plugin.views import launch_context as ctx
 from plugin.views import report_page
@@ -77,30 +77,33 @@ def _scope(session: Session, chosen: ReportFilter) -> Scope:
     )
 
 
-def _visible_teams(session: Session, scope: Scope, chosen: ReportFilter) -> list[Team]:
-    """The teams the team filter offers: all the viewer may see."""
+def _visible_teams(session: Session, scope: Scope) -> list[Team]:
+    """The teams the team filter offers: all the viewer may see (``scope``
+    without a team chosen)."""
     query = select(Team).order_by(Team.title, Team.id)
-    if chosen.team_ids:
-        # The scope is narrowed to the chosen teams; offer what the viewer may see.
-        scope = reports.scope_for(session, ctx.actor().person_id, scope.period)
     if scope.team_ids is not None:
         query = query.where(Team.id.in_(scope.team_ids))
     return list(session.scalars(query))
 
 
-def _form_page(
-    errors: dict[str, str], status: int = 400, **page: Any
-) -> tuple[str, int]:
+def _form_page(errors: dict[str, str]) -> tuple[str, int]:
+    """The filters again with each message next to its field: a 400."""
     ordered = {k: errors[k] for k in FIELD_ORDER if k in errors}
     ordered.update({k: v for k, v in errors.items() if k not in ordered})
+    session = db_session()
+    try:
+        anytime = ReportPeriod.containing("quarter", ctx.today())
+        teams = _visible_teams(session, reports.scope_for(session, ctx.actor().person_id, anytime))
+    except ServiceError:
+        teams = []
     return render_template(
         "reports/index.html",
         errors=ordered,
         args=request.args,
         kinds=FILTER_KINDS,
-        teams=page.get("teams", []),
+        teams=teams,
         report=None,
-    ), status
+    ), 400
 
 
 def _chosen() -> tuple[ReportFilter, Scope]:
@@ -125,16 +128,26 @@ def _drill_url(chosen: ReportFilter) -> report_page.DrillUrl:
     return make
 
 
-def _report(session: Session, chosen: ReportFilter, scope: Scope) -> report_page.Report:
+def _report(
+    session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool = True
+) -> report_page.Report:
+    """The report's tables; ``trend`` adds the line over the last periods
+    (one more computation per period, so only where it is shown)."""
     found = reports.compute(session, scope)
-    built = report_page.build(
-        found, report_page.names_for(session, found), _drill_url(chosen)
-    )
+    built = report_page.build(found, report_page.names_for(session, found), _drill_url(chosen))
+    if not trend:
+        return built
     periods = []
     for label, first, last in previous_periods(chosen, TREND_PERIODS):
         span = Scope(ReportPeriod.custom(first, last), scope.team_ids, scope.kinds)
-        periods.append((label, found if (first, last) == (chosen.first_day, chosen.last_day)
-                        else reports.compute(session, span)))
+        periods.append(
+            (
+                label,
+                found
+                if (first, last) == (chosen.first_day, chosen.last_day)
+                else reports.compute(session, span),
+            )
+        )
     return report_page.with_trend(built, periods)
 
 
@@ -155,11 +168,12 @@ def index() -> str | tuple[str, int]:
         chosen=chosen,
         scope=scope,
         kinds=FILTER_KINDS,
-        teams=_visible_teams(session, scope, chosen),
+        teams=_visible_teams(
+            session, reports.scope_for(session, ctx.actor().person_id, scope.period)
+        ),
         report=built,
         tables={t.id: t for t in built.all_tables},
-        show_people=mix_people is not None
-        and len(mix_people.rows) <= report_page.PAGE_PEOPLE,
+        show_people=mix_people is not None and len(mix_people.rows) <= report_page.PAGE_PEOPLE,
         query=chosen.query_string(),
     )
 
@@ -180,24 +194,18 @@ def table_csv(table_id: str) -> Response | tuple[str, int]:
         chosen, scope = _chosen()
     except FilterRefused as refused:
         return refused.page
-    table = _report(session, chosen, scope).table(table_id)
+    table = _report(session, chosen, scope, trend=table_id == "trend").table(table_id)
     if table is None:
-        return refuse(_not_found())
+        return refuse(NotFound(_("There is no such table in this report.")))
     return _csv(table, f"leaderled-{table_id}-{chosen.first_day}-{chosen.last_day}")
 
 
-def _not_found() -> ServiceError:
-    from plugin.services.errors import NotFound
-
-    return NotFound(_("There is no such table in this report."))
-
-
-def _drill_table(session: Session, chosen: ReportFilter, scope: Scope) -> tuple[Table, Indicator]:
-    raw = request.view_args.get("indicator", "") if request.view_args else ""
+def _drill_table(session: Session, scope: Scope, raw: str) -> tuple[Table, Indicator]:
+    """The records behind one figure (``raw`` names the indicator, ``?key=`` which part)."""
     try:
         indicator = Indicator(raw)
     except ValueError:
-        raise FilterRefused(refuse(_no_figure())) from None
+        raise FilterRefused(refuse(NotFound(_("There is no such figure in a report.")))) from None
     key = request.args.get("key")
     if key is not None and len(key) > 100:
         raise FilterRefused(_form_page({"key": _("That figure does not exist.")}))
@@ -234,12 +242,6 @@ def _drill_table(session: Session, chosen: ReportFilter, scope: Scope) -> tuple[
     return table, indicator
 
 
-def _no_figure() -> ServiceError:
-    from plugin.services.errors import NotFound
-
-    return NotFound(_("There is no such figure in a report."))
-
-
 def _formal_or_kind(kind: str) -> str:
     if kind.startswith("formal:"):
         return _("Formal: %(verb)s", verb=kind.removeprefix("formal:"))
@@ -252,7 +254,7 @@ def drill(indicator: str) -> str | tuple[str, int]:
     session = db_session()
     try:
         chosen, scope = _chosen()
-        table, which = _drill_table(session, chosen, scope)
+        table, which = _drill_table(session, scope, indicator)
     except FilterRefused as refused:
         return refused.page
     return render_template(
@@ -273,7 +275,7 @@ def drill_csv(indicator: str) -> Response | tuple[str, int]:
     session = db_session()
     try:
         chosen, scope = _chosen()
-        table, which = _drill_table(session, chosen, scope)
+        table, which = _drill_table(session, scope, indicator)
     except FilterRefused as refused:
         return refused.page
     return _csv(table, f"leaderled-records-{which.value}-{chosen.first_day}-{chosen.last_day}")
