@@ -57,7 +57,6 @@ class StackedBars:
     height: int
     bar_height: int
     bars: tuple[Bar, ...]
-    gridlines: tuple[tuple[float, str], ...]  # (x, "50%")
 
 
 def stacked_bars(
@@ -85,8 +84,7 @@ def stacked_bars(
             x += width
         bars.append(Bar(label, top + 13, top + label_room, tuple(segments), not total))
     height = TOP + len(rows) * step + 4
-    grid = tuple((BARS_WIDTH * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
-    return StackedBars(BARS_WIDTH, height, bar_height, tuple(bars), grid)
+    return StackedBars(BARS_WIDTH, height, bar_height, tuple(bars))
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,8 @@ class LineChart:
     bottom: float  # y of the horizontal axis
     lines: tuple[Line, ...]
     y_ticks: tuple[tuple[float, float], ...]  # (y, value)
-    x_labels: tuple[tuple[float, str], ...]  # (x, label), thinned to fit
+    #: (x, label, minor), thinned to fit; a phone's stylesheet hides the minor half.
+    x_labels: tuple[tuple[float, str, bool], ...]
 
 
 def nice_ceiling(value: float) -> float:
@@ -162,5 +161,5 @@ def line_chart(
     ticks = tuple((round(y_of(top_value * q / 4), 2), top_value * q / 4) for q in range(5))
     every = max(1, math.ceil(count / max_labels))
     shown = [i for i in range(count) if i % every == 0]
-    x_labels = tuple((round(x_of(i), 2), labels[i]) for i in shown)
+    x_labels = tuple((round(x_of(i), 2), labels[i], n % 2 == 1) for n, i in enumerate(shown))
     return LineChart(WIDTH, LINE_HEIGHT, LEFT, bottom, lines, ticks, x_labels)

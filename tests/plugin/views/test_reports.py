@@ -182,6 +182,7 @@ def test_every_figure_drills_down_to_its_records_and_statement_ids(
     response = _get(client, "/reports/records/mix", key=f"team:{world.team}:social")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
+    assert "The 70-20-10 mix: From others (20), one team" in page
     assert "North coaching" in page
     assert "South secret talk" not in page
     for statement_id in _statement_ids(pages_app, coached["north"]):
