@@ -24,6 +24,7 @@ from plugin.models.records import RecordKind
 from plugin.services import reports
 from plugin.services.errors import NotFound, ServiceError
 from plugin.services.reports import Indicator, ReportPeriod, Scope
+from plugin.services.reports.trend import mix_by_period
 from plugin.views import launch_context as ctx
 from plugin.views import report_page
 from plugin.views.labels import MODES, kind_label
@@ -137,17 +138,17 @@ def _report(
     built = report_page.build(found, report_page.names_for(session, found), _drill_url(chosen))
     if not trend:
         return built
-    periods = []
-    for label, first, last in previous_periods(chosen, TREND_PERIODS):
-        span = Scope(ReportPeriod.custom(first, last), scope.team_ids, scope.kinds)
-        periods.append(
-            (
-                label,
-                found
-                if (first, last) == (chosen.first_day, chosen.last_day)
-                else reports.compute(session, span),
-            )
-        )
+    spans = previous_periods(chosen, TREND_PERIODS)
+    chosen_span = (chosen.first_day, chosen.last_day)
+    earlier = [ReportPeriod.custom(first, last) for _l, first, last in spans[:-1]]
+    mixes = mix_by_period(session, scope, earlier)
+    # The last period is the chosen one when it is a whole month, quarter or year.
+    _label, first, last = spans[-1]
+    if (first, last) == chosen_span:
+        mixes.append(found.mix)
+    else:
+        mixes += mix_by_period(session, scope, [ReportPeriod.custom(first, last)])
+    periods = [(label, mix) for (label, _f, _l), mix in zip(spans, mixes, strict=True)]
     return report_page.with_trend(built, periods)
 
 
