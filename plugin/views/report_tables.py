@@ -15,7 +15,11 @@ import enum
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,6 +57,30 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     note: Any = None
+
+
+@cache
+def _symbols(language: str) -> tuple[str, str]:
+    """(decimal mark, group separator) of ``language``."""
+    try:
+        found = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        found = Locale.parse("en")
+    return get_decimal_symbol(found), get_group_symbol(found)
+
+
+def cell_text(value: Any, fmt: Format, language: str) -> str:
+    """A figure as the page shows it: grouped thousands, one decimal, the
+    language's marks; "–" for a figure that does not apply. Plain string
+    formatting with the locale's two symbols: a report has thousands of cells."""
+    if value is None or value == "":
+        return "–"
+    if fmt is Format.TEXT:
+        return str(value)
+    decimal, group = _symbols(language)
+    text = f"{int(value):,}" if fmt is Format.COUNT else f"{float(value):,.1f}"
+    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    return text + "%" if fmt is Format.PERCENT else text
 
 
 def csv_dialect(language: str) -> tuple[str, str]:

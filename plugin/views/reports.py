@@ -11,6 +11,7 @@ Pages read only the local database; the LRS is never called at page time.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
@@ -30,7 +31,7 @@ from plugin.views import report_page
 from plugin.views.labels import MODES, kind_label
 from plugin.views.page_errors import refuse
 from plugin.views.report_filters import FilterErrors, ReportFilter, parse, previous_periods
-from plugin.views.report_tables import Column, Format, Row, Table, to_csv
+from plugin.views.report_tables import Column, Format, Row, Table, cell_text, to_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -60,6 +61,12 @@ INDICATOR_WORDS: dict[Indicator, Any] = {
     Indicator.MIX: lazy("The 70-20-10 mix"),
     Indicator.FORMAL: lazy("Formal learning"),
 }
+
+
+@bp.context_processor
+def _cell_text() -> dict[str, Any]:
+    """``cell_text(value, format)`` in the page's language, for report tables."""
+    return {"cell_text": lambda value, fmt: cell_text(value, fmt, current_language())}
 
 
 class FilterRefused(Exception):
@@ -122,9 +129,17 @@ def _chosen() -> tuple[ReportFilter, Scope]:
 
 
 def _drill_url(chosen: ReportFilter) -> report_page.DrillUrl:
+    """Links to the records behind a figure: one ``url_for`` per indicator
+    (a report has thousands of links; routing each one cost seconds)."""
+    query = chosen.query_string()
+    bases: dict[Indicator, str] = {}
+
     def make(indicator: Indicator, key: str | None) -> str:
-        extra = {"key": key} if key is not None else {}
-        return url_for("reports.drill", indicator=indicator.value, **chosen.query(**extra))
+        base = bases.get(indicator)
+        if base is None:
+            base = bases[indicator] = url_for("reports.drill", indicator=indicator.value)
+        suffix = "&" + urlencode({"key": key}) if key is not None else ""
+        return f"{base}?{query}{suffix}"
 
     return make
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from plugin.views.report_tables import Column, Format, Row, Table, to_csv
+from plugin.views.report_tables import Column, Format, Row, Table, cell_text, to_csv
 
 TABLE = Table(
     "mix",
@@ -42,3 +42,12 @@ def test_dutch_csv_uses_semicolons_and_a_decimal_comma() -> None:
 def test_a_cell_that_looks_like_a_formula_is_quoted_and_empty_figures_stay_empty() -> None:
     rows = list(csv.reader(io.StringIO(to_csv(TABLE, "en").removeprefix("\ufeff"))))
     assert rows[2] == ['\'=HYPERLINK("x")', "0", "", "0.0"]
+
+
+def test_page_cells_use_the_languages_marks() -> None:
+    assert cell_text(1234.56, Format.DECIMAL, "en") == "1,234.6"
+    assert cell_text(1234.56, Format.DECIMAL, "nl") == "1.234,6"
+    assert cell_text(12345, Format.COUNT, "nl") == "12.345"
+    assert cell_text(50, Format.PERCENT, "nl") == "50,0%"
+    assert cell_text(None, Format.COUNT, "en") == "–"
+    assert cell_text("Team <North>", Format.TEXT, "en") == "Team <North>"  # Jinja escapes it
