@@ -23,7 +23,7 @@ from plugin.lti.access import require_role
 from plugin.models.people import Role, Team
 from plugin.models.records import RecordKind
 from plugin.services import reports
-from plugin.services.errors import NotFound, ServiceError
+from plugin.services.errors import Invalid, NotFound, ServiceError
 from plugin.services.reports import Indicator, ReportPeriod, Scope
 from plugin.services.reports.trend import mix_by_period
 from plugin.views import launch_context as ctx
@@ -224,9 +224,12 @@ def _drill_table(session: Session, scope: Scope, raw: str) -> tuple[Table, Indic
         raise FilterRefused(refuse(NotFound(_("There is no such figure in a report.")))) from None
     key = request.args.get("key")
     if key is not None and len(key) > 100:
-        raise FilterRefused(_form_page({"key": _("That figure does not exist.")}))
+        raise FilterRefused(refuse(ServiceError(_("That figure does not exist."))))
     try:
         rows = reports.drill(session, scope, indicator, key)
+    except Invalid as invalid:  # a key this figure does not have: its message, not the field's name
+        message = next(iter(invalid.errors.values()), invalid.message)
+        raise FilterRefused(refuse(ServiceError(message))) from None
     except ServiceError as error:
         raise FilterRefused(refuse(error)) from None
     names = report_page.person_names(session, {r.person_id for r in rows if r.person_id})

@@ -134,6 +134,7 @@ def test_a_leader_sees_only_their_own_team(
     client = sign_in(pages_app, world, "ada")
     html = _get(client, "/reports/").get_data(as_text=True)
     assert "Team North" in html
+    assert _get(client, "/reports/", team=str(world.team)).status_code == 200
     for secret in ("Team South", "Gus Leader", "Hal Learner", "South secret talk"):
         assert secret not in html
     # Not in any table's CSV either.
@@ -238,4 +239,7 @@ def test_unknown_tables_and_figures_are_not_found(pages_app: Flask, world: World
     assert client.get("/reports/records/salaries").status_code == 404
     assert client.get("/reports/records/salaries.csv").status_code == 404
     assert client.get("/reports/records/mix", query_string={"key": "x" * 500}).status_code == 400
+    wrong = client.get("/reports/records/coaching", query_string={"key": "nobody"})
+    assert wrong.status_code == 400
+    assert "This figure has no such entry." in wrong.get_data(as_text=True)
     assert client.get("/reports/", query_string={"team": "999999"}).status_code == 404
