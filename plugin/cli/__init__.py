@@ -14,6 +14,7 @@ from plugin.cli import imports as import_commands
 from plugin.cli import lrs as lrs_commands
 from plugin.cli import lti as lti_commands
 from plugin.cli import privacy as privacy_commands
+from plugin.cli import reports as report_commands
 from plugin.cli import statements as statements_commands
 from plugin.cli import tokens as token_commands
 from plugin.cli import validate_cmd
@@ -37,3 +38,4 @@ main.add_command(lti_commands.lti)
 main.add_command(privacy_commands.privacy)
 main.add_command(token_commands.token)
 main.add_command(import_commands.import_file)
+main.add_command(report_commands.report)

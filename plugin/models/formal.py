@@ -26,7 +26,12 @@ from plugin.models.people import utcnow
 
 class FormalRecord(Base):
     __tablename__ = "formal_record"
-    __table_args__ = (Index("ix_formal_record_person_time", "person_id", "timestamp"),)
+    __table_args__ = (
+        Index("ix_formal_record_person_time", "person_id", "timestamp"),
+        # Reports: a period's records, and a session's end by registration (0100).
+        Index("ix_formal_record_timestamp", "timestamp", "person_id"),
+        Index("ix_formal_record_registration", "registration", "person_id"),
+    )
 
     statement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     lrs: Mapped[str] = mapped_column(String(64))

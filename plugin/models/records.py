@@ -74,7 +74,19 @@ class LeaderLedRecord(Base):
     the leader, or the learner for a confirmation)."""
 
     __tablename__ = "leader_led_record"
-    __table_args__ = (Index("ix_leader_led_record_leader_time", "leader_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_leader_led_record_leader_time", "leader_id", "occurred_at"),
+        # Reports: a kind over a period, with what they sum (migration 0100).
+        Index(
+            "ix_leader_led_record_report",
+            "kind",
+            "occurred_at",
+            "state",
+            "team_id",
+            "leader_id",
+            "duration_seconds",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[RecordKind] = mapped_column(

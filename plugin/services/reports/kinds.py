@@ -39,7 +39,6 @@ _LEARNER_TEMPLATES: Final = {
     RecordKind.TTT_SESSION: "train-the-trainer-attended",
     RecordKind.TRAINER_PAIRING: "trainer-pairing-assigned",
     RecordKind.FEEDBACK: "feedback-given",
-    RecordKind.MATERIAL_SHARED: "material-shared",
 }
 #: ... and the person who recorded it of these.
 _SELF_TEMPLATES: Final = {
@@ -54,8 +53,10 @@ _MODES: Final = {spec.slug: Mode(spec.learning_mode) for spec in TEMPLATES}
 PARTICIPANT_LEARNING: Final = tuple(_LEARNER_TEMPLATES)
 #: Kinds whose recorder is the learner (for the mix).
 SELF_LEARNING: Final = tuple(_SELF_TEMPLATES)
-#: The 70-20-10 mode of each kind that counts towards the mix (not confirmations:
-#: they confirm a record that already counts).
+#: The 70-20-10 mode of each kind that counts towards the mix. Not confirmations:
+#: they confirm a record that already counts. Not material shared: its statement
+#: does not name who received it, so the LRS could not count it per learner and
+#: the two sources would disagree; the leader's own material used does count.
 KIND_MODE: Final[dict[RecordKind, Mode]] = {
     kind: _MODES[slug] for kind, slug in {**_LEARNER_TEMPLATES, **_SELF_TEMPLATES}.items()
 }

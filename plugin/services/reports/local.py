@@ -128,21 +128,38 @@ def _formal(scope: Scope) -> list[ColumnElement[bool]]:
     return where
 
 
-def _formal_seconds() -> ColumnElement[Any]:
-    """A formal row's time, counted once per session (as ``formal_effort_of``): a
-    session end's duration; an outcome's only when its registration has no end."""
-    other = aliased(FormalRecord)
-    ended = exists().where(
-        other.registration == F.registration,
-        other.person_id == F.person_id,
-        other.verb.in_(SESSION_ENDS),
-        other.voided.is_(False),
+def _formal_per_person(session: Session, scope: Scope) -> dict[int, tuple[int, int]]:
+    """Outcomes and time per person, time counted once per session (as
+    ``formal_effort_of``): the durations of session ends, and of outcomes only
+    in a registration without a session end in the period (a Moodle quiz
+    attempt); rows without a registration count on their own. Grouped by
+    registration first, so no row looks for its session's end."""
+    end = F.verb.in_(SESSION_ENDS)
+    sessions = (
+        select(
+            F.person_id.label("person_id"),
+            F.registration.label("registration"),
+            func.count().filter(F.is_outcome.is_(True)).label("outcomes"),
+            func.count().filter(end).label("ends"),
+            func.coalesce(func.sum(F.duration_seconds).filter(end), 0).label("ended"),
+            func.coalesce(
+                func.sum(F.duration_seconds).filter(F.is_outcome.is_(True), ~end), 0
+            ).label("outcome_time"),
+        )
+        .where(*_formal(scope))
+        .group_by(F.person_id, F.registration)
+        .subquery("sessions")
     )
-    counted = or_(
-        F.verb.in_(SESSION_ENDS),
-        and_(F.is_outcome.is_(True), or_(F.registration.is_(None), ~ended)),
-    )
-    return func.coalesce(func.sum(func.coalesce(F.duration_seconds, 0)).filter(counted), 0)
+    c = sessions.c
+    own_time = or_(c.registration.is_(None), c.ends == 0)
+    rows = session.execute(
+        select(
+            c.person_id,
+            func.sum(c.outcomes),
+            func.sum(c.ended) + func.coalesce(func.sum(c.outcome_time).filter(own_time), 0),
+        ).group_by(c.person_id)
+    ).all()
+    return {int(p): (int(n), int(t)) for p, n, t in rows}
 
 
 # -- the indicators ----------------------------------------------------------------
@@ -396,15 +413,7 @@ def _mix(session: Session, scope: Scope) -> Mix:
         people.add(int(person_id), mode, int(count), int(seconds))
         if team_id is not None:
             teams.add(int(team_id), mode, int(count), int(seconds))
-    formal = _formal(scope)
-    per_person = {
-        int(pid): (int(n), int(s))
-        for pid, n, s in session.execute(
-            select(F.person_id, func.count().filter(F.is_outcome.is_(True)), _formal_seconds())
-            .where(*formal)
-            .group_by(F.person_id)
-        )
-    }
+    per_person = _formal_per_person(session, scope)
     for person_id, (count, seconds) in per_person.items():
         organisation.add(None, Mode.FORMAL, count, seconds)
         people.add(person_id, Mode.FORMAL, count, seconds)
@@ -421,7 +430,7 @@ def _team_people(
     ids = list(person_ids)
     if not ids:
         return []
-    query = select(Membership.team_id, Membership.person_id).where(Membership.person_id.in_(ids))
+    query = select(Membership.team_id, Membership.person_id)
     if scope.team_ids is not None:
         query = query.where(Membership.team_id.in_(scope.team_ids))
     found: list[tuple[int, int]] = []

@@ -47,7 +47,8 @@ def test_the_document_is_openapi_3_1_and_names_every_operation(pages_app: Flask)
     assert ("POST", "/api/v1/moments") in operations
     assert ("GET", "/api/v1/records") in operations
     assert ("POST", "/api/v1/outbox/parked/{statement_id}/resend") in operations
-    assert len(operations) == 14
+    assert ("GET", "/api/v1/reports/indicators") in operations
+    assert len(operations) == 15
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
@@ -100,4 +101,4 @@ def test_every_operation_answers_inside_the_document(
             case.call_and_validate(headers=auth(secret), checks=CHECKS)
 
         check()
-    assert seen == 14
+    assert seen == 15

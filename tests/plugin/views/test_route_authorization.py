@@ -143,6 +143,7 @@ SCOPES: dict[str, str | None] = {
     "api_people.learning_record": "records:read",
     "api_people.me": None,
     "api_reports.teaching": "reports:read",
+    "api_reports.indicators": "reports:read",
     "api_outbox.list_parked": "admin",
     "api_outbox.resend_parked": "admin",
 }

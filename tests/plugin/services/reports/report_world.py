@@ -58,8 +58,8 @@ def build(session: Session) -> ReportWorld:
         session.add(person)
         session.flush()
         world.people[name] = person.id
-        for team, role in roles:
-            session.add(Membership(person_id=person.id, team_id=world.teams[team], role=role))
+        for team_name, role in roles:
+            session.add(Membership(person_id=person.id, team_id=world.teams[team_name], role=role))
     value = CompanyValue(slug="customer-first", name_en="Customer first", name_nl="Klant eerst")
     session.add(value)
     session.flush()

@@ -37,6 +37,8 @@ from plugin.services.reports import (
     compute,
     drill,
 )
+from plugin.services.reports.naive import load_rows
+from plugin.services.reports.rows import compute_rows
 from tests.plugin.services.reports.report_world import (
     F1,
     F2,
@@ -270,3 +272,26 @@ def test_drill_down_into_another_team_of_a_team_scope_is_refused(
             Indicator.FORMAL,
             str(w.teams["north"]),
         )
+
+
+@pytest.mark.parametrize(
+    "which",
+    ["organisation", "south", "coaching-only", "north-month", "year"],
+)
+def test_python_over_loaded_rows_gives_the_same_figures_as_the_sql(
+    seeded: tuple[Session, ReportWorld], which: str
+) -> None:
+    """The LRS report and the benchmark baseline count in Python (reports.rows):
+    the same rules as the SQL, held to it here."""
+    session, w = seeded
+    scope = {
+        "organisation": Scope(Q1),
+        "south": Scope(Q1, frozenset({w.teams["south"]})),
+        "coaching-only": Scope(Q1, kinds=frozenset({RecordKind.COACHING_MOMENT})),
+        "north-month": Scope(ReportPeriod.month(2025, 2), frozenset({w.teams["north"]})),
+        "year": Scope(ReportPeriod.year(2024)),
+    }[which]
+    records, formal, roster = load_rows(session)
+    assert compute_rows(scope, records, formal, roster, now=LATER) == compute(
+        session, scope, now=LATER
+    )

@@ -1,0 +1,377 @@
+"""L&D report figures at a million statements' worth of data, SQLite and
+PostgreSQL, against the naive way in the same run.
+
+The organisation: 10,000 people in 500 teams (2 leaders and 18 learners
+each), two years of records and pulled formal records bulk-inserted: 60,000
+knowledge sessions with 5 attendees (6 statements each), 200,000 coaching
+and mentoring moments, 40,000 goals, acknowledgements and materials used,
+8,000 learner ratings, 400,000 formal records: about a million statements.
+
+Each figure's query (``plugin.services.reports.local``) is timed for the
+whole organisation over a quarter and a year, and for one team over a year
+(best of 3); the naive baseline loads every row and counts in Python
+(``plugin.services.reports.naive``, the same rules). The slowest query's
+plan is printed.
+
+``python -m bench reports``; ``BENCH_REPORTS_SCALE=0.1`` for a tenth of the
+data; ``--quick`` for a tiny run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bench._core_setup import scratch_database
+from bench._size import TINY
+from plugin import migrate
+from plugin.db import Database
+from plugin.models.catalogue import CompanyValue
+from plugin.models.formal import FormalRecord
+from plugin.models.people import Membership, Person, Role, Team
+from plugin.models.records import (
+    LeaderLedRecord,
+    ParticipantRole,
+    RecordKind,
+    RecordParticipant,
+    RecordState,
+)
+from plugin.services.reports import ReportPeriod, Scope
+from plugin.services.reports import local as figures
+from plugin.services.reports.naive import load_rows
+from plugin.services.reports.rows import compute_rows
+
+SCALE = 0.002 if TINY else float(os.environ.get("BENCH_REPORTS_SCALE", "1"))
+TEAMS = max(2, int(500 * SCALE))
+LEADERS_PER_TEAM, LEARNERS_PER_TEAM = 2, 18
+SESSIONS = int(60_000 * SCALE)
+MOMENTS = int(200_000 * SCALE)
+OWN = int(40_000 * SCALE)
+RATINGS = int(8_000 * SCALE)
+FORMAL = int(400_000 * SCALE)
+START = datetime(2025, 1, 1, tzinfo=UTC)
+DAYS = 730
+BATCH = 20_000
+ROUNDS = 3
+TOPICS = ("products", "services", "distribution-channels", "market-dynamics", "operations")
+ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bulk(session: Session, model: Any, rows: Iterator[dict[str, Any]]) -> int:
+    count = 0
+    for batch in _batches(rows):
+        session.execute(insert(model), batch)
+        count += len(batch)
+    return count
+
+
+def generate(database: Database) -> dict[str, int]:
+    """The organisation, bulk-inserted; returns row counts and statements' worth."""
+    rng = random.Random(11)
+    people = TEAMS * (LEADERS_PER_TEAM + LEARNERS_PER_TEAM)
+    with database.session_scope() as session:
+        _bulk(session, Team, ({"id": t + 1, "platform_issuer": "https://lms.bench",
+              "context_id": f"t{t}", "title": f"Team {t}"} for t in range(TEAMS)))  # fmt: skip
+        _bulk(session, Person, ({"id": p + 1, "display_name": f"P{p}"} for p in range(people)))
+        session.add(CompanyValue(id=1, slug="customer-first", name_en="C", name_nl="K"))
+
+        def member(p: int) -> tuple[int, Role]:
+            team, seat = divmod(p, LEADERS_PER_TEAM + LEARNERS_PER_TEAM)
+            return team + 1, Role.LEADER if seat < LEADERS_PER_TEAM else Role.LEARNER
+
+        _bulk(session, Membership, ({"person_id": p + 1, "team_id": member(p)[0],
+              "role": member(p)[1]} for p in range(people)))  # fmt: skip
+        size = LEADERS_PER_TEAM + LEARNERS_PER_TEAM
+
+        def leader_of(team: int) -> int:
+            return (team - 1) * size + 1 + rng.randrange(LEADERS_PER_TEAM)
+
+        def learner_of(team: int) -> int:
+            return (team - 1) * size + 1 + LEADERS_PER_TEAM + rng.randrange(LEARNERS_PER_TEAM)
+
+        def when() -> datetime:
+            return START + timedelta(minutes=rng.randrange(DAYS * 24 * 60))
+
+        records: list[dict[str, Any]] = []
+        participants: list[dict[str, Any]] = []
+        for n in range(SESSIONS):
+            team = rng.randrange(TEAMS) + 1
+            rid = len(records) + 1
+            records.append({"id": rid, "kind": RecordKind.KNOWLEDGE_SESSION,
+                            "state": RecordState.ACTIVE, "leader_id": leader_of(team),
+                            "team_id": team, "topic": TOPICS[n % 5],
+                            "company_value_id": 1 if n % 3 == 0 else None, "occurred_at": when(),
+                            "duration_seconds": 1800 + 900 * (n % 3), "details": {}})  # fmt: skip
+            for p in {learner_of(team) for _ in range(5)}:
+                participants.append({"record_id": rid, "person_id": p,
+                                     "role": ParticipantRole.ATTENDEE})  # fmt: skip
+        for n in range(MOMENTS):
+            team = rng.randrange(TEAMS) + 1
+            rid = len(records) + 1
+            kind = RecordKind.COACHING_MOMENT if n % 4 else RecordKind.MENTORING_SESSION
+            records.append({"id": rid, "kind": kind, "state": RecordState.ACTIVE,
+                            "leader_id": leader_of(team), "team_id": team, "occurred_at": when(),
+                            "duration_seconds": 600 + 300 * (n % 5), "details": {}})  # fmt: skip
+            participants.append({"record_id": rid, "person_id": learner_of(team),
+                                 "role": ParticipantRole.LEARNER})  # fmt: skip
+        own = (RecordKind.GOAL_SET, RecordKind.GOAL_MET, RecordKind.EXPECTATION_ACKNOWLEDGED,
+               RecordKind.MATERIAL_USED)  # fmt: skip
+        for n in range(OWN):
+            team = rng.randrange(TEAMS) + 1
+            records.append({"id": len(records) + 1, "kind": own[n % 4],
+                            "state": RecordState.ACTIVE, "leader_id": leader_of(team),
+                            "team_id": team, "occurred_at": when(), "details": {}})  # fmt: skip
+        for n in range(RATINGS):
+            parent = records[rng.randrange(SESSIONS + MOMENTS)]
+            records.append({"id": len(records) + 1, "kind": RecordKind.CONFIRMATION,
+                            "state": RecordState.ACTIVE, "leader_id": learner_of(parent["team_id"]),
+                            "team_id": parent["team_id"], "parent_id": parent["id"],
+                            "rating": 1 + n % 5, "occurred_at": parent["occurred_at"],
+                            "details": {}})  # fmt: skip
+        _bulk(session, LeaderLedRecord, iter(records))
+        _bulk(session, RecordParticipant, iter(participants))
+
+        def formal() -> Iterator[dict[str, Any]]:
+            for n in range(FORMAL):
+                team = rng.randrange(TEAMS) + 1
+                outcome = n % 2 == 0
+                yield {"statement_id": f"{n:08x}-0000-4000-8000-000000000000", "lrs": "main",
+                       "person_id": learner_of(team), "origin": "formal", "source": "cmi5",
+                       "kind": "achievement" if outcome else "other",
+                       "verb": ADL + ("passed" if outcome and n % 3 else
+                                      "failed" if outcome else "terminated"),
+                       "success": (n % 3 != 0) if outcome else None,
+                       "completion": True if outcome else None, "is_outcome": outcome,
+                       "duration_seconds": None if outcome else 1200.0,
+                       "registration": f"r{n // 2}", "timestamp": when(), "voided": False,
+                       "attempts_seen": 1}  # fmt: skip
+
+        _bulk(session, FormalRecord, formal())
+    statements = SESSIONS * 6 + MOMENTS + OWN + RATINGS * 2 + FORMAL
+    return {
+        "people": people,
+        "records": len(records),
+        "participants": len(participants),
+        "formal": FORMAL,
+        "statements": statements,
+    }
+
+
+QUERIES: dict[str, Callable[..., Any]] = {
+    "leaders_teaching": figures._leaders_teaching,
+    "hours_by_kind": figures._hours_by_kind,
+    "reach": figures._reach,
+    "coaching": lambda s, scope: figures._coaching(s, scope, scope.period.end),
+    "ratings": figures._ratings,
+    "train_the_trainer": lambda s, scope: figures._train_the_trainer(s, scope, 0),
+    "expectations_goals": figures._expectations_and_goals,
+    "topics_values": figures._topics_and_values,
+    "mix": figures._mix,
+    "formal": figures._formal_teams,
+}
+
+
+def _best(run: Callable[[], Any], rounds: int = ROUNDS) -> float:
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+@contextmanager
+def _captured(engine: Engine) -> Iterator[list[tuple[float, str, Any]]]:
+    """(seconds, SQL, parameters) of every statement run meanwhile."""
+    found: list[tuple[float, str, Any]] = []
+    began: list[float] = []
+
+    def before(*_: Any) -> None:
+        began.append(time.perf_counter())
+
+    def after(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
+        found.append((time.perf_counter() - began.pop(), statement, params))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def _plan(database: Database, name: str, scope: Scope) -> str:
+    engine = database.engine
+    with _captured(engine) as captured, database.session_scope() as session:
+        QUERIES[name](session, scope)
+    _, sql, params = max(captured, key=lambda item: item[0])
+    prefix = (
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) "
+        if engine.dialect.name == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(prefix + sql, params).all()
+    return sql + "\n\n" + "\n".join(" | ".join(str(c) for c in row) for row in rows)
+
+
+def run(label: str, url: str) -> None:
+    database = Database(url)
+    began = time.perf_counter()
+    counts = generate(database)
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    else:
+        with database.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+    print(f"\n{label}: generated {counts} in {time.perf_counter() - began:.0f} s", flush=True)
+    year = ReportPeriod.year(2025)
+    scopes = {
+        "organisation, quarter": Scope(ReportPeriod.quarter(2025, 2)),
+        "organisation, year": Scope(year),
+        "one team, year": Scope(year, frozenset({1})),
+    }
+    slowest = ("", "", 0.0)
+    began = time.perf_counter()
+    with database.session_scope() as session:
+        rows = load_rows(session)
+    loaded = (rows, time.perf_counter() - began)
+    print(f"naive: every row loaded in {loaded[1] * 1000:.0f} ms", flush=True)
+    for scope_name, scope in scopes.items():
+        print(f"\n{label}, {scope_name}", flush=True)
+        print("| figure | best of 3 |")
+        print("|---|---|")
+        total = 0.0
+        for name, query in QUERIES.items():
+            with database.session_scope() as session:
+                seconds = _best(lambda q=query, s=session, c=scope: q(s, c))  # type: ignore[misc]
+            total += seconds
+            if seconds > slowest[2]:
+                slowest = (name, scope_name, seconds)
+            print(f"| {name} | {seconds * 1000:.1f} ms |", flush=True)
+        with database.session_scope() as session:
+            whole = _best(lambda s=session, c=scope: figures.compute(s, c))  # type: ignore[misc]
+        # The naive way loads every row whatever the scope: loaded once per database,
+        # its time added to each scope's counting.
+        counting = _best(lambda c=scope: compute_rows(c, *loaded[0]), rounds=1)  # type: ignore[misc]
+        naive = loaded[1] + counting
+        print(f"| **all (compute)** | **{whole * 1000:.0f} ms** |")
+        print(f"| naive: load rows ({loaded[1] * 1000:.0f} ms), count in Python "
+              f"({counting * 1000:.0f} ms) | {naive * 1000:.0f} ms |")  # fmt: skip
+        print(f"| naive / compute | {naive / whole:.1f}x |", flush=True)
+    name, scope_name, seconds = slowest
+    print(f"\n{label}: slowest query {name} ({scope_name}, {seconds * 1000:.1f} ms); its plan:")
+    print(_plan(database, name, scopes[scope_name]))
+    database.dispose()
+
+
+def _counting(items: Any, counted: list[int]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        counted.append(1)
+        yield item
+
+
+LRS_STATEMENTS = 500 if TINY else int(os.environ.get("BENCH_REPORTS_LRS", "20000"))
+
+
+def lrs_rate() -> None:
+    """``report lrs`` (page, classify, rebuild, count) against paging alone, on
+    Learning Locker holding every kind of our statements and formal ones."""
+    import uuid
+
+    from lrs_client import LRSClient
+    from plugin.services.reports.from_lrs import Directory, compute_from_statements
+    from plugin.services.reports.rows import Roster
+    from statements.builders import BuildOptions, registry
+    from tests.lrs_servers.servers import learning_locker
+
+    base = "https://leaderled.bench/xapi"
+    examples = registry.examples(BuildOptions(base=base))
+    actors: dict[str, int] = {}
+    for statement in examples:
+        for agent in (statement["actor"], statement.get("context", {}).get("instructor")):
+            if agent and "account" in agent:
+                key = f"account {agent['account']['homePage']} {agent['account']['name']}"
+                actors.setdefault(key, len(actors) + 1)
+    roster = Roster(tuple((p, 1, Role.LEADER) for p in actors.values()), (1,))
+    directory = Directory(actors, roster)
+    with tempfile.TemporaryDirectory() as folder:
+        lrs = learning_locker(Path(folder) / "lrs")
+        lrs.start()
+        try:
+            with LRSClient(lrs.endpoint, username="bench", password="bench") as client:
+                for start in range(0, LRS_STATEMENTS, 1000):
+                    batch = []
+                    for n in range(start, min(LRS_STATEMENTS, start + 1000)):
+                        statement = dict(examples[n % len(examples)])
+                        statement["id"] = str(uuid.uuid4())
+                        batch.append(statement)
+                    assert all(r.delivered for r in client.deliver(batch))
+                rates: dict[str, float] = {}
+                for label in ("paging", "report lrs", "paging", "report lrs"):
+                    began = time.perf_counter()
+                    if label == "paging":
+                        count = sum(1 for _ in client.query(limit=500))
+                    else:
+                        counted: list[int] = []
+
+                        compute_from_statements(
+                            Scope(ReportPeriod.year(2026)),
+                            _counting(client.query(limit=500), counted),
+                            directory,
+                            profile_base=base,
+                        )
+                        count = len(counted)
+                    rate = count / (time.perf_counter() - began)
+                    rates[label] = max(rates.get(label, 0.0), rate)
+        finally:
+            lrs.stop()
+    print(f"\nLearning Locker, {LRS_STATEMENTS:,} statements (all our templates), pages of 500:")
+    print(f"| raw paging | {rates['paging']:,.0f} statements/s |")
+    print(
+        f"| report lrs (page, classify, rebuild, count) | {rates['report lrs']:,.0f} statements/s |"
+    )
+    print(f"| report lrs / paging | {rates['report lrs'] / rates['paging']:.2f}x |", flush=True)
+
+
+def main() -> None:
+    print(f"scale {SCALE}: {TEAMS} teams", flush=True)
+    if os.environ.get("BENCH_REPORTS_ONLY") != "sql":
+        lrs_rate()
+    if os.environ.get("BENCH_REPORTS_ONLY") == "lrs":
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'reports.sqlite3'}"
+        migrate.upgrade(url)
+        run("SQLite", url)
+    with scratch_database() as url:
+        run("PostgreSQL", url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""The report figures from the LRS alone: ``leaderled report lrs``.
+
+Reads statements (any iterable: the CLI passes the LRS's statement feed
+through a progress bar), classifies each with
+:mod:`statements.classification`, rebuilds the records they state (our
+profile's templates say which kind each statement is) and the formal records
+the sync would keep, and counts them with :mod:`.rows`. Nothing is read from
+the database's records or formal records; statements do not name teams or
+local people, so the roster (who is whom, who is in which team) comes from
+:class:`Directory`. A record counts for its recorder's first team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.models.people import Membership, PersonIdentifier, Team
+from plugin.models.records import ParticipantRole, RecordKind
+from plugin.services.reports.figures import Indicators
+from plugin.services.reports.rows import FormalRow, RecordRow, Roster, compute_rows
+from plugin.services.reports.scope import Scope
+from statements import vocabulary as v
+from statements.classification import Classification, Origin, canonical_verb, classify
+from statements.identity import Identity
+from statements.template_specs import TEMPLATES
+
+#: Template slug -> the record kind it states (records of several statements
+#: are keyed by their activity; the others by statement id).
+_KINDS: dict[str, RecordKind] = {
+    "knowledge-session-taught": RecordKind.KNOWLEDGE_SESSION,
+    "mentoring-session-held": RecordKind.MENTORING_SESSION,
+    "coaching-moment-given": RecordKind.COACHING_MOMENT,
+    "train-the-trainer-attended": RecordKind.TTT_SESSION,
+    "trainer-pairing-assigned": RecordKind.TRAINER_PAIRING,
+    "feedback-given": RecordKind.FEEDBACK,
+    "material-used": RecordKind.MATERIAL_USED,
+    "material-shared": RecordKind.MATERIAL_SHARED,
+    "expectations-acknowledged": RecordKind.EXPECTATION_ACKNOWLEDGED,
+    "goal-set": RecordKind.GOAL_SET,
+    "goal-met": RecordKind.GOAL_MET,
+    "session-rated": RecordKind.CONFIRMATION,
+}
+_BY_ACTIVITY = frozenset(
+    {
+        RecordKind.KNOWLEDGE_SESSION,
+        RecordKind.MENTORING_SESSION,
+        RecordKind.COACHING_MOMENT,
+        RecordKind.TTT_SESSION,
+        RecordKind.TRAINER_PAIRING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Local people by statement identity, and the roster."""
+
+    people: Mapping[str, int]  # Identity.key() -> person id
+    roster: Roster
+
+    def first_team(self) -> dict[int, int]:
+        teams: dict[int, int] = {}
+        for person, team, _ in self.roster.memberships:
+            teams[person] = min(team, teams.get(person, team))
+        return teams
+
+    @classmethod
+    def load(cls, session: Session) -> Directory:
+        """People and memberships (no records: those come from the LRS)."""
+        people = dict(
+            session.execute(select(PersonIdentifier.key, PersonIdentifier.person_id)).tuples().all()
+        )
+        memberships = tuple(
+            session.execute(select(Membership.person_id, Membership.team_id, Membership.role))
+            .tuples()
+            .all()
+        )
+        return cls(people, Roster(memberships, tuple(session.scalars(select(Team.id)))))
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _activities(statement: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    context = statement.get("context")
+    found = context.get("contextActivities") if isinstance(context, dict) else None
+    items = found.get(key) if isinstance(found, dict) else None
+    if isinstance(items, dict):
+        items = [items]
+    return [item for item in items or [] if isinstance(item, dict)]
+
+
+def _slug_of(statement: Mapping[str, Any], key: str, activity_type: str) -> str | None:
+    """The last path segment of the first ``key`` context activity of ``activity_type``."""
+    for item in _activities(statement, key):
+        definition = item.get("definition")
+        kind = definition.get("type") if isinstance(definition, dict) else None
+        if kind == activity_type and isinstance(item.get("id"), str):
+            return str(item["id"]).rstrip("/").rsplit("/", 1)[-1]
+    return None
+
+
+def _agent_key(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    identity = Identity.from_actor(value)
+    return identity.key() if identity is not None else None
+
+
+@dataclass
+class _Building:
+    key: str
+    kind: RecordKind
+    owner: int
+    at: datetime
+    seconds: int | None = None
+    topic: str | None = None
+    value: str | None = None
+    rating: int | None = None
+    parent: str | None = None
+    people: dict[tuple[int, ParticipantRole], None] = field(default_factory=dict)
+
+
+class Rebuilder:
+    """Turns statements, one at a time, into the rows :func:`compute_rows` counts."""
+
+    def __init__(self, directory: Directory, profile_base: str) -> None:
+        self.directory = directory
+        self.base = v.normalise_base(profile_base)
+        self.templates: dict[tuple[str, str], str] = {}
+        for spec in TEMPLATES:
+            verb = canonical_verb(spec.verb.iri(self.base))
+            for term in filter(None, (spec.object_type, *spec.object_types_any)):
+                self.templates[(verb, term.iri(self.base))] = spec.slug
+        self.topic_type = v.TOPIC_CATEGORY.iri(self.base)
+        self.value_type = v.COMPANY_VALUE.iri(self.base)
+        self.learner = v.LEARNER.iri(self.base)
+        self.records: dict[str, _Building] = {}
+        self.attendees: dict[str, set[int]] = {}
+        self.formal: dict[str, FormalRow] = {}
+        self.voided: set[str] = set()
+        self.ours: list[tuple[Mapping[str, Any], Classification]] = []
+        self.statements = 0
+
+    def person(self, key: str | None) -> int | None:
+        return self.directory.people.get(key) if key else None
+
+    def add(self, statement: Mapping[str, Any]) -> None:
+        self.statements += 1
+        c = classify(statement, profile_base=self.base)
+        if c.voids:
+            self.voided.add(c.voids.lower())
+            return
+        if c.statement_id is None:
+            return
+        if c.origin is Origin.FORMAL:
+            self._formal(c)
+        elif c.origin is Origin.LEADER_LED:
+            # Built at the end: a void may come after the statement it voids.
+            self.ours.append((statement, c))
+
+    def _formal(self, c: Classification) -> None:
+        if not (c.is_outcome or c.starts_attempt or c.spent_time):
+            return  # what the sync does not keep either
+        person = self.person(c.actor.key() if c.actor else None)
+        if person is None or c.statement_id is None:
+            return
+        self.formal[c.statement_id] = FormalRow(
+            statement_id=c.statement_id,
+            person=person,
+            verb=c.verb or "",
+            kind=c.kind.value,
+            success=c.success,
+            completion=c.completion,
+            is_outcome=c.is_outcome,
+            seconds=c.duration_seconds,
+            registration=c.registration[:64] if c.registration else None,
+            at=_when(c.timestamp),
+        )
+
+    def _ours(self, statement: Mapping[str, Any], c: Classification) -> None:
+        assert c.statement_id is not None
+        slug = self.templates.get((c.verb or "", c.activity_type or ""))
+        actor = self.person(c.actor.key() if c.actor else None)
+        at = _when(c.timestamp)
+        if slug is None or actor is None or at is None or c.activity_id is None:
+            return
+        context = statement.get("context")
+        context = context if isinstance(context, dict) else {}
+        if slug == "knowledge-session-attended":
+            self.attendees.setdefault(c.activity_id, set()).add(actor)
+            return
+        kind = _KINDS.get(slug)
+        if kind is None:  # a confirmation without a rating counts in no figure
+            return
+        key = c.activity_id if kind in _BY_ACTIVITY else c.statement_id
+        record = self.records.get(key)
+        if record is None:
+            record = _Building(key=key, kind=kind, owner=actor, at=at)
+            self.records[key] = record
+            record.seconds = round(c.duration_seconds) if c.duration_seconds is not None else None
+            record.topic = _slug_of(statement, "category", self.topic_type)
+            record.value = _slug_of(statement, "grouping", self.value_type)
+        instructor = self.person(_agent_key(context.get("instructor")))
+        extensions = context.get("extensions")
+        learner = self.person(
+            _agent_key(extensions.get(self.learner)) if isinstance(extensions, dict) else None
+        )
+        if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION) and learner:
+            record.people[(learner, ParticipantRole.LEARNER)] = None
+        elif kind is RecordKind.TTT_SESSION:
+            if instructor is not None:
+                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
+            record.people[(actor, ParticipantRole.NEW_TRAINER)] = None
+        elif kind is RecordKind.TRAINER_PAIRING:
+            if learner is not None:
+                record.people[(learner, ParticipantRole.NEW_TRAINER)] = None
+            if instructor is not None:
+                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
+        elif kind is RecordKind.FEEDBACK and instructor is not None:
+            record.people[(instructor, ParticipantRole.NEW_TRAINER)] = None
+        elif kind is RecordKind.CONFIRMATION:
+            record.parent = c.activity_id
+            raw = c.score.raw if c.score else None
+            record.rating = int(raw) if raw is not None else None
+
+    def rows(self) -> tuple[list[RecordRow], list[FormalRow], Roster]:
+        for statement, c in self.ours:
+            if c.statement_id not in self.voided:
+                self._ours(statement, c)
+        self.ours = []
+        teams = self.directory.first_team()
+        records = []
+        for r in self.records.values():
+            people = list(r.people)
+            if r.kind is RecordKind.KNOWLEDGE_SESSION:
+                attendees = sorted(self.attendees.get(r.key, ()))
+                people += [(p, ParticipantRole.ATTENDEE) for p in attendees]
+            records.append(
+                RecordRow(
+                    key=r.key,
+                    kind=r.kind,
+                    owner=r.owner,
+                    team=teams.get(r.owner),
+                    at=r.at,
+                    seconds=r.seconds,
+                    topic=r.topic,
+                    value=r.value,
+                    rating=r.rating,
+                    parent=r.parent,
+                    people=tuple(people),
+                )
+            )
+        formal = [f for sid, f in self.formal.items() if sid not in self.voided]
+        return records, formal, self.directory.roster
+
+
+def compute_from_statements(
+    scope: Scope,
+    statements: Iterable[Mapping[str, Any]],
+    directory: Directory,
+    *,
+    profile_base: str,
+    now: datetime | None = None,
+) -> Indicators:
+    """Every indicator for ``scope`` from statements alone (plus the roster)."""
+    rebuilder = Rebuilder(directory, profile_base)
+    for statement in statements:
+        rebuilder.add(statement)
+    records, formal, roster = rebuilder.rows()
+    return compute_rows(scope, records, formal, roster, now=now)
