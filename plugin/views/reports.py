@@ -11,7 +11,7 @@ Pages read only the local database; the LRS is never called at page time.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
@@ -66,7 +66,8 @@ INDICATOR_WORDS: dict[Indicator, Any] = {
 @bp.context_processor
 def _cell_text() -> dict[str, Any]:
     """``cell_text(value, format)`` in the page's language, for report tables."""
-    return {"cell_text": lambda value, fmt: cell_text(value, fmt, current_language())}
+    language = current_language()
+    return {"cell_text": lambda value, fmt: cell_text(value, fmt, language)}
 
 
 class FilterRefused(Exception):
@@ -138,7 +139,7 @@ def _drill_url(chosen: ReportFilter) -> report_page.DrillUrl:
         base = bases.get(indicator)
         if base is None:
             base = bases[indicator] = url_for("reports.drill", indicator=indicator.value)
-        suffix = "&" + urlencode({"key": key}) if key is not None else ""
+        suffix = "&key=" + quote(key, safe=":") if key is not None else ""
         return f"{base}?{query}{suffix}"
 
     return make
