@@ -6,8 +6,9 @@ session, queries, templates, everything but the network), several times;
 the figure is the median and the 95th percentile in milliseconds. Baseline,
 measured in the same run: the public landing page (one small template, no
 query), so the ratio says what the page's own work costs on this machine.
-Goal: every page under 100 ms. ``python -m bench pages`` (SQLite and, when
-it answers, PostgreSQL); sizes via ``BENCH_PAGES_RECORDS``, ``BENCH_PAGES_PEOPLE``.
+Goal: every page under 100 ms, report pages under 300 ms. ``python -m bench
+pages`` (SQLite and, when it answers, PostgreSQL); sizes via
+``BENCH_PAGES_RECORDS``, ``BENCH_PAGES_PEOPLE``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ RECORDS = int(os.environ.get("BENCH_PAGES_RECORDS", str(size(5000, 30))))
 PEOPLE = int(os.environ.get("BENCH_PAGES_PEOPLE", str(size(500, 12))))
 REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", str(size(15, 2))))
 GOAL_MS = 100.0
+#: Report pages compute every indicator, and the line over time once per
+#: period (issue 11's goal for a report: under 300 ms server time).
+REPORT_GOAL_MS = 300.0
 KINDS = (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION, RecordKind.KNOWLEDGE_SESSION)
 
 
@@ -77,11 +81,11 @@ def _fill(app: Flask, records: int, people: int) -> dict[str, int]:
         session.flush()
         person_rows = [
             {"display_name": f"Person {n:04d}", "statement_key": f"account {ISSUER} {n}"}
-            for n in range(people + 1)
+            for n in range(people + 2)
         ]
         session.execute(insert(Person), person_rows)
         ids = list(session.scalars(select(Person.id).order_by(Person.id)))
-        leader, members = ids[0], ids[1:]
+        leader, members, admin = ids[0], ids[1:-1], ids[-1]
         session.execute(
             insert(PersonIdentifier),
             [
@@ -95,7 +99,11 @@ def _fill(app: Flask, records: int, people: int) -> dict[str, int]:
                 {
                     "person_id": pid,
                     "team_id": team.id,
-                    "role": Role.LEADER if pid == leader else Role.LEARNER,
+                    "role": Role.LEADER
+                    if pid == leader
+                    else Role.LND_ADMIN
+                    if pid == admin
+                    else Role.LEARNER,
                     "updated_at": now,
                 }
                 for pid in ids
@@ -173,6 +181,7 @@ def _fill(app: Flask, records: int, people: int) -> dict[str, int]:
         return {
             "leader": leader,
             "learner": learner,
+            "admin": admin,
             "team": team.id,
             "deployment": deployment.id,
             "record": record_ids[len(record_ids) // 2],
@@ -236,6 +245,7 @@ def run(
         world = _fill(app, records, people)
         leader = _signed_in(app, world, "leader", Role.LEADER)
         learner = _signed_in(app, world, "learner", Role.LEARNER)
+        admin = _signed_in(app, world, "admin", Role.LND_ADMIN)
         anonymous = app.test_client()
         pages: dict[str, Callable[[], Any]] = {
             "baseline: landing page": lambda: anonymous.get("/"),
@@ -250,6 +260,14 @@ def run(
             "leader: one record": lambda: leader.get(f"/leader/records/{world['record']}"),
             "learner: my learning record": lambda: learner.get("/me/"),
             "learner: timeline": lambda: learner.get("/me/?view=timeline"),
+            "leader: reports, this quarter": lambda: leader.get("/reports/"),
+            "L&D: reports, this year": lambda: admin.get("/reports/?period=year"),
+            "L&D: reports CSV, mix per person, year": lambda: admin.get(
+                "/reports/mix-people.csv?period=year"
+            ),
+            "L&D: records behind a figure, year": lambda: admin.get(
+                "/reports/records/mix?period=year&key=social"
+            ),
         }
         return {name: _time(get, repeat) for name, get in pages.items()}
 
@@ -259,7 +277,8 @@ def _report(database: str, figures: dict[str, tuple[float, float]]) -> None:
     print(f"\n{database}: {RECORDS} records of one leader, {PEOPLE} people in the course")
     print(f"{'page':42} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11}  goal")
     for name, (median, p95) in figures.items():
-        verdict = "" if name.startswith("baseline") else ("ok" if p95 < GOAL_MS else "MISSED")
+        goal = REPORT_GOAL_MS if "report" in name or "figure" in name else GOAL_MS
+        verdict = "" if name.startswith("baseline") else ("ok" if p95 < goal else "MISSED")
         print(f"{name:42} {median:10.1f} {p95:8.1f} {median / baseline:11.1f}  {verdict}")
 
 

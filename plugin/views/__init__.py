@@ -28,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         privacy_admin,
         profile,
+        reports,
         tokens,
         trainers,
     )
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(operations.bp)
+    app.register_blueprint(reports.bp)
     from plugin import api
 
     api.init_app(app)

@@ -26,6 +26,7 @@ class NavItem:
 LEADER = frozenset({Role.LEADER})
 EVERYONE = frozenset(Role)
 LND = frozenset({Role.LND_ADMIN})
+STAFF = frozenset({Role.LEADER, Role.LND_ADMIN})
 
 NAV: tuple[NavItem, ...] = (
     NavItem("leader.home", lazy("Overview"), LEADER, "/leader/"),
@@ -36,6 +37,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("trainers.home", lazy("Train-the-trainer"), LEADER, "/trainers/"),
     NavItem("expectations.home", lazy("Expectations"), LEADER, "/expectations/"),
     NavItem("lti.home", lazy("Overview"), LND, "/lti/home"),
+    NavItem("reports.index", lazy("Reports"), STAFF, "/reports/"),
     NavItem("privacy_admin.home", lazy("Privacy"), LND, "/admin/privacy"),
     NavItem("admin.catalogue_page", lazy("Values and topics"), LND, "/admin/catalogue"),
     NavItem("admin_library.materials_page", lazy("Library"), LND, "/admin/materials"),

@@ -127,6 +127,11 @@ ROLES: dict[str, frozenset[Role]] = {
     "operations.resend": LND,
     "operations.discard": LND,
     "operations.check": LND,
+    # Issue 11: reports for leaders (their own teams) and L&D (every team).
+    "reports.index": STAFF,
+    "reports.table_csv": STAFF,
+    "reports.drill": STAFF,
+    "reports.drill_csv": STAFF,
 }
 
 WHO = {Role.LEADER: "ada", Role.LEARNER: "bo", Role.LND_ADMIN: "cy"}
