@@ -44,7 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             {k: v for k, v in config.items() if k.isupper() and not k.startswith("LEADERLED_")}
         )
 
-    db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    db.init_app(
+        app, settings.database_url, echo=settings.sql_echo, send_lrs=settings.send_lrs_names
+    )
     csrf.init_app(app)
     i18n.init_app(app)
     csp.init_app(app)
