@@ -229,10 +229,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         # ``dataclasses.asdict`` (the worker's child processes) turns targets into dicts.
-        servers = tuple(
-            s if isinstance(s, LrsTarget) else LrsTarget(**s)
-            for s in self.lrs_servers
-        )
+        servers = tuple(s if isinstance(s, LrsTarget) else LrsTarget(**s) for s in self.lrs_servers)
         object.__setattr__(self, "lrs_servers", servers)
         names = [s.name for s in servers]
         if self.lrs_endpoint and DEFAULT_LRS_NAME in names:

@@ -23,18 +23,16 @@ def parked_rows(session: Session, *, before_id: int | None, limit: int) -> Seque
 
 
 def resend(session: Session, statement_id: str) -> OutboxRow:
-    """Queue a parked statement again, unchanged (same id, same JSON)."""
+    """Queue a parked statement again, unchanged (same id, same JSON), for every
+    LRS that parked it (each LRS has its own row)."""
     wanted = statement_id.strip().lower()
-    row = session.scalar(
-        select(OutboxRow).where(
-            OutboxRow.statement_id == wanted, OutboxRow.state == OutboxState.PARKED
-        )
-    )
+    parked = (OutboxRow.statement_id == wanted, OutboxRow.state == OutboxState.PARKED)
+    row = session.scalar(select(OutboxRow).where(*parked).order_by(OutboxRow.id).limit(1))
     if row is None:
         raise NotFound(_("There is no parked statement with this id."))
     session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row.id)
+        .where(*parked)
         .values(state=OutboxState.PENDING, due_ms=now_ms(), attempts=0)
     )
     session.refresh(row)
