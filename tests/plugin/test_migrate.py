@@ -178,7 +178,13 @@ def test_an_upgrade_keeps_every_row_and_loses_no_statement(
 
     def leaderled(*args: str) -> str:
         done = subprocess.run(
-            [LEADERLED, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+            [LEADERLED, *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
