@@ -19,7 +19,7 @@ from plugin.config import LrsTarget, Settings
 from plugin.db import get_db
 from plugin.jobs.connection import client_for, pull_targets, target
 from plugin.jobs.guard import WorkerBusy
-from plugin.jobs.health import health
+from plugin.jobs.health import LrsHealth, health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
 from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
@@ -156,6 +156,9 @@ def status() -> None:
     """Queue depth, oldest pending, parked rows and last successes, per LRS."""
     with get_db().session_scope() as session:
         figures = health(session)
+    # A configured LRS that has seen nothing yet is listed too (empty), so none is overlooked.
+    seen = {h.lrs for h in figures}
+    figures += [LrsHealth(t.name) for t in _settings().lrs_targets if t.name not in seen]
     if not figures:
         click.echo("The outbox is empty and nothing has been synced yet.")
     for h in figures:

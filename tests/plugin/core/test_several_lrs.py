@@ -90,6 +90,17 @@ def test_each_lrs_gets_every_statement_once_and_one_down_holds_back_nothing(
     settings = Settings.from_env(env)
     assert settings.send_lrs_names == ("ll", "ralph")
     assert [t.name for t in settings.lrs_targets if t.pull] == ["ll"]
+    listed = subprocess.run(
+        [LEADERLED, "outbox", "status"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "LRS ll:" in listed  # configured LRSs are listed before they have seen anything
+    assert "LRS ralph:" in listed
     recorder = Database(database_url, send_lrs=settings.send_lrs_names)
     activity = session_activity()
     own_lrs.stop()  # Learning Locker is down from the start
