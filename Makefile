@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DATABASES ?= sqlite $(PG_URL)
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo test lint typecheck unit bench clean container test-container
 
 setup:
 	scripts/bootstrap.sh python node browser
@@ -30,6 +30,14 @@ test: setup lint typecheck
 
 unit:
 	LEADERLED_TEST_DATABASE=sqlite $(BIN)/pytest -x -q $(PYTEST_ARGS)
+
+# The container image (README "Container"); the test needs root and PostgreSQL.
+container:
+	scripts/container-build.sh
+
+test-container:
+	scripts/bootstrap.sh python node
+	LEADERLED_TEST_CONTAINER=1 $(BIN)/pytest -q tests/test_container.py $(PYTEST_ARGS)
 
 bench:
 	scripts/bootstrap.sh python node

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from plugin import csp, db, i18n, logging_setup, rate_limits
+from plugin import csp, db, i18n, logging_setup, metrics, rate_limits
 from plugin.config import Settings, flask_config_from_env
 from plugin.extensions import csrf
 
@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     settings = Settings.from_env().merged(config).with_secret()
     if not settings.testing:
-        logging_setup.configure(settings.log_level)
+        logging_setup.configure(settings.log_level, settings.log_format)
         if not settings.key_encryption_keys:
             log.warning("the tool's private keys are stored unencrypted: set %s", KEYS_ENV)
     app = Flask(__name__)
@@ -44,9 +44,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             {k: v for k, v in config.items() if k.isupper() and not k.startswith("LEADERLED_")}
         )
 
+    logging_setup.init_app(app)
     db.init_app(
         app, settings.database_url, echo=settings.sql_echo, send_lrs=settings.send_lrs_names
     )
+    # Timed from the start: a request CSRF or a rate limit refuses is still counted.
+    metrics.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     csp.init_app(app)

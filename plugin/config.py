@@ -218,6 +218,14 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     # Log level of the web process and the worker (stderr).
     log_level: str = "INFO"
+    # Log lines: "plain" (readable, one line per event) or "json" (one JSON object per line).
+    log_format: str = "plain"
+    # /readyz: a worker must have written its heartbeat within this many seconds.
+    ready_worker_seconds: int = 120
+    # /metrics: a bearer token scrapers send, and/or addresses (CIDRs, comma-separated)
+    # allowed without one; with neither set, /metrics refuses everyone.
+    metrics_token: str = ""
+    metrics_allow: str = ""
     # Fernet keys (comma-separated, newest first) that encrypt the tool's
     # private signing keys in the database; generate with `leaderled lti keys new-secret`.
     key_encryption_keys: str = ""
@@ -322,6 +330,7 @@ class Settings:
             "database_url",
             "key_encryption_keys",
             "rate_limit_storage_uri",
+            "metrics_token",
         }
         parts = []
         for f in fields(self):

@@ -4,7 +4,7 @@ written for a team, and a record as JSON."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Response, current_app, url_for
@@ -31,7 +31,12 @@ def publishing(session: Session, team_id: int | None) -> Publishing:
     return publishing_for(session, settings(), team.platform_issuer if team else None)
 
 
-def _aware(moment: datetime) -> datetime:
+def today() -> date:
+    return now().date()
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time with its zone (SQLite drops it)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -49,7 +54,7 @@ def record_json(
         "title": row.title,
         "topic": row.topic,
         "value_id": row.company_value_id,
-        "occurred_at": _aware(row.occurred_at),
+        "occurred_at": aware(row.occurred_at),
         "minutes": (row.duration_seconds // 60) if row.duration_seconds is not None else None,
         "rating": row.rating,
         "parent_id": row.parent_id,

@@ -192,17 +192,23 @@ def explain(error: LRSError, connection: Connection) -> str:
 
 
 class Report:
-    """Collects check lines; any failure makes the command exit non-zero."""
+    """Collects check lines (echoed on the terminal, kept for the operations
+    page); any failure makes the command exit non-zero."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, echo: bool = True) -> None:
         self.failed = False
+        self.echo = echo
+        self.lines: list[tuple[str, str, str]] = []
 
     def line(self, status: str, what: str, detail: str = "") -> None:
+        self.lines.append((status, what, detail))
+        if status == "FAIL":
+            self.failed = True
+        if not self.echo:
+            return
         colour = {"ok": "green", "warn": "yellow", "FAIL": "red"}[status]
         text = f"[{click.style(status.ljust(4), fg=colour)}] {what}"
         click.echo(f"{text}: {detail}" if detail else text)
-        if status == "FAIL":
-            self.failed = True
 
 
 @lrs.command()
@@ -210,8 +216,19 @@ class Report:
 @connection_options
 def check(connection: Connection) -> None:
     """Check the connection: TLS, auth, versions, write/read/void, paging."""
-    client = connection.client()
     report = Report()
+    run_check(connection, report)
+    if report.failed:
+        raise SystemExit(1)
+    click.echo("The LRS works with Leaderled.")
+
+
+def run_check(connection: Connection, report: Report) -> None:
+    """The checks of ``leaderled lrs check``, reported line by line; stops at a failed write.
+
+    LRS errors propagate (the caller words them with :func:`explain`).
+    """
+    client = connection.client()
     if not (connection.username or connection.token):
         report.line(
             "warn",
@@ -236,7 +253,7 @@ def check(connection: Connection) -> None:
     bad = [r for r in results if not r.delivered]
     if bad:
         report.line("FAIL", "write", f"{bad[0].outcome.value}: {bad[0].reason}")
-        raise SystemExit(1)
+        return
     report.line("ok", "write", f"{len(marked)} marked test statements, registration {registration}")
     back = client.get(marked[0]["id"])
     same = back.get("object", {}).get("id") == marked[0]["object"]["id"]
@@ -267,9 +284,6 @@ def check(connection: Connection) -> None:
         report.line("ok", "void", f"{len(marked)} test statements voided and readable as voided")
     except HTTPStatusError as error:
         report.line("warn", "void", f"voided, but not readable via voidedStatementId ({error})")
-    if report.failed:
-        raise SystemExit(1)
-    click.echo("The LRS works with Leaderled.")
 
 
 def _check_statement(registration: str, n: int) -> dict[str, Any]:

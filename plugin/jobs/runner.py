@@ -27,12 +27,14 @@ from dataclasses import asdict, dataclass, replace
 from types import FrameType
 from typing import Any
 
+from plugin import logging_setup
 from plugin.config import DEFAULT_LRS_NAME, LrsTarget, Settings
 from plugin.db import Database
 from plugin.jobs.connection import client_for, delivery_options, pull_targets, send_targets
 from plugin.jobs.delivery import DeliveryWorker, delivery_busy
 from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
+from plugin.jobs.heartbeat import heartbeat_loop, start_heartbeat
 from plugin.jobs.retention import retention_loop
 from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
@@ -191,7 +193,14 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         if plan.sync:
             sync_loop(settings, stop, interval=plan.sync_interval, once=True)
         return stored
-    helpers: list[threading.Thread] = []
+    helpers: list[threading.Thread] = [
+        # Seen by the web process's readiness check (/readyz).
+        threading.Thread(
+            target=heartbeat_loop,
+            args=(settings.database_url, stop, _roles(plan)),
+            name="leaderled-heartbeat",
+        )
+    ]
     if plan.delivery:  # scores for LMS gradebooks go with this process's delivery
         helpers.append(
             threading.Thread(
@@ -231,12 +240,18 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
             helper.join()
 
 
+def _roles(plan: RunPlan) -> str:
+    return ",".join(name for name, on in (("delivery", plan.delivery), ("sync", plan.sync)) if on)
+
+
 def _child(settings_values: dict[str, object], plan: RunPlan) -> None:
     """A delivery-only or sync-only process started by :func:`run`."""
     stop = threading.Event()
     install_stop_handlers(stop)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings(**settings_values)  # type: ignore[arg-type]
+    logging_setup.configure(settings.log_level, settings.log_format)
+    if not plan.once:
+        start_heartbeat(settings.database_url, stop, _roles(plan))
     if plan.delivery:
         delivery_loop(settings, stop, once=plan.once)
     else:

@@ -33,6 +33,7 @@ from plugin.models.privacy import (
 from plugin.models.records import LeaderLedRecord, RecordParticipant, RecordStatement
 from plugin.models.sync import SyncCursor
 from plugin.models.trainers import FeedbackRequest, Trainer, TrainerPairing
+from plugin.models.workers import WorkerHeartbeat
 
 __all__ = [
     "AccessLogEntry",
@@ -83,4 +84,5 @@ __all__ = [
     "Trainer",
     "TrainerPairing",
     "ValueKind",
+    "WorkerHeartbeat",
 ]

@@ -1,7 +1,8 @@
 """Importing past sessions from a CSV file (L&D, on behalf of leaders).
 
-Each row is one record: a coaching moment, a mentoring talk or a knowledge
-session. People (the leader and the people coached or attending) are named
+Each row is one record: a coaching moment, a mentoring talk, a knowledge
+session, or a train-the-trainer session the leader attended (with the
+trainer who ran it). People (the leader and the people coached or attending) are named
 by email or by LMS user id; the team is the course's LMS context id, or
 left empty when the leader leads one team only. Every row goes through the
 same services as the pages, which check a row before they write it; every
@@ -36,12 +37,12 @@ from plugin.models.catalogue import CompanyValue
 from plugin.models.imports import ImportedRow
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
 from plugin.models.records import LeaderLedRecord
-from plugin.services import knowledge, moments
+from plugin.services import knowledge, moments, train_the_trainer
 from plugin.services.errors import Invalid, ServiceError
 from plugin.services.people import Actor
 from plugin.services.publishing import Publishing, publishing_for
 
-KINDS = ("coaching", "mentoring", "knowledge_session")
+KINDS = ("coaching", "mentoring", "knowledge_session", "ttt_session")
 COMMON = (
     "kind",
     "leader",
@@ -55,7 +56,10 @@ COMMON = (
     "notes",
 )
 SESSION_ONLY = ("material_title", "material_url")
-COLUMNS = COMMON + SESSION_ONLY
+TTT_ONLY = ("trainer",)
+COLUMNS = COMMON + SESSION_ONLY + TTT_ONLY
+#: What a train-the-trainer row cannot say (it has no people, topic or value).
+NOT_FOR_TTT = ("people", "topic", "value", *SESSION_ONLY)
 REQUIRED = ("kind", "leader", "occurred_at", "minutes")
 #: Several people in one cell.
 PEOPLE_SEPARATOR = "|"
@@ -102,6 +106,7 @@ class PlannedRow:
     actor: Actor
     moment: moments.MomentInput | None = None
     session: knowledge.SessionInput | None = None
+    ttt: train_the_trainer.TttInput | None = None
 
 
 @dataclass
@@ -265,7 +270,7 @@ def row_key(values: Iterable[object]) -> str:
 
 
 #: Which column a service's field message belongs to.
-FIELD_COLUMN = {"value": "value", "people": "people", "kind": "kind"}
+FIELD_COLUMN = {"value": "value", "people": "people", "kind": "kind", "trainer": "trainer"}
 
 
 def _parse_row(
@@ -282,7 +287,7 @@ def _parse_row(
         return None, errors
     kind = row.get("kind", "").lower()
     if kind not in KINDS:
-        fail("kind", _("Use coaching, mentoring or knowledge_session."))
+        fail("kind", _("Use coaching, mentoring, knowledge_session or ttt_session."))
     leader_id, problem = (
         directory.person(row["leader"])
         if row.get("leader")
@@ -333,14 +338,37 @@ def _parse_row(
             fail(
                 "value", _("No company value or priority with the slug %(ref)s.", ref=row["value"])
             )
-    if kind != "knowledge_session" and (row.get("material_title") or row.get("material_url")):
+    if kind not in ("knowledge_session", "ttt_session") and (
+        row.get("material_title") or row.get("material_url")
+    ):
         fail("material_url", _("Material columns are for knowledge sessions only."))
+    trainer_id: int | None = None
+    if kind == "ttt_session":
+        for column in NOT_FOR_TTT:
+            if row.get(column):
+                fail(column, _("Leave this column empty for a train-the-trainer session."))
+        if not row.get("trainer"):
+            fail("trainer", _("Name who ran the session (email or LMS id)."))
+        else:
+            trainer_id, problem = directory.person(row["trainer"])
+            if problem:
+                fail("trainer", problem)
+    elif row.get("trainer"):
+        fail("trainer", _("The trainer column is for train-the-trainer sessions only."))
     if errors or leader_id is None or occurred_at is None:
         return None, errors
     planned = PlannedRow(
         line, "", kind, Actor(person_id=leader_id, role=Role.LEADER, team_id=team_id)
     )
-    if kind == "knowledge_session":
+    if kind == "ttt_session":
+        planned.ttt = train_the_trainer.TttInput(
+            title=row.get("title", ""),
+            trainer_id=trainer_id,
+            minutes=minutes,
+            occurred_at=occurred_at,
+            notes=row.get("notes", ""),
+        )
+    elif kind == "knowledge_session":
         planned.session = knowledge.SessionInput(
             title=row.get("title", ""),
             topic=row.get("topic") or None,
@@ -377,6 +405,7 @@ def _parse_row(
             row.get("material_title", ""),
             row.get("material_url", ""),
             row.get("notes", ""),
+            *([trainer_id] if trainer_id is not None else []),
         ]
     )
     return planned, []
@@ -468,6 +497,10 @@ def apply(
 def _record(
     session: Session, planned: PlannedRow, pub: Publishing, now: datetime
 ) -> LeaderLedRecord:
+    if planned.ttt is not None:
+        return train_the_trainer.record_ttt(
+            session, planned.actor, planned.ttt, pub=pub, now=now, today=now.date()
+        )
     if planned.session is not None:
         return knowledge.record_session(
             session, planned.actor, data=planned.session, pub=pub, now=now

@@ -19,7 +19,7 @@ from plugin.models.api import ApiToken, Scope, TokenKind
 from plugin.models.people import Membership, Role, Team
 from plugin.models.records import LeaderLedRecord
 from plugin.services.errors import Invalid, NotAllowed, NotFound
-from plugin.services.people import Actor
+from plugin.services.people import Actor, require_leader_of
 from plugin.services.record_feed import Reach
 
 
@@ -83,6 +83,30 @@ def writer(session: Session, grant: Grant, *, leader_id: int | None, team_id: in
     if team_id is not None and not grant.covers_team(team_id):
         raise NotAllowed(_("This token is not allowed for that team."))
     return Actor(person_id=leader, role=Role.LEADER, team_id=team_id)
+
+
+def leader(session: Session, grant: Grant, *, leader_id: int | None, team_id: int | None) -> Actor:
+    """:func:`writer` for what only a leader records (tips 3 to 5): the
+    person must lead the team the write is for, as a launch must."""
+    actor = writer(session, grant, leader_id=leader_id, team_id=team_id)
+    require_leader_of(session, actor, actor.team_id)
+    return actor
+
+
+def reaches(grant: Grant, person_id: int, team_id: int | None) -> bool:
+    """Whether the token may act on something of ``person_id`` in ``team_id``."""
+    if grant.person_id is not None and grant.person_id != person_id:
+        return False
+    return grant.covers_team(team_id)
+
+
+def lnd_admin(session: Session, grant: Grant) -> Actor:
+    """The L&D admin an organisation-wide token acts as: the L&D admin who
+    created it (and is L&D still); pairings and the like are theirs."""
+    creator = grant.created_by if grant.organisation_wide else None
+    if creator is None or not _teams_where(session, creator, (Role.LND_ADMIN,)):
+        raise NotAllowed(_("Only L&D can change this."))
+    return Actor(person_id=creator, role=Role.LND_ADMIN)
 
 
 def person_of(session: Session, grant: Grant, person_id: int | None) -> int:

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         admin_trainers,
         errors,
         expectations,
+        health,
         home,
         imports,
         labels,
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         lti_roster,
         material,
         navigation,
+        operations,
         privacy,
         privacy_admin,
         profile,
@@ -30,7 +32,10 @@ def register_blueprints(app: Flask) -> None:
         trainers,
     )
     from plugin.views import lti as lti_views
+    from plugin.views import metrics as metrics_views
 
+    app.register_blueprint(health.bp)
+    metrics_views.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(lti_views.bp)
@@ -50,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(expectations.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(operations.bp)
     from plugin import api
 
     api.init_app(app)

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from plugin import csp
+from plugin import csp, metrics
 from plugin.db import db_session, get_db
 from plugin.extensions import csrf
 from plugin.i18n import _
@@ -84,6 +84,8 @@ def _now() -> int:
 
 def _refuse(error: LtiError) -> tuple[str, int]:
     current_app.logger.info("LTI request refused: %s", error.message)
+    step = (request.endpoint or "lti.other").removeprefix("lti.")
+    metrics.count_refusal(step, error)
     title = _("Launch refused") if error.status < 500 else _("Launch failed")
     return render_template(
         "error.html", code=error.status, title=title, message=error.message
@@ -244,6 +246,7 @@ def launch() -> Response | tuple[str, int]:
     except LtiError as error:
         return _refuse(error)
     g.lti_launch = completed.session
+    metrics.count_launch()
     target = target_url(completed.session)
     csp.frame_by(completed.session.frame_origin)
     if completed.launch.message_type == DEEP_LINKING_REQUEST:

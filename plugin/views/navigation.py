@@ -43,6 +43,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("admin.expectations_page", lazy("Expectations"), LND, "/admin/expectations"),
     NavItem("imports.upload", lazy("Import"), LND, "/admin/import"),
     NavItem("tokens.service", lazy("Service tokens"), LND, "/admin/tokens"),
+    NavItem("operations.home", lazy("Operations"), LND, "/admin/operations"),
     NavItem("learner.record", lazy("My learning"), EVERYONE, "/me/"),
 )
 

@@ -31,7 +31,16 @@ def _config_keys() -> set[str]:
 # ``lrs_servers`` is filled from LEADERLED_LRS__<NAME>__<KEY> variables, not one of its own.
 SETTINGS = {f.name.upper() for f in fields(Settings) if f.name != "lrs_servers"} | _config_keys()
 KNOWN = {"LEADERLED_" + name for name in SETTINGS}
-ELSEWHERE = {"LEADERLED_TEST_DATABASE", "LEADERLED_BENCH_DATABASE"}
+ELSEWHERE = {
+    "LEADERLED_TEST_DATABASE",
+    "LEADERLED_BENCH_DATABASE",
+    # The container test and scripts/container-build.sh, not the tool.
+    "LEADERLED_TEST_CONTAINER",
+    "LEADERLED_CONTAINER_IMAGE",
+    "LEADERLED_CONTAINER_BASE",
+    "LEADERLED_CONTAINER_CACHE",
+    "LEADERLED_CONTAINER_MIRROR",
+}
 
 
 def _messages() -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0115"
-down_revision = "0070"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 

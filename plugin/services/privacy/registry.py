@@ -185,6 +185,7 @@ POLICIES: tuple[TablePolicy, ...] = (
     # -- pulled from the LRS -------------------------------------------------
     personal("formal_record", owner(), identifier("actor_key")),
     no_personal_data("sync_cursor", "where each sync left off"),
+    no_personal_data("worker_heartbeat", "which worker processes (host:pid) ran when"),
     # -- tips 3 to 5: library, trainers, expectations (issue 10) --------------
     personal("material", mention("created_by_id", clear=True)),
     no_personal_data("material_value", "which company values a material supports"),

@@ -21,10 +21,19 @@ from schemathesis.specs.openapi.checks import (
 from plugin.models import TokenKind
 from tests.plugin.views.conftest import World
 
-from .conftest import ALL_SCOPES, auth, make_token, moment_body, session_body
+from .conftest import (
+    ALL_SCOPES,
+    add_expectation,
+    add_material,
+    auth,
+    make_token,
+    make_trainer,
+    moment_body,
+    session_body,
+)
 
 #: Examples per operation and token: enough to find a 500 on a bad value,
-#: few enough for the suite (about 15 operations x 2 tokens).
+#: few enough for the suite (30 operations x 2 tokens).
 EXAMPLES = 12
 CHECKS = [
     not_a_server_error,
@@ -47,7 +56,9 @@ def test_the_document_is_openapi_3_1_and_names_every_operation(pages_app: Flask)
     assert ("POST", "/api/v1/moments") in operations
     assert ("GET", "/api/v1/records") in operations
     assert ("POST", "/api/v1/outbox/parked/{statement_id}/resend") in operations
-    assert len(operations) == 14
+    assert ("POST", "/api/v1/goals") in operations
+    assert ("POST", "/api/v1/feedback-requests/{request_id}/feedback") in operations
+    assert len(operations) == 30
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
@@ -71,8 +82,14 @@ def test_every_operation_answers_inside_the_document(
     secret = (
         leader
         if who == "leader"
-        else make_token(pages_app, kind=TokenKind.SERVICE, scopes=ALL_SCOPES)
+        else make_token(
+            pages_app, kind=TokenKind.SERVICE, scopes=ALL_SCOPES, created_by=world.people["cy"]
+        )
     )
+    # Something for the tips' operations to find: a material, an expectation, a trainer.
+    add_material(pages_app, world)
+    add_expectation(pages_app, world)
+    make_trainer(pages_app, world.people["gus"], 2)
     client = pages_app.test_client()
     # Something to find: a moment and a session with statements.
     assert (
@@ -100,4 +117,4 @@ def test_every_operation_answers_inside_the_document(
             case.call_and_validate(headers=auth(secret), checks=CHECKS)
 
         check()
-    assert seen == 14
+    assert seen == 30

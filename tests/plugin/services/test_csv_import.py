@@ -88,7 +88,7 @@ def test_rules_are_the_pages_rules(pages_app: Flask, world: World) -> None:
     assert [(e.row, e.column, e.message) for e in checked.errors] == [
         (2, "people", "Choose people from this course's team only."),
         (3, "title", "Enter a title."),
-        (4, "kind", "Use coaching, mentoring or knowledge_session."),
+        (4, "kind", "Use coaching, mentoring, knowledge_session or ttt_session."),
         (5, "leader", "You are not a leader of this course."),
     ]
 
@@ -211,3 +211,63 @@ def test_the_cli_checks_then_imports_with_a_progress_bar(
     assert refused.exit_code == 1
     assert "row 2, column minutes:" in refused.output
     assert "1 problems in the file; nothing was imported." in refused.output
+
+
+TTT_HEADER = "kind,leader,team,occurred_at,minutes,trainer,people,title,notes"
+
+
+def _ttt_row(day: int, *, trainer: str = "cy@example.org", people: str = "") -> str:
+    when = (datetime.now(UTC) - timedelta(days=30, minutes=day)).strftime("%Y-%m-%d %H:%M")
+    return f"ttt_session,ada@example.org,north,{when},90,{trainer},{people},Teaching adults {day},"
+
+
+def test_ttt_sessions_with_errors_are_named_by_row_and_column(
+    pages_app: Flask, world: World
+) -> None:
+    _emails(pages_app, world)
+    lines = [TTT_HEADER] + [_ttt_row(i) for i in range(5)]
+    lines[2] = _ttt_row(1, trainer="nobody@example.org")  # row 3: unknown trainer
+    lines[3] = _ttt_row(2, people="bo@example.org")  # row 4: people is not for ttt
+    lines[5] = _ttt_row(4, trainer="bo@example.org")  # row 6: not a trainer on offer
+    before = counts(pages_app)
+    checked, count = _import(pages_app, "\n".join(lines).encode())
+    assert count == 0
+    assert [(e.row, e.column) for e in checked.errors] == [
+        (3, "trainer"),
+        (4, "people"),
+        (6, "trainer"),
+    ]
+    assert "Choose one of the people offered." in checked.errors[2].message
+    assert counts(pages_app) == before
+
+
+def test_a_good_ttt_file_imports_once(pages_app: Flask, world: World) -> None:
+    _emails(pages_app, world)
+    data = "\n".join([TTT_HEADER] + [_ttt_row(i) for i in range(4)]).encode()
+    checked, count = _import(pages_app, data)
+    assert checked.ok, checked.errors
+    assert count == 4
+    with session_scope(pages_app) as session:
+        rows = session.scalars(
+            select(LeaderLedRecord).where(LeaderLedRecord.kind == RecordKind.TTT_SESSION)
+        ).all()
+        assert len(rows) == 4
+        assert {r.leader_id for r in rows} == {world.people["ada"]}
+        assert {p.person_id for r in rows for p in r.participants} == {
+            world.people["ada"],
+            world.people["cy"],
+        }
+        outbox = session.scalar(select(func.count()).select_from(OutboxRow))
+    again, second = _import(pages_app, data)
+    assert again.ok
+    assert second == 0
+    assert again.already == 4
+    with session_scope(pages_app) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxRow)) == outbox
+
+
+def test_a_trainer_is_only_for_ttt_rows(pages_app: Flask, world: World) -> None:
+    _emails(pages_app, world)
+    data = "\n".join([TTT_HEADER, _ttt_row(0).replace("ttt_session", "coaching", 1)]).encode()
+    checked, _count = _import(pages_app, data)
+    assert "trainer" in {e.column for e in checked.errors}

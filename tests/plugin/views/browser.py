@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Error as PlaywrightError
 
 from plugin import create_app
 from plugin.config import Settings
@@ -63,7 +64,7 @@ def axe_violations(target: Any) -> list[dict[str, Any]]:
     # 'self', no inline script) does not govern; a <script> tag would be blocked.
     try:
         result = _run_axe(target)
-    except Exception as error:  # noqa: BLE001 - Playwright raises its own Error
+    except PlaywrightError as error:
         if "Execution context was destroyed" not in str(error):
             raise
         # A navigation the test started (a form's 303) landed mid-run: audit
