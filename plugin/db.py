@@ -31,6 +31,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: ``Session.info`` key of the names of the LRSs that receive statements.
+SEND_LRS = "leaderled.send_lrs"
+
+
 class Base(DeclarativeBase):
     """Declarative base for every model; stable constraint names for Alembic."""
 
@@ -40,7 +44,9 @@ class Base(DeclarativeBase):
 class Database:
     """Owns the engine and the session factory of one application."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, send_lrs: tuple[str, ...] = ("default",)
+    ) -> None:
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         prepare_sqlite_file(url)
@@ -51,7 +57,11 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # Every session knows which LRSs receive statements: the outbox queues
+        # one row per LRS in the caller's transaction (plugin.services.outbox).
+        self.sessionmaker = sessionmaker(
+            self.engine, expire_on_commit=False, info={SEND_LRS: tuple(send_lrs)}
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -106,8 +116,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def init_app(app: Flask, url: str, *, echo: bool = False) -> Database:
-    database = Database(url, echo=echo)
+def init_app(
+    app: Flask, url: str, *, echo: bool = False, send_lrs: tuple[str, ...] = ("default",)
+) -> Database:
+    database = Database(url, echo=echo, send_lrs=send_lrs)
     app.extensions["leaderled.db"] = database
     app.teardown_appcontext(_close_request_session)
     return database

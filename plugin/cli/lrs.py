@@ -38,6 +38,8 @@ from lrs_client import (
     TLSError,
 )
 from lrs_client.query import parse_time
+from plugin.config import DEFAULT_LRS_NAME, LrsTarget, Settings
+from plugin.jobs.connection import target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +82,11 @@ class Connection:
 def connection_options(command: F) -> F:
     """Adds the connection options; values left out come from the app settings."""
 
+    @click.option(
+        "--lrs",
+        "lrs_name",
+        help="A configured LRS by name (LEADERLED_LRS__<NAME>__ENDPOINT); default: 'default'.",
+    )
     @click.option("--endpoint", help="xAPI base URL, e.g. https://lrs.example.org/xapi/")
     @click.option("--username", help="LRS key (Basic auth).")
     @click.option("--password", help="LRS secret (Basic auth).")
@@ -95,6 +102,7 @@ def connection_options(command: F) -> F:
     @functools.wraps(command)
     def wrapper(
         *,
+        lrs_name: str | None,
         endpoint: str | None,
         username: str | None,
         password: str | None,
@@ -103,12 +111,13 @@ def connection_options(command: F) -> F:
         xapi_version: str | None,
         **kwargs: Any,
     ) -> Any:
-        settings = current_app.config["LEADERLED"]
+        settings: Settings = current_app.config["LEADERLED"]
+        named = _named(settings, lrs_name)
         connection = Connection(
-            endpoint=endpoint or settings.lrs_endpoint,
-            username=username or settings.lrs_username,
-            password=password or settings.lrs_password,
-            token=token or settings.lrs_token,
+            endpoint=endpoint or named.endpoint,
+            username=username or named.username,
+            password=password or named.password,
+            token=token or named.token,
             read_timeout=timeout,
             version=xapi_version,
         )
@@ -118,6 +127,18 @@ def connection_options(command: F) -> F:
             raise click.ClickException(explain(error, connection)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _named(settings: Settings, name: str | None) -> LrsTarget:
+    """The configured LRS ``name`` (an empty one when nothing is configured and no name given)."""
+    if name is None and not settings.lrs_targets:
+        return LrsTarget(name=DEFAULT_LRS_NAME, endpoint="")
+    try:
+        return target(settings, name.strip().lower() if name else DEFAULT_LRS_NAME)
+    except ConfigError as error:
+        if name is None and settings.lrs_targets:
+            return settings.lrs_targets[0]  # only named LRSs: the first one
+        raise click.BadParameter(str(error), param_hint="--lrs") from None
 
 
 def explain(error: LRSError, connection: Connection) -> str:

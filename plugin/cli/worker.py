@@ -15,11 +15,11 @@ from sqlalchemy import delete, func, select, update
 from tqdm import tqdm
 
 from lrs_client.errors import LRSError
-from plugin.config import Settings
+from plugin.config import LrsTarget, Settings
 from plugin.db import get_db
-from plugin.jobs.connection import lrs_client
+from plugin.jobs.connection import client_for, pull_targets, target
 from plugin.jobs.guard import WorkerBusy
-from plugin.jobs.health import health
+from plugin.jobs.health import LrsHealth, health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
 from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
@@ -86,34 +86,54 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
     "--backfill", is_flag=True, help="Start over from the LRS's first statement (whole history)."
 )
 @click.option("--from-start", "from_start", is_flag=True, hidden=True)  # the old spelling
+@click.option(
+    "--lrs",
+    "lrs_names",
+    multiple=True,
+    help="Sync this configured LRS only (repeatable); default: every LRS marked as a source.",
+)
 @with_appcontext
-def sync(backfill: bool, from_start: bool) -> None:
-    """Pull formal records from the LRS once.
+def sync(backfill: bool, from_start: bool, lrs_names: tuple[str, ...]) -> None:
+    """Pull formal records from the source LRSs once.
 
     The first sync of an LRS pulls its whole history; later ones what is new
     since the saved cursor; an interrupted one resumes where it stopped.
     """
     settings = _settings()
     try:
-        client = lrs_client(settings)
+        if lrs_names:
+            targets = tuple(target(settings, name.strip().lower()) for name in lrs_names)
+        else:
+            targets = pull_targets(settings)
     except LRSError as error:
         raise click.ClickException(str(error)) from None
-    syncer = Sync(get_db(), client, sync_options(settings))
+    if not targets:
+        raise click.ClickException(
+            "no LRS is marked as a source (LEADERLED_LRS__<NAME>__PULL): nothing to sync"
+        )
     backfill = backfill or from_start
-    click.echo(f"Syncing {syncer.start_point(backfill=backfill).describe()}.")
+    for lrs in targets:
+        _sync_one(settings, lrs, backfill=backfill, named=len(targets) > 1 or bool(lrs_names))
+
+
+def _sync_one(settings: Settings, lrs: LrsTarget, *, backfill: bool, named: bool) -> None:
+    client = client_for(lrs)
+    syncer = Sync(get_db(), client, sync_options(settings, lrs.name))
+    where = f"LRS {lrs.name}: " if named else ""
+    click.echo(f"{where}Syncing {syncer.start_point(backfill=backfill).describe()}.")
     with tqdm(unit=" statements", desc="sync", disable=None) as bar:
         try:
             result = syncer.run(backfill=backfill, on_page=lambda n: _advance(bar, n))
         except LRSError as error:
             raise click.ClickException(
-                f"sync stopped: {error} (run it again: it resumes where it stopped)"
+                f"{where}sync stopped: {error} (run it again: it resumes where it stopped)"
             ) from None
         except SyncBusy as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(f"{where}{error}") from None
         finally:
             client.close()
     click.echo(
-        f"Pulled {result.statements} statements in {result.pages} pages: "
+        f"{where}Pulled {result.statements} statements in {result.pages} pages: "
         f"{result.outcomes} formal records, "
         f"{result.upserted - result.outcomes} kept for attempts and time, "
         f"{result.voided} voided, {result.skipped} leader-led skipped, "
@@ -136,6 +156,9 @@ def status() -> None:
     """Queue depth, oldest pending, parked rows and last successes, per LRS."""
     with get_db().session_scope() as session:
         figures = health(session)
+    # A configured LRS that has seen nothing yet is listed too (empty), so none is overlooked.
+    seen = {h.lrs for h in figures}
+    figures += [LrsHealth(t.name) for t in _settings().lrs_targets if t.name not in seen]
     if not figures:
         click.echo("The outbox is empty and nothing has been synced yet.")
     for h in figures:

@@ -52,7 +52,7 @@ class RetentionJob:
 
 def retention_loop(settings: Settings, stop: threading.Event, *, once: bool = False) -> None:
     """Apply retention when due until ``stop`` (once with ``once``)."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, send_lrs=settings.send_lrs_names)
     job = RetentionJob(database, settings)
     try:
         while not stop.is_set():

@@ -6,8 +6,10 @@ process (at a lower CPU priority: bulk work that may wait); extra processes
 ``--no-delivery`` run one of the two, for operators who run them apart;
 ``--once`` delivers what is due, then syncs once. The delivering process
 also posts queued scores to LMS gradebooks (``plugin.jobs.gradebook``) and
-applies the retention periods (``plugin.jobs.retention``).
-SIGTERM or SIGINT sets a
+applies the retention periods (``plugin.jobs.retention``). With several
+LRSs each has its own delivery loop and sync loop (a thread each, with its
+own client, queue and cursor), so one LRS that is down holds back none of
+the others. SIGTERM or SIGINT sets a
 stop flag: the batch or page in flight finishes, leases are released, the
 processes exit.
 """
@@ -19,15 +21,16 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
 from types import FrameType
 from typing import Any
 
 from plugin import logging_setup
-from plugin.config import Settings
+from plugin.config import DEFAULT_LRS_NAME, LrsTarget, Settings
 from plugin.db import Database
-from plugin.jobs.connection import delivery_options, lrs_client
+from plugin.jobs.connection import client_for, delivery_options, pull_targets, send_targets
 from plugin.jobs.delivery import DeliveryWorker, delivery_busy
 from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
@@ -54,8 +57,9 @@ class PlanError(ValueError):
     """The plan cannot run on this database."""
 
 
-def sync_options(settings: Settings) -> SyncOptions:
+def sync_options(settings: Settings, lrs: str = DEFAULT_LRS_NAME) -> SyncOptions:
     return SyncOptions(
+        lrs=lrs,
         page_size=settings.sync_page_size,
         overlap_seconds=float(settings.sync_overlap_seconds),
         profile_base=settings.resolved_profile_base,
@@ -74,50 +78,103 @@ def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     return previous
 
 
+def job_database(settings: Settings) -> Database:
+    """The workers' database; its sessions queue statements for every receiving LRS."""
+    return Database(settings.database_url, send_lrs=settings.send_lrs_names)
+
+
+def _each(targets: tuple[LrsTarget, ...], loop: Callable[[LrsTarget], int], name: str) -> int:
+    """Run ``loop`` for every LRS, each in a thread of its own (one LRS that is
+    down or slow holds back none of the others); returns the sum of the results."""
+    if len(targets) == 1:
+        return loop(targets[0])
+    results: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def one(lrs: LrsTarget) -> None:
+        try:
+            results[lrs.name] = loop(lrs)
+        except BaseException as error:  # re-raised in the calling thread below
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=one, args=(lrs,), name=f"leaderled-{name}-{lrs.name}")
+        for lrs in targets
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return sum(results.values())
+
+
 def delivery_loop(settings: Settings, stop: threading.Event, *, once: bool = False) -> int:
-    """Deliver until ``stop`` (with ``once``: until nothing is due); returns statements stored."""
-    database = Database(settings.database_url)
-    client = lrs_client(settings)
-    worker = DeliveryWorker(database, client, delivery_options(settings), stop=stop)
+    """Deliver to every receiving LRS until ``stop`` (with ``once``: until nothing is
+    due); returns statements stored. Each LRS has its own worker, client and queue."""
+    database = job_database(settings)
+
+    def deliver(lrs: LrsTarget) -> int:
+        client = client_for(lrs)
+        options = delivery_options(settings, lrs.name)
+        try:
+            return DeliveryWorker(database, client, options, stop=stop).run(until_empty=once)
+        finally:
+            client.close()
+
     try:
-        return worker.run(until_empty=once)
+        return _each(send_targets(settings), deliver, "delivery")
     finally:
-        client.close()
         database.dispose()
 
 
 def sync_loop(
     settings: Settings, stop: threading.Event, *, interval: float, once: bool = False
 ) -> None:
-    """Sync every ``interval`` seconds until ``stop`` (once with ``once``); a failed pass waits.
+    """Sync every source LRS every ``interval`` seconds until ``stop`` (once with
+    ``once``); a failed pass waits. Each LRS has its own loop, cursor and client.
 
-    Between pages the sync gives way while a delivery worker is sending statements.
+    Between pages the sync of an LRS gives way while a delivery worker is
+    sending statements to that LRS.
     """
-    database = Database(settings.database_url)
-    client = lrs_client(settings)
-    syncer = Sync(
-        database,
-        client,
-        sync_options(settings),
-        stop=stop,
-        yield_to=None if once else lambda: delivery_busy(database),
-    )
+    database = job_database(settings)
+
+    def pull(lrs: LrsTarget) -> int:
+        client = client_for(lrs)
+        syncer = Sync(
+            database,
+            client,
+            sync_options(settings, lrs.name),
+            stop=stop,
+            yield_to=None if once else lambda: delivery_busy(database, lrs.name),
+        )
+        try:
+            while not stop.is_set():
+                try:
+                    result = syncer.run()
+                    log.info(
+                        "sync of LRS %r: %d statements, %d formal records",
+                        lrs.name,
+                        result.statements,
+                        result.outcomes,
+                    )
+                except SyncBusy as busy:
+                    log.info("sync of LRS %r skipped: %s", lrs.name, busy)
+                except Exception as error:  # a failed pass is retried at the next interval
+                    log.warning("sync of LRS %r failed: %s", lrs.name, error)
+                if once:
+                    break
+                stop.wait(interval)
+        finally:
+            client.close()
+        return 0
+
     try:
-        while not stop.is_set():
-            try:
-                result = syncer.run()
-                log.info(
-                    "sync: %d statements, %d formal records", result.statements, result.outcomes
-                )
-            except SyncBusy as busy:
-                log.info("sync skipped: %s", busy)
-            except Exception as error:  # a failed pass is retried at the next interval
-                log.warning("sync failed: %s", error)
-            if once:
-                break
-            stop.wait(interval)
+        targets = pull_targets(settings)
+        if targets:
+            _each(targets, pull, "sync")
     finally:
-        client.close()
         database.dispose()
 
 
@@ -212,7 +269,8 @@ def run(settings: Settings, plan: RunPlan) -> int:
             "SQLite allows one delivery worker; use PostgreSQL (LEADERLED_DATABASE_URL) "
             "to run several"
         )
-    lrs_client(settings).close()  # a missing or malformed LRS setting fails here, once
+    for lrs in send_targets(settings) + pull_targets(settings):
+        client_for(lrs).close()  # a missing or malformed LRS setting fails here, once
     if not plan.delivery:
         os.nice(SYNC_NICENESS)  # a sync-only worker: background work, as the sync child is
     stop = threading.Event()

@@ -11,7 +11,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.db import Base
@@ -30,10 +40,14 @@ class OutboxState(enum.StrEnum):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "lrs", "state", "due_ms"),)
+    # One row per statement and receiving LRS: each LRS has its own queue.
+    __table_args__ = (
+        Index("ix_outbox_due", "lrs", "state", "due_ms"),
+        UniqueConstraint("statement_id", "lrs", name="uq_outbox_statement_lrs"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    statement_id: Mapped[str] = mapped_column(String(36), unique=True)
+    statement_id: Mapped[str] = mapped_column(String(36))
     lrs: Mapped[str] = mapped_column(String(64), default=DEFAULT_LRS)
     statement_json: Mapped[str] = mapped_column(Text)
     state: Mapped[OutboxState] = mapped_column(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from plugin.db import SEND_LRS
 from plugin.models.outbox import DEFAULT_LRS, OutboxRow, OutboxState
 from plugin.services.privacy.subjects import index_statements
 
@@ -44,35 +45,47 @@ def statement_text(statement: Mapping[str, Any]) -> str:
         raise OutboxError(f"statement {sid} is not JSON-ready: {exc}") from None
 
 
+def send_lrs(session: Session) -> tuple[str, ...]:
+    """The LRSs that receive statements, as the session's database was told
+    (``LEADERLED_LRS_ENDPOINT`` and ``LEADERLED_LRS__<NAME>__SEND``)."""
+    names = session.info.get(SEND_LRS)
+    return tuple(names) if names else (DEFAULT_LRS,)
+
+
 def enqueue(
     session: Session,
     statements: Iterable[Mapping[str, Any]],
     *,
-    lrs: str = DEFAULT_LRS,
+    lrs: str | Sequence[str] | None = None,
     record_id: int | None = None,
     flush: bool = True,
 ) -> list[OutboxRow]:
-    """Add one pending outbox row per statement, due now; not committed.
+    """Add one pending outbox row per statement and receiving LRS, due now; not committed.
 
-    Flushed by default so a duplicate id fails here; bulk callers may leave
-    the flush to the commit. Who each statement names is indexed on the way
-    (:mod:`plugin.services.privacy.subjects`), so erasure can void it later.
+    ``lrs`` None means every LRS that receives statements (:func:`send_lrs`):
+    each gets its own row, so each has its own queue, and one LRS being down
+    holds back none of the others. Flushed by default so a duplicate id fails
+    here; bulk callers may leave the flush to the commit. Who each statement
+    names is indexed on the way (:mod:`plugin.services.privacy.subjects`), so
+    erasure can void it later.
     """
+    targets = send_lrs(session) if lrs is None else (lrs,) if isinstance(lrs, str) else tuple(lrs)
     due = now_ms()
-    rows = []
+    rows: list[OutboxRow] = []
     statements = list(statements)
     for statement in statements:
         text = statement_text(statement)
-        rows.append(
+        rows.extend(
             OutboxRow(
                 statement_id=str(statement["id"]).lower(),
-                lrs=lrs,
+                lrs=target,
                 statement_json=text,
                 state=OutboxState.PENDING,
                 attempts=0,
                 due_ms=due,
                 record_id=record_id,
             )
+            for target in targets
         )
     session.add_all(rows)
     index_statements(session, statements)

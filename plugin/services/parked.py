@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from plugin.i18n import _
@@ -22,44 +22,50 @@ def parked_rows(session: Session, *, before_id: int | None, limit: int) -> Seque
     return session.scalars(query.order_by(OutboxRow.id.desc()).limit(limit)).all()
 
 
-def resend(session: Session, statement_id: str) -> OutboxRow:
-    """Queue a parked statement again, unchanged (same id, same JSON)."""
-    wanted = statement_id.strip().lower()
-    row = session.scalar(
-        select(OutboxRow).where(
-            OutboxRow.statement_id == wanted, OutboxRow.state == OutboxState.PARKED
-        )
-    )
+def _parked(statement_id: str, lrs: str | None) -> list[ColumnElement[bool]]:
+    wanted = [
+        OutboxRow.statement_id == statement_id.strip().lower(),
+        OutboxRow.state == OutboxState.PARKED,
+    ]
+    if lrs is not None:
+        wanted.append(OutboxRow.lrs == lrs)
+    return wanted
+
+
+def resend(session: Session, statement_id: str, lrs: str | None = None) -> OutboxRow:
+    """Queue a parked statement again, unchanged (same id, same JSON), for the LRS
+    ``lrs``, or (None) for every LRS that parked it (each LRS has its own row)."""
+    parked = _parked(statement_id, lrs)
+    row = session.scalar(select(OutboxRow).where(*parked).order_by(OutboxRow.id).limit(1))
     if row is None:
         raise NotFound(_("There is no parked statement with this id."))
     session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row.id)
+        .where(*parked)
         .values(state=OutboxState.PENDING, due_ms=now_ms(), attempts=0)
     )
     session.refresh(row)
     return row
 
 
-def discard(session: Session, statement_id: str) -> OutboxRow:
-    """Drop a parked statement for good: it never reaches the LRS.
+def discard(session: Session, statement_id: str, lrs: str | None = None) -> OutboxRow:
+    """Drop a parked statement for good: it never reaches the LRS (``lrs``, or
+    the first that parked it; other LRSs keep their own row).
 
     For a statement no fix can make acceptable; the record it carried stays
     in Leaderled. The caller logs who did it (ids only).
     """
-    row = parked_by_id(session, statement_id)
+    row = parked_by_id(session, statement_id, lrs)
     session.delete(row)
     session.flush()
     return row
 
 
-def parked_by_id(session: Session, statement_id: str) -> OutboxRow:
-    """One parked statement, for the page that confirms a discard."""
+def parked_by_id(session: Session, statement_id: str, lrs: str | None = None) -> OutboxRow:
+    """One parked statement (of ``lrs``, or the first LRS that parked it), for
+    the page that confirms a discard."""
     row = session.scalar(
-        select(OutboxRow).where(
-            OutboxRow.statement_id == statement_id.strip().lower(),
-            OutboxRow.state == OutboxState.PARKED,
-        )
+        select(OutboxRow).where(*_parked(statement_id, lrs)).order_by(OutboxRow.id).limit(1)
     )
     if row is None:
         raise NotFound(_("There is no parked statement with this id."))

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugin.models.outbox import DEFAULT_LRS
 from plugin.models.records import (
     LeaderLedRecord,
     RecordParticipant,
@@ -51,7 +50,7 @@ def record(
     statements: Sequence[Statement],
     *,
     participants: Iterable[RecordParticipant] = (),
-    lrs: str = DEFAULT_LRS,
+    lrs: str | None = None,
 ) -> LeaderLedRecord:
     """Store a new record, its participants and its statements (queued for the LRS)."""
     if not statements:
@@ -69,7 +68,7 @@ def correct(
     statements: Sequence[Statement],
     void: VoidBuilder,
     *,
-    lrs: str = DEFAULT_LRS,
+    lrs: str | None = None,
 ) -> LeaderLedRecord:
     """Replace the record's statements: void the current ones, queue ``statements``.
 
@@ -84,7 +83,7 @@ def correct(
 
 
 def delete(
-    session: Session, row: LeaderLedRecord, void: VoidBuilder, *, lrs: str = DEFAULT_LRS
+    session: Session, row: LeaderLedRecord, void: VoidBuilder, *, lrs: str | None = None
 ) -> LeaderLedRecord:
     """Mark the record deleted and void every statement it made; notes are wiped."""
     _require_active(row)
@@ -100,7 +99,9 @@ def _require_active(row: LeaderLedRecord) -> None:
         raise RecordError(f"record {row.id} is deleted; it cannot be changed")
 
 
-def _void_current(session: Session, row: LeaderLedRecord, void: VoidBuilder, lrs: str) -> None:
+def _void_current(
+    session: Session, row: LeaderLedRecord, void: VoidBuilder, lrs: str | None
+) -> None:
     current = [s for s in row.statements if s.role is StatementRole.STATES and not s.voided]
     voids = []
     for link in current:
@@ -120,11 +121,10 @@ def _attach(
     row: LeaderLedRecord,
     statements: Sequence[Statement],
     role: StatementRole,
-    lrs: str,
+    lrs: str | None,
 ) -> None:
     """Queue ``statements`` and link their ids to ``row``; flushed by the commit."""
     queued = enqueue(session, statements, lrs=lrs, record_id=row.id, flush=False)
-    session.add_all(
-        RecordStatement(record=row, statement_id=outbox_row.statement_id, role=role)
-        for outbox_row in queued
-    )
+    # One outbox row per receiving LRS, one link per statement.
+    ids = dict.fromkeys(outbox_row.statement_id for outbox_row in queued)
+    session.add_all(RecordStatement(record=row, statement_id=sid, role=role) for sid in ids)

@@ -18,7 +18,6 @@ from plugin.cli.lrs import Connection, Report, explain, run_check
 from plugin.db import db_session
 from plugin.i18n import _
 from plugin.lti.access import require_role
-from plugin.models.outbox import DEFAULT_LRS
 from plugin.models.people import Role
 from plugin.services import operations, parked
 from plugin.services.errors import Invalid, ServiceError
@@ -34,7 +33,9 @@ CHECK_TIMEOUT_SECONDS = 10.0
 
 
 def _configured() -> list[str]:
-    return [DEFAULT_LRS] if ctx.settings().lrs_endpoint else []
+    """Every configured LRS (``LEADERLED_LRS_ENDPOINT`` is "default"), listed even before
+    it has seen a statement."""
+    return [target.name for target in ctx.settings().lrs_targets]
 
 
 @bp.get("")

@@ -13,6 +13,7 @@ from flask import Flask
 
 from plugin import create_app
 from plugin.cli.lrs import lrs
+from plugin.config import LrsTarget
 from tests.lrs_client.faults import FaultProxy
 from tests.lrs_client.helpers import poison, statement
 from tests.lrs_servers.servers import RunningLRS, free_port
@@ -54,6 +55,35 @@ def test_check_against_ralph_from_settings_warns_about_its_gaps(
     assert result.exit_code == 0, result.output + result.stderr
     assert "no usable /about (HTTP 404)" in result.output
     assert "consistent-through: not sent" in result.output
+
+
+def test_check_a_named_lrs_among_several(
+    database_url: str, learning_locker: RunningLRS, ralph_empty: RunningLRS
+) -> None:
+    """``--lrs NAME`` picks one of several LRSs with its own credentials."""
+    app = create_app(
+        {
+            "database_url": database_url,
+            "testing": True,
+            "lrs_endpoint": learning_locker.endpoint,
+            "lrs_servers": (
+                LrsTarget(
+                    "regional",
+                    ralph_empty.endpoint,
+                    username=ralph_empty.username,
+                    password=ralph_empty.password,
+                ),
+            ),
+        }
+    )
+    result = run(app, "check", "--lrs", "Regional")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "consistent-through: not sent" in result.output  # Ralph, not Learning Locker
+    unknown = run(app, "check", "--lrs", "nowhere")
+    assert unknown.exit_code == 2
+    assert "no LRS named 'nowhere' is configured (configured: default, regional)" in (
+        unknown.stderr
+    )
 
 
 def test_check_with_a_wrong_password(database_url: str, ralph: RunningLRS) -> None:

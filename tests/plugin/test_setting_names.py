@@ -9,7 +9,7 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from plugin.config import Settings
+from plugin.config import LRS_KEYS, LRS_PREFIX, Settings
 from plugin.lti.settings import RETIRED_KEYS
 
 ROOT = Path(__file__).parents[2]
@@ -28,7 +28,8 @@ def _config_keys() -> set[str]:
     return found - set(RETIRED_KEYS)
 
 
-SETTINGS = {f.name.upper() for f in fields(Settings)} | _config_keys()
+# ``lrs_servers`` is filled from LEADERLED_LRS__<NAME>__<KEY> variables, not one of its own.
+SETTINGS = {f.name.upper() for f in fields(Settings) if f.name != "lrs_servers"} | _config_keys()
 KNOWN = {"LEADERLED_" + name for name in SETTINGS}
 ELSEWHERE = {
     "LEADERLED_TEST_DATABASE",
@@ -99,3 +100,13 @@ def test_the_audit_case_names_the_variable() -> None:
     from plugin.lti import outbound
 
     assert outbound.ENV_NAME == "LEADERLED_LTI_PRIVATE_HOSTS"
+
+
+def test_the_named_lrs_variables_are_documented_and_read() -> None:
+    """``LEADERLED_LRS__<NAME>__<KEY>``: the README names every key the parser reads."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{LRS_PREFIX}<NAME>__ENDPOINT" in readme
+    for key in LRS_KEYS:
+        assert f"`__{key.upper()}`" in readme or f"__{key.upper()}=" in readme, key
+    settings = Settings.from_env({f"{LRS_PREFIX}X__ENDPOINT": "https://x.example/xapi/"})
+    assert [t.name for t in settings.lrs_targets] == ["x"]

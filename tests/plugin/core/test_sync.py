@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from lrs_client import LRSClient
 from plugin import create_app
 from plugin.cli import main
+from plugin.config import LrsTarget
 from plugin.db import Database
 from plugin.jobs.health import health
 from plugin.jobs.sync import GIVE_WAY_POLL, StartMode, Sync, SyncOptions
@@ -30,7 +31,7 @@ from plugin.models.sync import SyncCursor
 from plugin.services import identity
 from plugin.services.formal import FormalEffort, formal_effort_of, formal_records_of
 from statements.identity import Identity
-from tests.lrs_servers.servers import RunningLRS, learning_locker
+from tests.lrs_servers.servers import RunningLRS, free_port, learning_locker
 
 COURSE = "https://w3id.org/xapi/cmi5/activitytype/course"
 INFO = "http://lrs.learninglocker.net/define/extensions/info"
@@ -457,3 +458,58 @@ def test_the_sync_gives_way_while_delivery_has_work(database: Database, lrs: LRS
     assert asked[1] - asked[0] >= GIVE_WAY_POLL * 0.9
     assert asked[2] - asked[1] >= GIVE_WAY_POLL * 0.9
     assert time.monotonic() - started >= 2 * GIVE_WAY_POLL * 0.9
+
+
+def test_sync_pulls_from_every_source_lrs_and_skips_the_others(
+    database_url: str,
+    database: Database,
+    own_lrs: RunningLRS,
+    lrs: LRSClient,
+    ralph_empty: RunningLRS,
+) -> None:
+    """Several LRSs: each source has its own cursor; one that is not a source is never read."""
+    ann = {"account": {"homePage": MOODLE, "name": "42"}}
+    at_ll = [i.lower() for i in lrs.send([moodle_completion(ann, c, c) for c in range(3)])]
+    with LRSClient(
+        ralph_empty.endpoint, username=ralph_empty.username, password=ralph_empty.password
+    ) as ralph:
+        at_ralph = [
+            i.lower() for i in ralph.send([moodle_completion(ann, c, c) for c in range(10, 12)])
+        ]
+    configured = create_app(
+        {
+            "database_url": database_url,
+            "lrs_endpoint": own_lrs.endpoint,
+            "lrs_username": "ll-key",
+            "lrs_password": "ll-secret",
+            "lrs_servers": (
+                LrsTarget(
+                    "ralph",
+                    ralph_empty.endpoint,
+                    username=ralph_empty.username,
+                    password=ralph_empty.password,
+                    send=False,
+                ),
+                # Not a source: nothing listens there, and nothing may try to read it.
+                LrsTarget("mirror", f"http://127.0.0.1:{free_port()}/xAPI/", pull=False),
+            ),
+        }
+    )
+    runner = configured.test_cli_runner()
+    done = runner.invoke(main, ["sync"])
+    assert done.exit_code == 0, done.output
+    assert "LRS default: Pulled 3 statements" in done.output
+    assert "LRS ralph: Pulled 2 statements" in done.output
+    assert "mirror" not in done.output
+    with database.session_scope() as session:
+        pulled = dict(session.execute(select(FormalRecord.statement_id, FormalRecord.lrs)).all())
+        cursors = set(session.scalars(select(SyncCursor.lrs)))
+    assert pulled == {**dict.fromkeys(at_ll, "default"), **dict.fromkeys(at_ralph, "ralph")}
+    assert cursors == {"default", "ralph"}
+    one = runner.invoke(main, ["sync", "--lrs", "ralph"])
+    assert one.exit_code == 0, one.output
+    assert "LRS ralph: Pulled" in one.output
+    assert "LRS default" not in one.output
+    unknown = runner.invoke(main, ["sync", "--lrs", "nowhere"])
+    assert unknown.exit_code == 1
+    assert "no LRS named 'nowhere' is configured" in unknown.output

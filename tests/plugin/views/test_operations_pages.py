@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
+from plugin.config import LrsTarget
 from plugin.db import session_scope
 from plugin.models import DeliveryEvent, OutboxRow, OutboxState, SyncCursor
 from plugin.models.outbox import DeliveryEventKind
@@ -110,6 +111,55 @@ def test_the_page_speaks_dutch(pages_app: Flask, world: World) -> None:
     html = sign_in(pages_app, world, "cy", locale="nl").get(PAGE).get_data(as_text=True)
     assert "Wacht op verzending" in html
     assert "De wachtrij groeit" in html
+
+
+def test_every_configured_lrs_is_listed_and_a_resend_goes_to_each(
+    pages_app: Flask, world: World
+) -> None:
+    """Several LRSs: one section each, also for one that has seen nothing yet; a
+    statement both refused is queued again for both."""
+    pages_app.config["LEADERLED"] = replace(
+        pages_app.config["LEADERLED"],
+        lrs_endpoint="http://127.0.0.1:9/xAPI/",
+        lrs_servers=(
+            LrsTarget("regional", "http://127.0.0.1:9/regional/"),
+            LrsTarget("archive", "http://127.0.0.1:9/archive/"),
+        ),
+    )
+    both = _row(OutboxState.PARKED)
+    with session_scope(pages_app) as session:
+        session.add_all([both, replace_lrs(both, "regional")])
+    client = sign_in(pages_app, world, "cy")
+    html = client.get(PAGE).get_data(as_text=True)
+    for name in ("default", "regional", "archive"):
+        assert name in html
+    token = csrf_token(client, PAGE)
+    url = f"{PAGE}/parked/{both.statement_id}/resend"
+    assert client.post(url, data={"csrf_token": token}).status_code == 303
+    with session_scope(pages_app) as session:
+        states = session.execute(
+            select(OutboxRow.lrs, OutboxRow.state).where(
+                OutboxRow.statement_id == both.statement_id
+            )
+        ).all()
+    assert sorted(states) == [
+        ("default", OutboxState.PENDING),
+        ("regional", OutboxState.PENDING),
+    ]
+
+
+def replace_lrs(row: OutboxRow, lrs: str) -> OutboxRow:
+    """The same statement's row for another LRS."""
+    return OutboxRow(
+        statement_id=row.statement_id,
+        lrs=lrs,
+        statement_json=row.statement_json,
+        state=row.state,
+        attempts=row.attempts,
+        due_ms=row.due_ms,
+        last_error=row.last_error,
+        last_status=row.last_status,
+    )
 
 
 def test_leaders_have_no_menu_entry(pages_app: Flask, world: World) -> None:
