@@ -42,7 +42,9 @@ def _configured() -> list[str]:
 @require_role(Role.LND_ADMIN)
 def home() -> str:
     found = operations.overview(db_session(), configured=_configured(), now=ctx.now())
-    return render_template("operations/home.html", ops=found, form=ActionForm())
+    return render_template(
+        "operations/home.html", ops=found, form=ActionForm(), check_targets=_configured()
+    )
 
 
 @bp.post("/parked/<statement_id>/resend")
@@ -85,18 +87,23 @@ def discard(statement_id: str) -> Page:
 @require_role(Role.LND_ADMIN)
 def check() -> tuple[str, int] | Response:
     settings = ctx.settings()
+    targets = {target.name: target for target in settings.lrs_targets}
+    name = request.form.get("lrs") or next(iter(targets), "")
     report = Report(echo=False)
-    connection = Connection(
-        endpoint=settings.lrs_endpoint,
-        username=settings.lrs_username,
-        password=settings.lrs_password,
-        token=settings.lrs_token,
-        read_timeout=CHECK_TIMEOUT_SECONDS,
-        version=None,
-    )
-    if not settings.lrs_endpoint:
+    target = targets.get(name)
+    if name and target is None:
+        return refuse(ServiceError(_("There is no LRS called %(name)s here.", name=name[:64])))
+    if target is None:
         report.line("FAIL", "endpoint", _("No LRS is configured: set LEADERLED_LRS_ENDPOINT."))
     else:
+        connection = Connection(
+            endpoint=target.endpoint,
+            username=target.username,
+            password=target.password,
+            token=target.token,
+            read_timeout=CHECK_TIMEOUT_SECONDS,
+            version=None,
+        )
         try:
             run_check(connection, report)
         except LRSError as error:
@@ -109,7 +116,7 @@ def check() -> tuple[str, int] | Response:
         "failed" if report.failed else "passed",
     )
     return render_template(
-        "operations/check.html", report=report, endpoint=settings.lrs_endpoint
+        "operations/check.html", report=report, endpoint=target.endpoint if target else ""
     ), 200
 
 

@@ -262,3 +262,27 @@ def test_check_against_a_closed_port_explains(pages_app: Flask, world: World) ->
     html = result.get_data(as_text=True)
     assert 'id="check-failed"' in html
     assert "is the LRS running" in html
+
+
+def test_check_names_one_of_several_lrs_and_refuses_an_unknown_name(
+    pages_app: Flask, world: World
+) -> None:
+    """The check runs against the LRS chosen from the configured ones (a closed
+    port here, so it fails in words); a name not configured is refused."""
+    pages_app.config["LEADERLED"] = replace(
+        pages_app.config["LEADERLED"],
+        lrs_servers=(
+            LrsTarget("org", "http://127.0.0.1:9/org/"),
+            LrsTarget("region", "http://127.0.0.1:9/region/"),
+        ),
+    )
+    client = sign_in(pages_app, world, "cy")
+    html = client.get(PAGE).get_data(as_text=True)
+    assert '<option value="org">org</option><option value="region">region</option>' in html
+    token = csrf_token(client, PAGE)
+    unknown = client.post(f"{PAGE}/check", data={"csrf_token": token, "lrs": "elsewhere"})
+    assert unknown.status_code == 400
+    assert "There is no LRS called elsewhere here." in unknown.get_data(as_text=True)
+    chosen = client.post(f"{PAGE}/check", data={"csrf_token": token, "lrs": "region"})
+    assert chosen.status_code == 200
+    assert 'id="check-failed"' in chosen.get_data(as_text=True)
