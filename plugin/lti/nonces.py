@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, delete, insert
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -79,18 +79,31 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
 _LOGIN_COLUMNS = [column.name for column in LtiLoginState.__table__.columns]
 
 
-def consume_login(session: Session, state: str, now: int) -> LtiLoginState | None:
+def consume_login(
+    session: Session,
+    state: str,
+    now: int,
+    *,
+    keep_for_storage: bool = False,
+    binding: str | None = None,
+) -> LtiLoginState | None:
     """The login for ``state``, deleted so it can never be used again.
 
     One ``DELETE ... RETURNING``: of two concurrent launches with the same
-    state only one gets the row. The result is a detached copy.
+    state only one gets the row. The result is a detached copy. With
+    ``keep_for_storage`` a login whose platform offers its storage is left in
+    place (None) unless ``binding`` is its browser's: that launch goes through
+    the platform-storage relay page, which posts it again.
     """
-    statement = (
-        delete(LtiLoginState)
-        .where(LtiLoginState.state == state)
-        .returning(*LtiLoginState.__table__.columns)
-    )
-    row = session.execute(statement, execution_options={"synchronize_session": False}).first()
+    condition: ColumnElement[bool] = LtiLoginState.state == state
+    if keep_for_storage:
+        keep: ColumnElement[bool] = LtiLoginState.storage_target.is_(None)
+        if binding:
+            keep = keep | (LtiLoginState.binding_hash == digest(binding))
+        condition = condition & keep
+    statement = delete(LtiLoginState).where(condition).returning(*LtiLoginState.__table__.columns)
+    # Core on the session's connection: no ORM objects on the launch's hot path.
+    row = session.connection().execute(statement).first()
     if row is None:
         return None
     login = LtiLoginState(**dict(zip(_LOGIN_COLUMNS, row, strict=True)))
@@ -110,4 +123,9 @@ def spend_nonce(
 ) -> None:
     """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
     enforce_bound(session, LtiUsedNonce, now=now, cap=cap)
-    session.add(LtiUsedNonce(issuer=issuer, nonce=nonce, expires_at=max(until, now + 1)))
+    session.connection().execute(
+        _INSERT_NONCE, {"issuer": issuer, "nonce": nonce, "expires_at": max(until, now + 1)}
+    )
+
+
+_INSERT_NONCE = insert(LtiUsedNonce)
