@@ -151,6 +151,20 @@ def _unstorable(value: object, depth: int = 0) -> str | None:
     return None
 
 
+_ESCAPED_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _plainly_storable(text: bytes) -> bool:
+    """True when JSON text that parsed cannot hold what :func:`_unstorable`
+    looks for, without walking it: a NUL or a surrogate can only come from a
+    ``\\u`` escape (the parser refuses raw control characters and invalid
+    UTF-8), and fewer brackets than the depth limit cannot nest deeper."""
+    return (
+        text.count(b"{") + text.count(b"[") <= MAX_DEPTH
+        and _ESCAPED_NUL_OR_SURROGATE.search(text) is None
+    )
+
+
 def parse_token(token: str) -> ParsedToken:
     """Split and decode the token without trusting it yet; the size is capped
     before any parsing so a huge or deeply nested token costs nothing."""
@@ -163,17 +177,21 @@ def parse_token(token: str) -> ParsedToken:
         raw = token.encode("ascii")
         signing_input, crypto_segment = raw.rsplit(b".", 1)
         header_segment, payload_segment = signing_input.split(b".", 1)
-        header = json.loads(_segment(header_segment))
+        header_json = _segment(header_segment)
+        header = json.loads(header_json)
         if not isinstance(header, dict):
             raise ValueError("header is not an object")
         _check_jws_header(header)
-        payload = json.loads(_segment(payload_segment))
+        payload_json = _segment(payload_segment)
+        payload = json.loads(payload_json)
         signature = _segment(crypto_segment)
     except (UnicodeEncodeError, ValueError, RecursionError) as exc:
         raise LtiError("The id_token is not a well-formed JWT.") from exc
     if not isinstance(payload, dict):
         raise LtiError("The id_token payload is not a JSON object.")
-    why = _unstorable(payload) or _unstorable(header)
+    why = None
+    if not (_plainly_storable(payload_json) and _plainly_storable(header_json)):
+        why = _unstorable(payload) or _unstorable(header)
     if why is not None:
         raise LtiError(f"The id_token contains {why}; the platform's token looks corrupted.")
     return ParsedToken(
