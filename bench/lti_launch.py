@@ -333,7 +333,9 @@ def _summary(profiler: cProfile.Profile | None) -> str:
     if profiler is None:
         return ""
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(r"plugin/|flask/app|jinja2/environment", 25)
+    stats.sort_stats("tottime").print_stats(15)
     return out.getvalue()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from plugin.lti.claims import CUSTOM
@@ -94,6 +94,22 @@ def identity_for(platform: LtiPlatform, claims: dict[str, Any]) -> Identity:
     return launch_account(platform, claims)
 
 
+# Built once: a launch only binds its values (no statement building per launch).
+_PERSON_BY_KEYS = (
+    select(PersonIdentifier.key, Person)
+    .join(Person, Person.id == PersonIdentifier.person_id)
+    .where(PersonIdentifier.key.in_(bindparam("keys", expanding=True)))
+)
+_TEAM_AND_MEMBERSHIP = (
+    select(Team, Membership)
+    .outerjoin(
+        Membership,
+        (Membership.team_id == Team.id) & (Membership.person_id == bindparam("person_id")),
+    )
+    .where(Team.platform_issuer == bindparam("issuer"), Team.context_id == bindparam("context_id"))
+)
+
+
 def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -> Person:
     """The one Person named by any of this launch's identifiers, created if new.
 
@@ -106,11 +122,7 @@ def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -
     for identity in (launch_account(launch.platform, launch.claims), actor):
         for form in identifier_forms(identity):
             forms.setdefault(form.key(), form.kind)
-    rows = session.execute(
-        select(PersonIdentifier.key, Person)
-        .join(Person, Person.id == PersonIdentifier.person_id)
-        .where(PersonIdentifier.key.in_(list(forms)))
-    ).all()
+    rows = session.execute(_PERSON_BY_KEYS, {"keys": list(forms)}).all()
     owners = {key: found.id for key, found in rows}
     # Several people named: the oldest wins, as in plugin.services.identity.find_person.
     person = min((found for _, found in rows), key=lambda found: found.id, default=None)
@@ -153,11 +165,7 @@ def resolve_membership(
         return None
     issuer = launch.platform.issuer
     row = session.execute(
-        select(Team, Membership)
-        .outerjoin(
-            Membership, (Membership.team_id == Team.id) & (Membership.person_id == person.id)
-        )
-        .where(Team.platform_issuer == issuer, Team.context_id == context_id)
+        _TEAM_AND_MEMBERSHIP, {"person_id": person.id, "issuer": issuer, "context_id": context_id}
     ).first()
     team, membership = (row[0], row[1]) if row is not None else (None, None)
     if team is None:

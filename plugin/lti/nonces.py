@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, insert
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -77,6 +77,17 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
 
 
 _LOGIN_COLUMNS = [column.name for column in LtiLoginState.__table__.columns]
+# Built once: a launch only binds its values (no statement building per launch).
+_CONSUME = (
+    delete(LtiLoginState)
+    .where(LtiLoginState.state == bindparam("state"))
+    .returning(*LtiLoginState.__table__.columns)
+)
+_CONSUME_UNLESS_RELAYED = _CONSUME.where(LtiLoginState.storage_target.is_(None))
+_CONSUME_UNLESS_RELAYED_OR_BOUND = _CONSUME.where(
+    LtiLoginState.storage_target.is_(None)
+    | (LtiLoginState.binding_hash == bindparam("binding_hash"))
+)
 
 
 def consume_login(
@@ -95,15 +106,14 @@ def consume_login(
     place (None) unless ``binding`` is its browser's: that launch goes through
     the platform-storage relay page, which posts it again.
     """
-    condition: ColumnElement[bool] = LtiLoginState.state == state
-    if keep_for_storage:
-        keep: ColumnElement[bool] = LtiLoginState.storage_target.is_(None)
-        if binding:
-            keep = keep | (LtiLoginState.binding_hash == digest(binding))
-        condition = condition & keep
-    statement = delete(LtiLoginState).where(condition).returning(*LtiLoginState.__table__.columns)
-    # Core on the session's connection: no ORM objects on the launch's hot path.
-    row = session.connection().execute(statement).first()
+    if not keep_for_storage:
+        statement, params = _CONSUME, {"state": state}
+    elif binding:
+        statement = _CONSUME_UNLESS_RELAYED_OR_BOUND
+        params = {"state": state, "binding_hash": digest(binding)}
+    else:
+        statement, params = _CONSUME_UNLESS_RELAYED, {"state": state}
+    row = session.connection().execute(statement, params).first()
     if row is None:
         return None
     login = LtiLoginState(**dict(zip(_LOGIN_COLUMNS, row, strict=True)))
