@@ -273,8 +273,8 @@ def _validate_and_complete(
     """Consume the login, validate and store the launch in one transaction
     (:class:`_LeftForRelay`: the login was left for the relay page, see
     :func:`plugin.lti.nonces.consume_login`). A launch that fails any check
-    is rolled back and its login then consumed on its own: single use even
-    when the launch fails. Two first launches of the same person or course at
+    (or breaks) is rolled back and its login then consumed on its own: single
+    use even when the launch fails. Two first launches of the same person or course at
     once (two iframes) collide on a unique key; the loser runs once more and
     then finds the rows the winner created."""
     settings = lti_settings()
@@ -310,7 +310,10 @@ def _validate_and_complete(
         except IntegrityError:
             if attempt == 2:
                 break
-        except LtiError:
+        except _LeftForRelay:
+            raise
+        except Exception:
+            # A refused launch, or one that broke: its login is spent all the same.
             _spend_login(usable, now)
             raise
     _spend_login(usable, now)
