@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,11 @@ class CachedRegistration:
     overrides: tuple[tuple[str, str, Role], ...]
 
 
-_Key = tuple[int, str, str, str]
-_entries: dict[_Key, tuple[float, CachedRegistration | None]] = {}
+_Key = tuple[str, str, str]
+_Entries = dict[_Key, tuple[float, CachedRegistration | None]]
+# Per engine (several apps may share a process, as in the tests); an entry
+# goes with its engine, so a new engine never sees an old one's rows.
+_entries: weakref.WeakKeyDictionary[Engine, _Entries] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 _PLATFORM = [c.key for c in LtiPlatform.__table__.columns]
@@ -62,16 +66,18 @@ def lookup(
     deployment None when not registered), or None for an unknown issuer."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    key = (id(engine), issuer, client_id, deployment_id)
+    key = (issuer, client_id, deployment_id)
     now = time.monotonic()
-    found = _entries.get(key)
+    entries = _entries.get(engine)
+    found = entries.get(key) if entries is not None else None
     if found is not None and found[0] > now:
         return found[1]
     value = _read(session, issuer, client_id, deployment_id)
     with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()
-        _entries[key] = (now + TTL, value)
+        entries = _entries.setdefault(engine, {})
+        if len(entries) >= MAX_ENTRIES:
+            entries.clear()
+        entries[key] = (now + TTL, value)
     return value
 
 
