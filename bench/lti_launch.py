@@ -18,7 +18,8 @@ counts less than wall time would):
 Tokens are made in batches just before they are validated: Moodle's live
 only 60 s. ``python -m bench lti_launch``; ``BENCH_LTI_LAUNCHES`` sets the
 count, ``LEADERLED_BENCH_DATABASE`` the PostgreSQL server,
-``BENCH_LTI_PROFILE=1`` prints a cProfile summary of the full launch.
+``BENCH_LTI_PROFILE=1`` prints CPU cProfile summaries of ``validate_launch``
+and of the full launch.
 """
 
 from __future__ import annotations
