@@ -13,15 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from plugin.lti.claims import CUSTOM
 from plugin.lti.errors import LtiError
 from plugin.lti.validation import ValidatedLaunch
 from plugin.models.lti import IdentityMode, LtiPlatform
-from plugin.models.people import Membership, Person, Role, Team
-from plugin.services.identity import IdentityConflict, find_person, link
+from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
+from plugin.services.identity import identifier_forms
 from statements.identity import Identity
 
 log = logging.getLogger(__name__)
@@ -94,70 +94,90 @@ def identity_for(platform: LtiPlatform, claims: dict[str, Any]) -> Identity:
     return launch_account(platform, claims)
 
 
+# Built once: a launch only binds its values (no statement building per launch).
+_PERSON_BY_KEYS = (
+    select(PersonIdentifier.key, Person)
+    .join(Person, Person.id == PersonIdentifier.person_id)
+    .where(PersonIdentifier.key.in_(bindparam("keys", expanding=True)))
+)
+_TEAM_AND_MEMBERSHIP = (
+    select(Team, Membership)
+    .outerjoin(
+        Membership,
+        (Membership.team_id == Team.id) & (Membership.person_id == bindparam("person_id")),
+    )
+    .where(Team.platform_issuer == bindparam("issuer"), Team.context_id == bindparam("context_id"))
+)
+
+
 def resolve_person(session: Session, launch: ValidatedLaunch, actor: Identity) -> Person:
     """The one Person named by any of this launch's identifiers, created if new.
 
-    Identifiers are linked through :mod:`plugin.services.identity`, the same
-    path pulled formal records take, so an email is also stored in its
-    ``mbox_sha1sum`` form and an LRS that hides addresses still matches.
+    Identifiers are stored as :mod:`plugin.services.identity` stores them (an
+    email also in its ``mbox_sha1sum`` form, so an LRS that hides addresses
+    still matches). One query reads the person and who owns each identifier;
+    a returning person with unchanged details causes no write at all.
     """
-    identities = [launch_account(launch.platform, launch.claims), actor]
-    person = find_person(session, identities)
+    forms: dict[str, str] = {}
+    for identity in (launch_account(launch.platform, launch.claims), actor):
+        for form in identifier_forms(identity):
+            forms.setdefault(form.key(), form.kind)
+    rows = session.execute(_PERSON_BY_KEYS, {"keys": list(forms)}).all()
+    owners = {key: found.id for key, found in rows}
+    # Several people named: the oldest wins, as in plugin.services.identity.find_person.
+    person = min((found for _, found in rows), key=lambda found: found.id, default=None)
     if person is None:
         person = Person()
         session.add(person)
-    display = _display_name(launch.claims)
-    if display:
-        person.display_name = display
-    email = _email(launch.claims)
-    if email is not None:
-        person.email = email
+    _set(person, "display_name", _display_name(launch.claims))
+    _set(person, "email", _email(launch.claims))
     locale = launch.claims.get("locale")
     if isinstance(locale, str) and locale:
-        person.locale = locale[:16]
-    person.statement_key = actor.key()
-    session.flush()
-    for identity in identities:
-        try:
-            link(session, person, identity)
-        except IdentityConflict as conflict:
+        _set(person, "locale", locale[:16])
+    _set(person, "statement_key", actor.key())
+    missing = [key for key in forms if key not in owners]
+    if missing and not inspect(person).has_identity:
+        session.flush()  # the new person's id, for its identifiers
+    for key in missing:
+        session.add(PersonIdentifier(person_id=person.id, kind=forms[key], key=key))
+    for key, owner in owners.items():
+        if owner != person.id:
             # Another person already owns this identifier: keep it there (an
             # admin merges people; a launch never moves identifiers).
-            log.warning("launch identity not linked: %s", conflict)
+            log.warning("launch identity not linked: %s already names person %s", key, owner)
     return person
 
 
-def resolve_team(session: Session, launch: ValidatedLaunch) -> Team | None:
-    """The Team for the launch's context (course); None without a context."""
+def _set(row: object, name: str, value: object) -> None:
+    """Assign only a value that is given and differs: an unchanged row is not written."""
+    if value is not None and getattr(row, name) != value:
+        setattr(row, name, value)
+
+
+def resolve_membership(
+    session: Session, launch: ValidatedLaunch, person: Person, role: Role
+) -> Team | None:
+    """The Team for the launch's context (course), with ``person``'s
+    membership in it at ``role``; None without a context. One query reads
+    both; nothing is written when neither changed."""
     context_id = launch.context.get("id")
     if not isinstance(context_id, str) or not context_id:
         return None
     issuer = launch.platform.issuer
-    team = session.scalar(
-        select(Team).where(Team.platform_issuer == issuer, Team.context_id == context_id)
-    )
+    row = session.execute(
+        _TEAM_AND_MEMBERSHIP, {"person_id": person.id, "issuer": issuer, "context_id": context_id}
+    ).first()
+    team, membership = (row[0], row[1]) if row is not None else (None, None)
     if team is None:
         team = Team(platform_issuer=issuer, context_id=context_id)
         session.add(team)
     title, label = launch.context.get("title"), launch.context.get("label")
     if isinstance(title, str) and title:
-        team.title = title[:512]
+        _set(team, "title", title[:512])
     if isinstance(label, str) and label:
-        team.label = label[:255]
-    return team
-
-
-def upsert_membership(session: Session, person: Person, team: Team, role: Role) -> Membership:
-    membership = None
-    if person.id is not None and team.id is not None:
-        membership = session.scalar(
-            select(Membership).where(
-                Membership.person_id == person.id, Membership.team_id == team.id
-            )
-        )
+        _set(team, "label", label[:255])
     if membership is None:
-        membership = Membership(person=person, team=team, role=role)
-        session.add(membership)
+        session.add(Membership(person=person, team=team, role=role))
     else:
-        membership.role = role
-    return membership
+        _set(membership, "role", role)
+    return team

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
-from plugin.lti import identity, roles
+from plugin.lti import identity, registrations, roles
 from plugin.lti import session as launch_session
 from plugin.lti.claims import ROLES
 from plugin.lti.settings import LtiSettings
@@ -33,9 +34,11 @@ class CompletedLaunch:
 
 def role_of(session: Session, launch: ValidatedLaunch) -> Role:
     context_id = launch.context.get("id")
-    per_context, per_platform = roles.overrides_for(
-        session, launch.platform.id, context_id if isinstance(context_id, str) else None
-    )
+    context = context_id if isinstance(context_id, str) else None
+    if launch.role_overrides is not None:  # read with the registration
+        per_context, per_platform = registrations.split_overrides(launch.role_overrides, context)
+    else:
+        per_context, per_platform = roles.overrides_for(session, launch.platform.id, context)
     claimed = launch.claims.get(ROLES)
     return roles.map_roles(
         claimed if isinstance(claimed, list) else [],
@@ -56,14 +59,14 @@ def complete_launch(
     of the LMS page that posted the launch: the only one allowed to frame this
     session's pages (Content-Security-Policy ``frame-ancestors``)."""
     actor = identity.actor_identity(launch)
-    person = identity.resolve_person(session, launch, actor)
-    team = identity.resolve_team(session, launch)
     role = role_of(session, launch)
-    session.flush()
-    if team is not None:
-        identity.upsert_membership(session, person, team, role)
+    person = identity.resolve_person(session, launch, actor)
+    team = identity.resolve_membership(session, launch, person, role)
+    if not inspect(person).has_identity or (team is not None and not inspect(team).has_identity):
+        session.flush()  # a first launch: the new rows' ids
     row = LtiLaunchSession(
-        deployment=launch.deployment,
+        # By id: the deployment may be a cached copy that belongs to no session.
+        deployment_pk=launch.deployment.id,
         person_id=person.id,
         team_id=team.id if team is not None else None,
         role=role,

@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -77,20 +77,43 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
 
 
 _LOGIN_COLUMNS = [column.name for column in LtiLoginState.__table__.columns]
+# Built once: a launch only binds its values (no statement building per launch).
+_CONSUME = (
+    delete(LtiLoginState)
+    .where(LtiLoginState.state == bindparam("state"))
+    .returning(*LtiLoginState.__table__.columns)
+)
+_CONSUME_UNLESS_RELAYED = _CONSUME.where(LtiLoginState.storage_target.is_(None))
+_CONSUME_UNLESS_RELAYED_OR_BOUND = _CONSUME.where(
+    LtiLoginState.storage_target.is_(None)
+    | (LtiLoginState.binding_hash == bindparam("binding_hash"))
+)
 
 
-def consume_login(session: Session, state: str, now: int) -> LtiLoginState | None:
+def consume_login(
+    session: Session,
+    state: str,
+    now: int,
+    *,
+    keep_for_storage: bool = False,
+    binding: str | None = None,
+) -> LtiLoginState | None:
     """The login for ``state``, deleted so it can never be used again.
 
     One ``DELETE ... RETURNING``: of two concurrent launches with the same
-    state only one gets the row. The result is a detached copy.
+    state only one gets the row. The result is a detached copy. With
+    ``keep_for_storage`` a login whose platform offers its storage is left in
+    place (None) unless ``binding`` is its browser's: that launch goes through
+    the platform-storage relay page, which posts it again.
     """
-    statement = (
-        delete(LtiLoginState)
-        .where(LtiLoginState.state == state)
-        .returning(*LtiLoginState.__table__.columns)
-    )
-    row = session.execute(statement, execution_options={"synchronize_session": False}).first()
+    if not keep_for_storage:
+        statement, params = _CONSUME, {"state": state}
+    elif binding:
+        statement = _CONSUME_UNLESS_RELAYED_OR_BOUND
+        params = {"state": state, "binding_hash": digest(binding)}
+    else:
+        statement, params = _CONSUME_UNLESS_RELAYED, {"state": state}
+    row = session.connection().execute(statement, params).first()
     if row is None:
         return None
     login = LtiLoginState(**dict(zip(_LOGIN_COLUMNS, row, strict=True)))
@@ -110,4 +133,9 @@ def spend_nonce(
 ) -> None:
     """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
     enforce_bound(session, LtiUsedNonce, now=now, cap=cap)
-    session.add(LtiUsedNonce(issuer=issuer, nonce=nonce, expires_at=max(until, now + 1)))
+    session.connection().execute(
+        _INSERT_NONCE, {"issuer": issuer, "nonce": nonce, "expires_at": max(until, now + 1)}
+    )
+
+
+_INSERT_NONCE = insert(LtiUsedNonce)

@@ -10,20 +10,20 @@ the launch creates, or rolls all of it back.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-import jwt
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
-from plugin.lti import nonces
+from plugin.lti import nonces, registrations
 from plugin.lti.errors import LaunchForbidden, LtiError, shown
 from plugin.lti.platform_keys import PlatformKeyCache
 from plugin.lti.settings import LtiSettings
@@ -34,6 +34,7 @@ from plugin.models.lti import (
     LtiLoginState,
     LtiPlatform,
 )
+from plugin.models.people import Role
 
 ALLOWED_ALGORITHMS = ("RS256",)
 # Real id_tokens are a few KB (Moodle's about 3); anything near this is no launch.
@@ -50,6 +51,8 @@ class ValidatedLaunch:
     client: LtiClient
     deployment: LtiDeployment
     claims: dict[str, Any]
+    # The platform's role overrides, (context id or "", LTI role, tool role); None: not read.
+    role_overrides: tuple[tuple[str, str, Role], ...] | None = None
 
     @property
     def message_type(self) -> str:
@@ -112,8 +115,7 @@ def check_login(request: LaunchRequest, login: LtiLoginState | None) -> LtiLogin
 
 @dataclass(frozen=True)
 class ParsedToken:
-    """A compact JWS split once: PyJWT's per-character base64 check is the
-    costliest step of a launch, so the token is parsed a single time."""
+    """A compact JWS split and decoded once, by :func:`parse_token`."""
 
     header: dict[str, Any]
     payload: dict[str, Any]
@@ -149,6 +151,20 @@ def _unstorable(value: object, depth: int = 0) -> str | None:
     return None
 
 
+_ESCAPED_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _plainly_storable(text: bytes) -> bool:
+    """True when JSON text that parsed cannot hold what :func:`_unstorable`
+    looks for, without walking it: a NUL or a surrogate can only come from a
+    ``\\u`` escape (the parser refuses raw control characters and invalid
+    UTF-8), and fewer brackets than the depth limit cannot nest deeper."""
+    return (
+        text.count(b"{") + text.count(b"[") <= MAX_DEPTH
+        and _ESCAPED_NUL_OR_SURROGATE.search(text) is None
+    )
+
+
 def parse_token(token: str) -> ParsedToken:
     """Split and decode the token without trusting it yet; the size is capped
     before any parsing so a huge or deeply nested token costs nothing."""
@@ -158,23 +174,59 @@ def parse_token(token: str) -> ParsedToken:
             "Check the platform's launch."
         )
     try:
-        complete = jwt.api_jws.PyJWS().decode_complete(
-            token.encode("ascii"), options={"verify_signature": False}
-        )
-        payload = json.loads(complete["payload"])
-    except (jwt.InvalidTokenError, UnicodeEncodeError, ValueError, RecursionError) as exc:
+        raw = token.encode("ascii")
+        signing_input, crypto_segment = raw.rsplit(b".", 1)
+        header_segment, payload_segment = signing_input.split(b".", 1)
+        header_json = _segment(header_segment)
+        header = json.loads(header_json)
+        if not isinstance(header, dict):
+            raise ValueError("header is not an object")
+        _check_jws_header(header)
+        payload_json = _segment(payload_segment)
+        payload = json.loads(payload_json)
+        signature = _segment(crypto_segment)
+    except (UnicodeEncodeError, ValueError, RecursionError) as exc:
         raise LtiError("The id_token is not a well-formed JWT.") from exc
     if not isinstance(payload, dict):
         raise LtiError("The id_token payload is not a JSON object.")
-    why = _unstorable(payload) or _unstorable(complete["header"])
+    why = None
+    if not (_plainly_storable(payload_json) and _plainly_storable(header_json)):
+        why = _unstorable(payload) or _unstorable(header)
     if why is not None:
         raise LtiError(f"The id_token contains {why}; the platform's token looks corrupted.")
     return ParsedToken(
-        header=complete["header"],
-        payload=payload,
-        signing_input=token.rsplit(".", 1)[0].encode("ascii"),
-        signature=complete["signature"],
+        header=header, payload=payload, signing_input=signing_input, signature=signature
     )
+
+
+_BASE64URL = re.compile(rb"[A-Za-z0-9_-]*")
+
+
+def _segment(segment: bytes) -> bytes:
+    """A strict base64url segment, decoded: the same rules as PyJWT's (only
+    the URL-safe alphabet, at most two '=' of padding, canonical encoding)
+    at C speed; PyJWT checks each character in Python, the costliest step
+    of a launch."""
+    stripped = segment.rstrip(b"=")
+    padding = len(segment) - len(stripped)
+    if padding > 2 or (padding and len(segment) % 4 != 0):
+        raise ValueError("bad padding")
+    if len(stripped) % 4 == 1 or not _BASE64URL.fullmatch(stripped):
+        raise ValueError("not base64url")
+    decoded = base64.urlsafe_b64decode(stripped + b"=" * (-len(stripped) % 4))
+    if base64.urlsafe_b64encode(decoded).rstrip(b"=") != stripped:
+        raise ValueError("not canonical base64url")
+    return decoded
+
+
+def _check_jws_header(header: dict[str, Any]) -> None:
+    """The JWS header rules PyJWT applies before any key is involved: a
+    string ``kid``; ``crit`` only for extensions understood, and none is
+    for a launch (``b64: false`` means a detached payload, no id_token)."""
+    if "kid" in header and not isinstance(header["kid"], str):
+        raise ValueError("kid is not a string")
+    if "crit" in header or header.get("b64", True) is False:
+        raise ValueError("critical extensions or a detached payload")
 
 
 def check_header(token: ParsedToken) -> str:
@@ -192,15 +244,19 @@ def check_header(token: ParsedToken) -> str:
 
 @dataclass(frozen=True)
 class Registration:
-    """The platform, client and deployment rows a launch names, read together."""
+    """The platform, client and deployment rows a launch names, read together
+    (cached a few seconds by :mod:`plugin.lti.registrations`: transient
+    copies, referred to by id, never added to a session)."""
 
     platform: LtiPlatform
     client: LtiClient | None
     deployment: LtiDeployment | None
+    overrides: tuple[tuple[str, str, Role], ...] | None = None
 
 
 def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> Registration:
-    """The issuer must be the login's; its registration is read in one query.
+    """The issuer must be the login's; its registration is read in one query
+    (or taken from the few-seconds cache).
 
     The deployment id comes from the not yet verified payload: it only selects
     rows here and is acted on after the signature verified.
@@ -213,27 +269,18 @@ def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> 
         )
     claimed = token.payload.get(c.DEPLOYMENT_ID)
     deployment_id = claimed if isinstance(claimed, str) and len(claimed) <= c.MAX_ID else ""
-    row = session.execute(
-        select(LtiPlatform, LtiClient, LtiDeployment)
-        .outerjoin(
-            LtiClient,
-            (LtiClient.platform_id == LtiPlatform.id) & (LtiClient.client_id == login.client_id),
-        )
-        .outerjoin(
-            LtiDeployment,
-            (LtiDeployment.client_pk == LtiClient.id)
-            & (LtiDeployment.deployment_id == deployment_id),
-        )
-        .where(LtiPlatform.issuer == iss)
-    ).first()
-    if row is None:
+    found = registrations.lookup(session, iss, login.client_id, deployment_id)
+    if found is None:
         raise LaunchForbidden(
             f"No platform with issuer '{shown(iss)}' is registered with this tool."
         )
-    # Outer joins: client and deployment are None when not registered.
-    client: LtiClient | None = row[1]
-    deployment: LtiDeployment | None = row[2]
-    return Registration(platform=row[0], client=client, deployment=deployment)
+    # Client and deployment are None when not registered.
+    return Registration(
+        platform=found.platform,
+        client=found.client,
+        deployment=found.deployment,
+        overrides=found.overrides,
+    )
 
 
 _RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
@@ -453,6 +500,7 @@ def check_deployment(
             client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
         )
         session.add(deployment)
+        session.flush()  # its id, for the launch session that refers to it
     return client, deployment
 
 
@@ -491,4 +539,10 @@ def validate_launch(
         now=now,
         cap=settings.max_used_nonces,
     )
-    return ValidatedLaunch(platform=platform, client=client, deployment=deployment, claims=payload)
+    return ValidatedLaunch(
+        platform=platform,
+        client=client,
+        deployment=deployment,
+        claims=payload,
+        role_overrides=registration.overrides,
+    )

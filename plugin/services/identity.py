@@ -26,6 +26,11 @@ def _forms(identity: Identity) -> list[Identity]:
     return [identity, identity.sha1()] if identity.kind == "mbox" else [identity]
 
 
+def identifier_forms(identity: Identity) -> list[Identity]:
+    """The identifiers stored for ``identity``: itself, and an email's sha1 form."""
+    return _forms(identity)
+
+
 def link(session: Session, person: Person, identity: Identity) -> None:
     """Record that ``identity`` names ``person`` (idempotent; refuses to move it)."""
     for form in _forms(identity):

@@ -42,7 +42,7 @@ from plugin.lti.service_clients import outbound
 from plugin.lti.session import BINDING_COOKIE, BINDING_FIELD, SESSION_COOKIE, set_cookie
 from plugin.lti.settings import LtiSettings, lti_settings
 from plugin.lti.validation import LaunchRequest, check_login, validate_launch
-from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiPlatform
+from plugin.models.lti import LtiLaunchSession, LtiPlatform
 from plugin.models.people import Person, Role, Team
 from plugin.views import leader as leader_views
 from plugin.views.deep_link_targets import target_url
@@ -228,21 +228,20 @@ def launch() -> Response | tuple[str, int]:
                 "Start the launch again from the course page."
             )
         )
-    if state and id_token and not form_binding:
-        page = _storage_page(state, id_token)
-        if page is not None:
-            return page
     launch_request = LaunchRequest(id_token=id_token, state=state, binding=binding)
     now = _now()
-    database = get_db()
     try:
-        # The state is spent in its own transaction: single use even if the launch fails.
-        with database.session_scope() as session:
-            spent = (
-                nonces.consume_login(session, state, now) if state and len(state) <= 64 else None
-            )
-        login = check_login(launch_request, spent)
-        completed = _validate_and_complete(launch_request, login, now, frame_origin)
+        # Without the binding posted back by our relay page, a login whose
+        # platform offers its storage may need that page (the browser kept
+        # no cookie): such a login is then left for it, not consumed.
+        relay = bool(state and id_token and not form_binding)
+        try:
+            completed = _validate_and_complete(launch_request, now, frame_origin, relay=relay)
+        except _LeftForRelay:
+            page = _storage_page(state or "", id_token or "")
+            if page is not None:
+                return page
+            completed = _validate_and_complete(launch_request, now, frame_origin, relay=False)
     except LtiError as error:
         return _refuse(error)
     g.lti_launch = completed.session
@@ -256,7 +255,9 @@ def launch() -> Response | tuple[str, int]:
         # browser keeps our cookie (it sent the login's binding cookie back).
         response = redirect(target, code=303)
     else:
-        response = make_response(_home_page(completed.session))
+        response = make_response(
+            _home_page(completed.session, person=completed.person, team=completed.team)
+        )
     set_cookie(
         response, SESSION_COOKIE, completed.token, max_age=settings.session_ttl, settings=settings
     )
@@ -265,16 +266,38 @@ def launch() -> Response | tuple[str, int]:
     return response
 
 
+class _LeftForRelay(Exception):
+    """The login was left for the platform-storage relay page."""
+
+
 def _validate_and_complete(
-    launch_request: LaunchRequest, login: LtiLoginState, now: int, frame_origin: str | None
+    launch_request: LaunchRequest, now: int, frame_origin: str | None, *, relay: bool
 ) -> CompletedLaunch:
-    """Validate and store the launch in one transaction. Two first launches of
-    the same person or course at once (two iframes) collide on a unique key;
-    the loser runs once more and then finds the rows the winner created."""
+    """Consume the login, validate and store the launch in one transaction
+    (:class:`_LeftForRelay`: the login was left for the relay page, see
+    :func:`plugin.lti.nonces.consume_login`). A launch that fails any check
+    (or breaks) is rolled back and its login then consumed on its own: single
+    use even when the launch fails. Two first launches of the same person or course at
+    once (two iframes) collide on a unique key; the loser runs once more and
+    then finds the rows the winner created."""
     settings = lti_settings()
+    state = launch_request.state
+    usable = state if state and len(state) <= 64 else None
     for attempt in (1, 2):
         try:
             with get_db().session_scope() as session:
+                spent = None
+                if usable is not None:
+                    spent = nonces.consume_login(
+                        session,
+                        usable,
+                        now,
+                        keep_for_storage=relay,
+                        binding=launch_request.binding,
+                    )
+                    if spent is None and relay:
+                        raise _LeftForRelay
+                login = check_login(launch_request, spent)
                 validated = validate_launch(
                     session,
                     launch_request,
@@ -290,11 +313,25 @@ def _validate_and_complete(
         except IntegrityError:
             if attempt == 2:
                 break
+        except _LeftForRelay:
+            raise
+        except Exception:
+            # A refused launch, or one that broke: its login is spent all the same.
+            _spend_login(usable, now)
+            raise
+    _spend_login(usable, now)
     raise LtiError(
         "Another launch for the same person was being stored at the same moment. Start the "
         "launch again from the course page.",
         status=409,
     )
+
+
+def _spend_login(state: str | None, now: int) -> None:
+    """Consume the login of a launch that failed, in a transaction of its own."""
+    if state is not None:
+        with get_db().session_scope() as session:
+            nonces.consume_login(session, state, now)
 
 
 # Cross-site POSTs from the LMS, protected by state + nonce instead of a CSRF token.
@@ -319,10 +356,14 @@ def _deep_linking(completed: CompletedLaunch) -> Response:
     return make_response(module.start(completed.launch))
 
 
-def _home_page(row: LtiLaunchSession) -> str:
+def _home_page(
+    row: LtiLaunchSession, *, person: Person | None = None, team: Team | None = None
+) -> str:
+    """The launch page; a launch passes the person and team it just stored."""
     session = db_session()
-    person = session.get(Person, row.person_id)
-    team = session.get(Team, row.team_id) if row.team_id is not None else None
+    if person is None:
+        person = session.get(Person, row.person_id)
+        team = session.get(Team, row.team_id) if row.team_id is not None else None
     extra = leader_views.dashboard() if row.role is Role.LEADER else {}
     return render_template(
         "lti/home.html", launch=row, person=person, team=team, role=row.role, **extra
