@@ -10,6 +10,7 @@ from flask import Flask
 from plugin import csp, db, i18n, logging_setup, metrics, rate_limits
 from plugin.config import Settings, flask_config_from_env
 from plugin.extensions import csrf
+from plugin.url_ids import RowId
 
 log = logging.getLogger(__name__)
 KEYS_ENV = "LEADERLED_KEY_ENCRYPTION_KEYS"
@@ -56,6 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from plugin.views import register_blueprints
 
+    # Before any route is added: every <int:...> id gets the database's bound.
+    app.url_map.converters["int"] = RowId
     register_blueprints(app)
     rate_limits.init_app(app)
     return app

@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-MAX_ID = 2**31 - 1
+from plugin.url_ids import MAX_ID
 
 
 def _no_nul(value: str) -> None:
