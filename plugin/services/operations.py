@@ -139,7 +139,13 @@ def _position(cursor_json: str | None) -> str:
     except ValueError:
         return cursor_json[:200]
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "", []))[:200]
+        # A collection (the ids already seen at the mark) reads as its size.
+        parts = (
+            f"{k}: {len(v)} ids" if isinstance(v, dict | list) else f"{k}: {v}"
+            for k, v in value.items()
+            if v not in (None, "", [], {})
+        )
+        return ", ".join(parts)[:200]
     return str(value)[:200]
 
 
