@@ -195,6 +195,9 @@ def refusal_reason(error: BaseException) -> str:
     return f"http_{error.status}" if isinstance(error, LtiError) else "other"
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def _start_timer() -> None:
     g.leaderled_started = time.perf_counter()
 
@@ -204,7 +207,8 @@ def _observe(response: Response) -> Response:
     if started is not None:
         instruments().request_seconds.labels(
             endpoint=request.endpoint or "none",
-            method=request.method,
+            # A fixed set: any other word a client sends must not become a series.
+            method=request.method if request.method in _METHODS else "other",
             status=str(response.status_code),
         ).observe(time.perf_counter() - started)
     return response

@@ -148,11 +148,21 @@ def split_overrides(
     return per_context, per_platform
 
 
+_DIRTY = "leaderled_registrations_written"
+
+
+def _written(session: Session) -> None:
+    # Cleared now and again once the write commits: a launch that reads the
+    # old committed row between flush and commit must not keep it cached.
+    session.info[_DIRTY] = True
+    clear()
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, _WATCHED):
-            clear()
+            _written(session)
             return
 
 
@@ -162,4 +172,11 @@ def _bulk_write(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _WATCHED_TABLES:
+        _written(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _after_end(session: Session) -> None:
+    if session.info.pop(_DIRTY, False):
         clear()

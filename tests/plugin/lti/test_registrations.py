@@ -94,3 +94,21 @@ def test_unknown_deployment_and_issuer(tool: Flask) -> None:
     assert found.deployment is None
     with session_scope(tool) as session:
         assert registrations.lookup(session, ISSUER + "/", "c", "1") is None
+
+
+def test_a_launch_between_the_write_and_its_commit_does_not_keep_the_old_row(
+    tool: Flask,
+) -> None:
+    """Another request reads (and caches) the committed row while the approval
+    is flushed but not committed; once it commits, the next launch sees it."""
+    _register(tool)
+    with session_scope(tool) as writer:
+        row = writer.query(LtiDeployment).one()
+        row.status = DeploymentStatus.ACTIVE
+        writer.flush()
+        _, during = _lookup(tool)
+        assert during.deployment is not None
+        assert during.deployment.status is DeploymentStatus.PENDING
+    _, after = _lookup(tool)
+    assert after.deployment is not None
+    assert after.deployment.status is DeploymentStatus.ACTIVE

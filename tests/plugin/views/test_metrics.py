@@ -171,6 +171,25 @@ def test_request_latency_is_a_histogram_per_route(metrics_app: Flask) -> None:
     assert buckets[-1].value == 3
 
 
+def test_a_client_cannot_add_series_with_made_up_methods(metrics_app: Flask) -> None:
+    client = metrics_app.test_client()
+    for n in range(20):
+        client.open("/healthz", method=f"X{n:04d}")
+    found = samples(client.get("/metrics", headers=AUTH).get_data(as_text=True))
+    methods = {s.labels["method"] for s in found["leaderled_http_request_duration_seconds_count"]}
+    assert methods - {"GET"} == {"other"}
+    assert (
+        value(
+            found,
+            "leaderled_http_request_duration_seconds_count",
+            endpoint="none",
+            method="other",
+            status="405",
+        )
+        == 20
+    )
+
+
 def test_an_unreachable_database_is_a_figure_not_an_error() -> None:
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"
     app = create_app(
