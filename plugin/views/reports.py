@@ -21,9 +21,11 @@ from plugin.db import db_session
 from plugin.i18n import _, current_language, lazy
 from plugin.lti.access import require_role
 from plugin.models.people import Role, Team
-from plugin.models.records import RecordKind
+from plugin.models.privacy import AccessKind
+from plugin.models.records import RecordKind, RecordParticipant
 from plugin.services import reports
 from plugin.services.errors import Invalid, NotFound, ServiceError
+from plugin.services.privacy import access_log
 from plugin.services.reports import Indicator, ReportPeriod, Scope
 from plugin.services.reports.trend import mix_by_period
 from plugin.views import launch_context as ctx
@@ -217,6 +219,20 @@ def table_csv(table_id: str) -> Response | tuple[str, int]:
     return _csv(table, f"leaderled-{table_id}-{chosen.first_day}-{chosen.last_day}")
 
 
+def _participants(session: Session, rows: list[reports.DrillRow]) -> set[int]:
+    ids = [r.record_id for r in rows if r.record_id is not None]
+    found: set[int] = set()
+    for start in range(0, len(ids), 5000):  # under every database's bound-parameter limit
+        found.update(
+            session.scalars(
+                select(RecordParticipant.person_id).where(
+                    RecordParticipant.record_id.in_(ids[start : start + 5000])
+                )
+            )
+        )
+    return found
+
+
 def _drill_table(session: Session, scope: Scope, raw: str) -> tuple[Table, Indicator]:
     """The records behind one figure (``raw`` names the indicator, ``?key=`` which part)."""
     try:
@@ -233,7 +249,15 @@ def _drill_table(session: Session, scope: Scope, raw: str) -> tuple[Table, Indic
         raise FilterRefused(refuse(ServiceError(message))) from None
     except ServiceError as error:
         raise FilterRefused(refuse(error)) from None
-    names = report_page.person_names(session, {r.person_id for r in rows if r.person_id})
+    people = {r.person_id for r in rows if r.person_id}
+    # Records that name people, opened one by one: each person named (the
+    # leader, the people taught) sees the view in their own access log, as on
+    # a record's page (DESIGN section 9).
+    access_log.log_views(
+        session, ctx.actor(), people | _participants(session, rows), AccessKind.RECORD
+    )
+    session.commit()
+    names = report_page.person_names(session, people)
     table = Table(
         "records",
         _("The records behind this figure"),

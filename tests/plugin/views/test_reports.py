@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from plugin.db import session_scope
 from plugin.models import LeaderLedRecord
+from plugin.models.privacy import AccessLogEntry
 from plugin.models.records import RecordStatement
 
 from .conftest import World, csrf_token, sign_in
@@ -243,3 +244,30 @@ def test_unknown_tables_and_figures_are_not_found(pages_app: Flask, world: World
     assert wrong.status_code == 400
     assert "This figure has no such entry." in wrong.get_data(as_text=True)
     assert client.get("/reports/", query_string={"team": "999999"}).status_code == 404
+
+
+def test_opening_the_records_behind_a_figure_is_in_each_named_persons_access_log(
+    pages_app: Flask, world: World, coached: dict[str, int]
+) -> None:
+    """DESIGN section 9: Bo sees that the L&D admin opened his coaching record
+    from a report, as when a record's own page is opened; the CSV counts too."""
+
+    def views_of(person: str) -> list[tuple[int | None, str, str]]:
+        with session_scope(pages_app) as session:
+            return [
+                (e.viewer_id, e.what.value, e.via.value)
+                for e in session.scalars(
+                    select(AccessLogEntry).where(AccessLogEntry.subject_id == world.people[person])
+                )
+            ]
+
+    client = sign_in(pages_app, world, "cy")
+    assert views_of("bo") == []
+    key = f"team:{world.team}:social"
+    assert _get(client, "/reports/records/mix", key=key).status_code == 200
+    cy = world.people["cy"]
+    assert views_of("bo") == [(cy, "record", "page")]
+    assert views_of("ada") == [(cy, "record", "page")]  # the leader who recorded it
+    assert _get(client, "/reports/records/mix.csv", key=key).status_code == 200
+    assert len(views_of("bo")) == 2
+    assert views_of("hal") == []  # the other team's record was not shown
