@@ -83,9 +83,18 @@ def job_database(settings: Settings) -> Database:
     return Database(settings.database_url, send_lrs=settings.send_lrs_names)
 
 
-def _each(targets: tuple[LrsTarget, ...], loop: Callable[[LrsTarget], int], name: str) -> int:
+def _each(
+    targets: tuple[LrsTarget, ...],
+    loop: Callable[[LrsTarget], int],
+    name: str,
+    stop: threading.Event,
+) -> int:
     """Run ``loop`` for every LRS, each in a thread of its own (one LRS that is
-    down or slow holds back none of the others); returns the sum of the results."""
+    down or slow holds back none of the others); returns the sum of the results.
+
+    A loop that fails (the database gone, say) stops them all, as the single
+    loop does, so the process exits and is restarted instead of living on
+    with one LRS silently left without deliveries."""
     if len(targets) == 1:
         return loop(targets[0])
     results: dict[str, int] = {}
@@ -95,7 +104,9 @@ def _each(targets: tuple[LrsTarget, ...], loop: Callable[[LrsTarget], int], name
         try:
             results[lrs.name] = loop(lrs)
         except BaseException as error:  # re-raised in the calling thread below
+            log.error("%s for LRS %r stopped: %r; stopping the others", name, lrs.name, error)
             failures.append(error)
+            stop.set()
 
     threads = [
         threading.Thread(target=one, args=(lrs,), name=f"leaderled-{name}-{lrs.name}")
@@ -124,7 +135,7 @@ def delivery_loop(settings: Settings, stop: threading.Event, *, once: bool = Fal
             client.close()
 
     try:
-        return _each(send_targets(settings), deliver, "delivery")
+        return _each(send_targets(settings), deliver, "delivery", stop)
     finally:
         database.dispose()
 
@@ -173,7 +184,7 @@ def sync_loop(
     try:
         targets = pull_targets(settings)
         if targets:
-            _each(targets, pull, "sync")
+            _each(targets, pull, "sync", stop)
     finally:
         database.dispose()
 

@@ -237,6 +237,8 @@ def _ratings(session: Session, scope: Scope) -> Ratings:
     where = [
         *_records(scope, [RecordKind.CONFIRMATION], kind_filter=False),
         R.rating.is_not(None),
+        # A rating of a session since deleted goes with it (the LRS has its voiding).
+        rated.state == RecordState.ACTIVE,
     ]
     if scope.kinds is not None:
         where.append(rated.kind.in_(scope.kinds))
@@ -654,7 +656,7 @@ def drill(
         ]
     elif indicator is Indicator.RATINGS:
         rated = aliased(LeaderLedRecord)
-        parents = select(rated.id)
+        parents = select(rated.id).where(rated.state == RecordState.ACTIVE)
         if key:
             parents = parents.where(rated.leader_id == _int_key(key))
         if scope.kinds is not None:

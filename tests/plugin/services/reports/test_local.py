@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from plugin.db import session_scope
-from plugin.models.records import RecordKind
+from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
 from plugin.services.errors import Invalid
 from plugin.services.reports import (
     Expectations,
@@ -295,3 +295,33 @@ def test_python_over_loaded_rows_gives_the_same_figures_as_the_sql(
     assert compute_rows(scope, records, formal, roster, now=LATER) == compute(
         session, scope, now=LATER
     )
+
+
+def test_a_rating_of_a_deleted_session_is_no_longer_counted(
+    seeded: tuple[Session, ReportWorld],
+) -> None:
+    """bo rated ada's coaching moment r2 with 5; ada deletes r2 (its statements
+    are voided, the LRS drops the rating with it): the report drops it too,
+    and so does the figure's drill-down, as the LRS path does."""
+    session, w = seeded
+    p = w.people
+    deleted = session.get(LeaderLedRecord, w.records["r2"])
+    assert deleted is not None
+    deleted.state = RecordState.DELETED
+    session.commit()
+    found = compute(session, Scope(Q1), now=LATER)
+    assert found.ratings == Ratings(
+        ratings=2,
+        total=7,
+        by_value=(0, 0, 1, 1, 0),
+        by_leader=tuple(
+            sorted(
+                [LeaderRating(p["ada"], 1, 3), LeaderRating(p["fay"], 1, 4)],
+                key=lambda r: r.leader_id,
+            )
+        ),
+    )
+    rows = drill(session, Scope(Q1), Indicator.RATINGS, None)
+    assert w.records["r14"] not in {r.record_id for r in rows}
+    records, formal, roster = load_rows(session)
+    assert compute_rows(Scope(Q1), records, formal, roster, now=LATER).ratings == found.ratings
