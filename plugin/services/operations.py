@@ -78,6 +78,18 @@ def overview(session: Session, *, configured: Sequence[str], now: datetime) -> O
     for view in views:
         view.parked = parked_of(session, view.name, limit=PARKED_SHOWN)
         view.warnings = _warnings(view, now)
+        if view.name not in configured and (view.figures.queue_depth or view.figures.parked):
+            # No worker sends to an LRS that is not configured: say so, not "check the worker".
+            view.warnings.insert(
+                0,
+                _(
+                    "No LRS called “%(name)s” is configured any more, so its statements wait "
+                    "for ever: configure it again under that name (LEADERLED_LRS__%(upper)s__"
+                    "ENDPOINT, or LEADERLED_LRS_ENDPOINT for “default”).",
+                    name=view.name,
+                    upper=view.name.upper(),
+                ),
+            )
     seen = last_seen(session)
     general = []
     if views and (seen is None or now - seen > WORKER_GONE_WARNING):

@@ -47,11 +47,17 @@ def home() -> str:
     )
 
 
+def _lrs_arg() -> str | None:
+    """``?lrs=``: the LRS whose parked row a button acts on (None: every LRS
+    that parked the statement, for links made before several LRSs)."""
+    return request.args.get("lrs", "")[:64] or None
+
+
 @bp.post("/parked/<statement_id>/resend")
 @require_role(Role.LND_ADMIN)
 def resend(statement_id: str) -> Page:
     def queue(session: Session) -> None:
-        row = parked.resend(session, statement_id)
+        row = parked.resend(session, statement_id, _lrs_arg())
         log.info("parked statement %s queued again by person %d", row.statement_id, _who())
 
     return act(
@@ -66,7 +72,7 @@ def resend(statement_id: str) -> Page:
 def discard(statement_id: str) -> Page:
     session = db_session()
     try:
-        row = parked.parked_by_id(session, statement_id)
+        row = parked.parked_by_id(session, statement_id, _lrs_arg())
     except ServiceError as error:
         return refuse(error)
     form = ActionForm()
@@ -75,7 +81,7 @@ def discard(statement_id: str) -> Page:
             return refuse(
                 Invalid({"csrf_token": _("This page has expired. Reload it and try again.")})
             )
-        parked.discard(session, statement_id)
+        parked.discard(session, statement_id, row.lrs)
         session.commit()
         log.info("parked statement %s discarded by person %d", row.statement_id, _who())
         flash(_("Discarded. This statement will not be sent to the LRS."), "success")

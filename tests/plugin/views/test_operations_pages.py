@@ -148,6 +148,62 @@ def test_every_configured_lrs_is_listed_and_a_resend_goes_to_each(
     ]
 
 
+def test_the_buttons_of_one_lrs_act_on_that_lrs_only(pages_app: Flask, world: World) -> None:
+    """A statement refused by two LRSs: "Discard" in the regional section
+    confirms and drops the regional row; "Send again" in the default section
+    queues only the default row."""
+    pages_app.config["LEADERLED"] = replace(
+        pages_app.config["LEADERLED"],
+        lrs_endpoint="http://127.0.0.1:9/xAPI/",
+        lrs_servers=(LrsTarget("regional", "http://127.0.0.1:9/regional/"),),
+    )
+    both = _row(OutboxState.PARKED)
+    regional = replace_lrs(both, "regional")
+    regional.last_error = "refused by the regional LRS"
+    with session_scope(pages_app) as session:
+        session.add_all([both, regional])
+    client = sign_in(pages_app, world, "cy")
+    html = client.get(PAGE).get_data(as_text=True)
+    discard = f"{PAGE}/parked/{both.statement_id}/discard?lrs=regional"
+    resend = f"{PAGE}/parked/{both.statement_id}/resend?lrs=default"
+    assert f'href="{discard}"' in html
+    assert resend in html
+    confirm = client.get(discard).get_data(as_text=True)
+    assert "refused by the regional LRS" in confirm
+    token = csrf_token(client, discard)
+    assert client.post(discard, data={"csrf_token": token}).status_code == 303
+    with session_scope(pages_app) as session:
+        left = session.execute(
+            select(OutboxRow.lrs, OutboxRow.state).where(
+                OutboxRow.statement_id == both.statement_id
+            )
+        ).all()
+    assert left == [("default", OutboxState.PARKED)]
+    assert client.post(resend, data={"csrf_token": token}).status_code == 303
+    with session_scope(pages_app) as session:
+        state = session.scalar(
+            select(OutboxRow.state).where(OutboxRow.statement_id == both.statement_id)
+        )
+    assert state is OutboxState.PENDING
+
+
+def test_statements_queued_for_an_lrs_no_longer_configured_are_named(
+    pages_app: Flask, world: World
+) -> None:
+    """Queued while the tool had no LRS (so for "default"), then only a named
+    LRS was configured: no worker will send them, and the page says why."""
+    pages_app.config["LEADERLED"] = replace(
+        pages_app.config["LEADERLED"],
+        lrs_endpoint="",
+        lrs_servers=(LrsTarget("main", "http://127.0.0.1:9/main/"),),
+    )
+    with session_scope(pages_app) as session:
+        session.add(_row(OutboxState.PENDING))
+    html = sign_in(pages_app, world, "cy").get(PAGE).get_data(as_text=True)
+    assert "No LRS called “default” is configured any more" in html
+    assert "No LRS called “main”" not in html
+
+
 def replace_lrs(row: OutboxRow, lrs: str) -> OutboxRow:
     """The same statement's row for another LRS."""
     return OutboxRow(
