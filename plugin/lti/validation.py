@@ -286,6 +286,45 @@ def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> 
 _RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
 
 
+def prefetch_platform_keys(
+    session: Session, request: LaunchRequest, keys: PlatformKeyCache
+) -> None:
+    """Fetch the signing platform's key set, when the cache lacks the token's
+    key, before the launch's transaction opens: a network wait (seconds, for
+    a slow platform) must not hold the database's write lock (SQLite's is one
+    for the whole database).
+
+    Read only and best effort: it fetches only where the launch itself would
+    (a login in flight for this issuer, a registered client, an approved
+    deployment or an auto-approving platform); the launch then runs every
+    check in order, and a key that cannot be had is refused there.
+    """
+    id_token, state = request.id_token, request.state
+    if not id_token or not state or len(state) > 64:
+        return
+    try:
+        header_segment = id_token.split(".", 1)[0]
+        if len(header_segment) > 2048:
+            return
+        padded = header_segment + "=" * (-len(header_segment) % 4)
+        header = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, UnicodeDecodeError):
+        return
+    kid = header.get("kid") if isinstance(header, dict) else None
+    if not isinstance(kid, str) or not kid or keys.holds(kid):
+        return
+    login = session.get(LtiLoginState, state)
+    if login is None:
+        return
+    try:
+        token = parse_token(id_token)
+        registration = check_issuer(session, token, login)
+        check_registered(token.payload, registration, login)
+        keys.key_for(registration.platform.jwks_url, check_header(token))
+    except LtiError:
+        return
+
+
 def verify_signature(
     token: ParsedToken, kid: str, platform: LtiPlatform, keys: PlatformKeyCache
 ) -> dict[str, Any]:

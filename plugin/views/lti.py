@@ -41,7 +41,12 @@ from plugin.lti.platform_keys import PlatformKeyCache
 from plugin.lti.service_clients import outbound
 from plugin.lti.session import BINDING_COOKIE, BINDING_FIELD, SESSION_COOKIE, set_cookie
 from plugin.lti.settings import LtiSettings, lti_settings
-from plugin.lti.validation import LaunchRequest, check_login, validate_launch
+from plugin.lti.validation import (
+    LaunchRequest,
+    check_login,
+    prefetch_platform_keys,
+    validate_launch,
+)
 from plugin.models.lti import LtiLaunchSession, LtiPlatform
 from plugin.models.people import Person, Role, Team
 from plugin.views import leader as leader_views
@@ -283,6 +288,8 @@ def _validate_and_complete(
     settings = lti_settings()
     state = launch_request.state
     usable = state if state and len(state) <= 64 else None
+    with get_db().session_scope() as session:
+        prefetch_platform_keys(session, launch_request, key_cache())
     for attempt in (1, 2):
         try:
             with get_db().session_scope() as session:

@@ -10,8 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from plugin.db import session_scope
+from plugin.db import get_db, session_scope
 from plugin.lti_platform import mutators as m
 from plugin.models import LtiLoginState
 from plugin.views import lti as lti_views
@@ -60,3 +61,41 @@ def test_launch_that_breaks_spends_its_login(
         tool_client.post("/lti/launch", data=form)
     assert _logins(tool) == 0
     assert stored(tool) == NOTHING_STORED
+
+
+def test_the_platform_keys_are_fetched_before_the_launch_locks_anything(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key set download can take seconds: it must not run inside the launch's
+    transaction, where the consumed login is locked (PostgreSQL) or the whole
+    database is (SQLite's one write lock)."""
+    reg = register(tool, moodle)
+    form = _form(tool_client, moodle, reg)
+    engine = get_db(tool).engine
+    cache = lti_views.key_cache(tool)
+    fetch = cache._fetch
+    seen: list[str] = []
+
+    def while_fetching(url: str) -> Any:
+        with engine.connect() as other:
+            try:
+                if engine.dialect.name == "sqlite":
+                    other.exec_driver_sql("PRAGMA busy_timeout = 100")
+                    other.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    other.exec_driver_sql("SET lock_timeout = '100ms'")
+                    other.execute(
+                        select(LtiLoginState.state)
+                        .where(LtiLoginState.state == form["state"])
+                        .with_for_update(nowait=True)
+                    ).all()
+                seen.append("free")
+            except OperationalError as error:
+                seen.append(f"locked: {error.orig}")
+            finally:
+                other.rollback()
+        return fetch(url)
+
+    monkeypatch.setattr(cache, "_fetch", while_fetching)
+    assert tool_client.post("/lti/launch", data=form).status_code == 200
+    assert seen == ["free"]
