@@ -79,9 +79,10 @@ WITHOUT_PARTICIPANTS = frozenset(
         RecordKind.CONFIRMATION,
     }
 )
-#: Kinds no service records yet (issue 10 brings them): until they get a
-#: rebuild, an erasure voids their statements that name the person and
-#: leaves the rest of the record as it is.
+#: Kinds without a rebuild yet: an erasure removes the person's part of
+#: the record and voids its statements that name them, but does not re-state
+#: the record for the others in it (a new trainer's session whose
+#: experienced trainer was erased is then no longer in the LRS).
 NOT_RECORDED_YET = frozenset(
     {RecordKind.TTT_SESSION, RecordKind.TRAINER_PAIRING, RecordKind.FEEDBACK}
 )
