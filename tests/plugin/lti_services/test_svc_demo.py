@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lti_svc_helpers import LiveTool
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from plugin.db import session_scope
@@ -31,6 +33,23 @@ def demo(tool_on_localhost: LiveTool) -> Iterator[DemoPlatform]:
         running.stop()
 
 
+def _wait_for_role(page: Any, frame: Any, label: str) -> None:
+    """The launched page names the role; if it does not, say what each frame
+    shows (this once timed out in a full CI run and passed everywhere else)."""
+    try:
+        frame.locator(f"#role:text-is('{label}')").wait_for(timeout=60_000)
+    except PlaywrightError:
+        shown = [
+            (
+                f.name,
+                f.url,
+                (f.evaluate("document.body ? document.body.innerText : ''") or "")[:300],
+            )
+            for f in page.frames
+        ]
+        pytest.fail(f"no #role {label!r} in the tool's frame; frames: {shown!r}")
+
+
 def test_demo_launches_and_registers(tool_on_localhost: LiveTool, demo: DemoPlatform) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
@@ -48,7 +67,7 @@ def test_demo_launches_and_registers(tool_on_localhost: LiveTool, demo: DemoPlat
                 ("leader", "Leader"),
             ):
                 page.click(f"#launch-{role}-iframe")
-                frame.locator(f"#role:text-is('{label}')").wait_for(timeout=60_000)
+                _wait_for_role(page, frame, label)
             # The leader's home page lists the course roster fetched over NRPS.
             frame.locator("#roster li[data-user-id='13']").wait_for(timeout=60_000)
             assert "Eli Newcomer" in frame.locator("#roster").inner_text()
