@@ -10,10 +10,10 @@ from typing import Any
 from flask import Response, current_app, url_for
 from sqlalchemy.orm import Session
 
+from plugin.api.schemas import RecordSchema
 from plugin.config import Settings
-from plugin.models.people import Team
 from plugin.models.records import LeaderLedRecord
-from plugin.services.publishing import Publishing, publishing_for
+from plugin.services.publishing import Publishing, publishing_for_team
 from plugin.services.record_queries import Delivery, DeliveryState
 
 
@@ -27,8 +27,7 @@ def now() -> datetime:
 
 
 def publishing(session: Session, team_id: int | None) -> Publishing:
-    team = session.get(Team, team_id) if team_id is not None else None
-    return publishing_for(session, settings(), team.platform_issuer if team else None)
+    return publishing_for_team(session, settings(), team_id)
 
 
 def today() -> date:
@@ -79,6 +78,10 @@ def json_response(payload: Any, status: int = 200, location: str | None = None) 
     return response
 
 
+#: One schema for every answer: making one copies its fields each time.
+_RECORD_SCHEMA = RecordSchema()
+
+
 def answer(session: Session, row: LeaderLedRecord, status: int) -> Response:
     """A record just written, as its owner sees it, with its Location.
 
@@ -86,10 +89,8 @@ def answer(session: Session, row: LeaderLedRecord, status: int) -> Response:
     """
     session.flush()
     delivery = DeliveryState(Delivery.WAITING)
-    from plugin.api.schemas import RecordSchema
-
     return json_response(
-        RecordSchema().dump(record_json(row, delivery, row.leader_id)),
+        _RECORD_SCHEMA.dump(record_json(row, delivery, row.leader_id)),
         status,
         url_for("api_records.get_record", record_id=row.id),
     )

@@ -51,15 +51,16 @@ def identity_from_key(key: str, display: str | None = None) -> Identity | None:
 def statement_identity(session: Session, person: Person) -> Identity:
     """How our statements name ``person``: the identifier their platform uses
     (set at launch or from the roster), else their first account identifier."""
-    keys = [person.statement_key] if person.statement_key else []
-    keys += list(
-        session.scalars(
-            select(PersonIdentifier.key)
-            .where(PersonIdentifier.person_id == person.id, PersonIdentifier.kind == "account")
-            .order_by(PersonIdentifier.id)
-        )
+    if person.statement_key:
+        identity = identity_from_key(person.statement_key, person.display_name)
+        if identity is not None:
+            return identity  # the usual case: no query
+    accounts = session.scalars(
+        select(PersonIdentifier.key)
+        .where(PersonIdentifier.person_id == person.id, PersonIdentifier.kind == "account")
+        .order_by(PersonIdentifier.id)
     )
-    for key in keys:
+    for key in accounts:
         identity = identity_from_key(key, person.display_name)
         if identity is not None:
             return identity

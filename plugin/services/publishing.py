@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from plugin.config import Settings
 from plugin.models.lti import IdentityMode, LtiPlatform
+from plugin.models.people import Team
 from statements.builders import BuildOptions
 
 
@@ -33,6 +34,24 @@ def publishing_for(session: Session, settings: Settings, issuer: str | None) -> 
     platform = (
         session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer)) if issuer else None
     )
+    return _publishing(settings, platform)
+
+
+def publishing_for_team(session: Session, settings: Settings, team_id: int | None) -> Publishing:
+    """:func:`publishing_for` the platform of team ``team_id``, in one query."""
+    platform = (
+        session.scalar(
+            select(LtiPlatform)
+            .join(Team, Team.platform_issuer == LtiPlatform.issuer)
+            .where(Team.id == team_id)
+        )
+        if team_id is not None
+        else None
+    )
+    return _publishing(settings, platform)
+
+
+def _publishing(settings: Settings, platform: LtiPlatform | None) -> Publishing:
     options = BuildOptions(base=settings.resolved_profile_base)
     if platform is not None:
         options = BuildOptions(

@@ -56,6 +56,10 @@ def record(
     if not statements:
         raise RecordError("a record needs at least one statement")
     row.participants.extend(participants)
+    # A new record has no statements yet: start the collection empty, so the
+    # links added below are in it without reading them back after the flush.
+    if "statements" not in row.__dict__:
+        row.statements = []
     session.add(row)
     session.flush()
     _attach(session, row, statements, StatementRole.STATES, lrs)
