@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,42 @@ LEARNERS = 20
 P95_GOAL_MS = 50.0
 
 
+@dataclass(frozen=True)
+class ServerSide:
+    """What the web process itself saw: its own time per request (from the
+    access log: app start to answer, without waiting in waitress's queue or
+    the load generator) and its CPU time per request (from /proc)."""
+
+    p50_ms: float
+    p95_ms: float
+    cpu_ms_per_request: float | None
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_side(log: Path, cpu: float | None) -> ServerSide | None:
+    timings = [
+        float(found)
+        for found in re.findall(r"POST /api/v1/moments 201 ([0-9.]+) ms", log.read_text())
+    ]
+    if not timings:
+        return None
+    per_request = cpu * 1000 / len(timings) if cpu is not None else None
+    return ServerSide(_percentile(timings, 0.5), _percentile(timings, 0.95), per_request)
+
+
 @dataclass
 class LoadResult:
     users: int
@@ -76,6 +113,7 @@ class LoadResult:
     in_lrs: int
     missing_in_lrs: int
     lrs_total: int
+    server: ServerSide | None = None
 
     @property
     def ok(self) -> bool:
@@ -126,7 +164,7 @@ def _seed(database: Database, users: int) -> tuple[list[str], list[int]]:
 
 
 @contextmanager
-def _waitress(url: str, lrs_endpoint: str, workdir: Path) -> Iterator[str]:
+def _waitress(url: str, lrs_endpoint: str, workdir: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {
         **os.environ,
@@ -166,7 +204,7 @@ def _waitress(url: str, lrs_endpoint: str, workdir: Path) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("waitress did not start; see " + str(workdir / "waitress.log"))
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -240,8 +278,12 @@ def run(*, users: int = 50, seconds: int = 60, database_url: str | None = None) 
         database = Database(url)
         try:
             secrets, people = _seed(database, users)
-            with _waitress(url, lrs.endpoint, workdir) as base:
+            with _waitress(url, lrs.endpoint, workdir) as (base, pid):
+                before = _cpu_seconds(pid)
                 stats = _locust(base, secrets, people, users, seconds, workdir)
+                after = _cpu_seconds(pid)
+            used = after - before if before is not None and after is not None else None
+            server = _server_side(workdir / "waitress.log", used)
             with database.session_scope() as session:
                 records = session.scalar(select(func.count()).select_from(LeaderLedRecord)) or 0
                 ids = list(session.scalars(select(OutboxRow.statement_id)))
@@ -275,6 +317,7 @@ def run(*, users: int = 50, seconds: int = 60, database_url: str | None = None) 
         in_lrs=found,
         missing_in_lrs=len(ids) - found,
         lrs_total=total,
+        server=server,
     )
 
 
@@ -310,6 +353,13 @@ def main() -> None:
     result = run()
     print(HEADER)
     print(report(result))
+    if result.server is not None:
+        cpu = result.server.cpu_ms_per_request
+        print(
+            f"waitress's own time per request: p50 {result.server.p50_ms:.0f} ms, "
+            f"p95 {result.server.p95_ms:.0f} ms; its CPU per request: "
+            + (f"{cpu:.1f} ms" if cpu is not None else "not measured")
+        )
     verdict = "met" if result.ok and result.p95_ms < P95_GOAL_MS else "NOT met"
     print(
         f"goals (p95 < {P95_GOAL_MS:.0f} ms, no error, all in outbox, each once in LRS): {verdict}"

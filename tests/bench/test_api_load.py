@@ -25,3 +25,6 @@ def test_quick_load_with_the_lrs_down_then_up(tmp_path: Path) -> None:
     assert result.delivered == result.outbox
     assert result.missing_in_lrs == 0
     assert result.lrs_total == result.outbox  # each exactly once
+    # The web process's own timing of its answers, read from its access log.
+    assert result.server is not None
+    assert 0 < result.server.p50_ms <= result.server.p95_ms
