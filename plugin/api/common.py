@@ -4,6 +4,7 @@ written for a team, and a record as JSON."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,9 +13,13 @@ from sqlalchemy.orm import Session
 
 from plugin.api.schemas import RecordSchema
 from plugin.config import Settings
+from plugin.models.api import TokenKind
+from plugin.models.privacy import AccessKind
 from plugin.models.records import LeaderLedRecord
+from plugin.services.privacy import access_log
 from plugin.services.publishing import Publishing, publishing_for_team
 from plugin.services.record_queries import Delivery, DeliveryState
+from plugin.services.token_access import Grant
 
 
 def settings() -> Settings:
@@ -94,3 +99,20 @@ def answer(session: Session, row: LeaderLedRecord, status: int) -> Response:
         status,
         url_for("api_records.get_record", record_id=row.id),
     )
+
+
+def log_record_reads(session: Session, who: Grant, rows: Sequence[LeaderLedRecord]) -> None:
+    """Log, as the pages do, that the token's holder read records naming
+    other people (DESIGN section 9), and commit the log."""
+    for row in rows:
+        named = [p.person_id for p in row.participants] + [row.leader_id]
+        access_log.log_token_views(
+            session, who.kind, accountable(who), named, AccessKind.RECORD, record_id=row.id
+        )
+    session.commit()
+
+
+def accountable(who: Grant) -> int | None:
+    """Who answers for a read through ``who``: a personal token's person, or
+    the L&D admin who created a service token."""
+    return who.person_id if who.kind is TokenKind.PERSONAL else who.created_by

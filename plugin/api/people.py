@@ -10,12 +10,15 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from plugin.api import common
 from plugin.api.auth import grant, requires
 from plugin.api.fields import Id
 from plugin.db import db_session
 from plugin.models.api import ApiToken, Scope
+from plugin.models.privacy import AccessKind
 from plugin.services import people, token_access
 from plugin.services.learning_record import learning_record_of
+from plugin.services.privacy import access_log
 
 bp = Blueprint(
     "api_people",
@@ -140,7 +143,7 @@ def learning_record(args: dict[str, Any]) -> dict[str, Any]:
     session = db_session()
     person_id = token_access.person_of(session, grant(), args.get("person_id"))
     found = learning_record_of(session, person_id)
-    return {
+    answer = {
         "person_id": person_id,
         "formal": [
             {
@@ -178,3 +181,9 @@ def learning_record(args: dict[str, Any]) -> dict[str, Any]:
             "shares_by_hours": found.mix.shares("seconds"),
         },
     }
+    who = grant()
+    access_log.log_token_views(
+        session, who.kind, common.accountable(who), [person_id], AccessKind.LEARNING_RECORD
+    )
+    session.commit()
+    return answer

@@ -76,10 +76,12 @@ def list_records(args: dict[str, Any]) -> dict[str, Any]:
         cursor=args.get("cursor"),
         limit=args["limit"],
     )
-    return {
+    answer = {
         "items": [common.record_json(r, page.delivery[r.id], who.person_id) for r in page.rows],
         "next_cursor": page.next_cursor,
     }
+    common.log_record_reads(session, who, page.rows)
+    return answer
 
 
 @bp.route("/<int(max=2147483647):record_id>", methods=["GET"])
@@ -90,7 +92,9 @@ def get_record(record_id: int) -> dict[str, Any]:
     session = db_session()
     who = grant()
     row = visible_record(session, token_access.reach_of(session, who), record_id)
-    return common.record_json(row, delivery_states(session, [row.id])[row.id], who.person_id)
+    answer = common.record_json(row, delivery_states(session, [row.id])[row.id], who.person_id)
+    common.log_record_reads(session, who, [row])
+    return answer
 
 
 @bp.route("/<int(max=2147483647):record_id>", methods=["DELETE"])

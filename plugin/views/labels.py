@@ -52,6 +52,8 @@ ROLES: dict[str, Any] = {
     Role.LEARNER.value: lazy("Learner"),
     Role.LND_ADMIN.value: lazy("L&D admin"),
     "cli": lazy("Operator (command line)"),
+    "personal_token": lazy("Personal API token"),
+    "service_token": lazy("Service API token"),
     "worker": lazy("Retention schedule"),
 }
 ACCESS: dict[AccessKind, Any] = {

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from plugin.models.api import TokenKind
 from plugin.models.people import Person
 from plugin.models.privacy import AccessKind, AccessLogEntry, AccessVia
 from plugin.services.people import Actor
@@ -35,9 +36,42 @@ def log_views(
 ) -> int:
     """Log that ``viewer`` saw the data of each of ``subjects`` (themselves
     excepted); ``viewer`` None is an operator at the command line."""
-    at = now or datetime.now(UTC)
     own = viewer.person_id if viewer is not None else None
     role = viewer.role.value if viewer is not None else "cli"
+    return _log(session, own, role, subjects, what, record_id=record_id, via=via, now=now)
+
+
+def log_token_views(
+    session: Session,
+    token: TokenKind,
+    person_id: int | None,
+    subjects: Iterable[int],
+    what: AccessKind,
+    *,
+    record_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """:func:`log_views` for a read through the API. ``person_id`` is who
+    answers for the token: its person (a personal token) or the L&D admin
+    who created it (a service token, read by an HR system or a script)."""
+    role = f"{token.value}_token"  # "personal_token", "service_token"
+    return _log(
+        session, person_id, role, subjects, what, record_id=record_id, via=AccessVia.API, now=now
+    )
+
+
+def _log(
+    session: Session,
+    own: int | None,
+    role: str,
+    subjects: Iterable[int],
+    what: AccessKind,
+    *,
+    record_id: int | None,
+    via: AccessVia,
+    now: datetime | None,
+) -> int:
+    at = now or datetime.now(UTC)
     rows = [
         AccessLogEntry(
             at=at,
