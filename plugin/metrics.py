@@ -14,14 +14,16 @@ share or double-register series.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import TracebackType
 
 from flask import Flask, Response, current_app, g, request
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -159,6 +161,20 @@ def _age(now: datetime, moment: datetime) -> float:
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (now - moment).total_seconds())
+
+
+def exposition(app: Flask | None = None) -> bytes:
+    """What a scrape reads. Under gunicorn (:mod:`plugin.gunicorn_conf`) the
+    workers keep their series in ``PROMETHEUS_MULTIPROC_DIR``, and whichever
+    worker answers reads them all, so every scrape sees the sums."""
+    found = app or current_app
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not shared:
+        return generate_latest(instruments(found).registry)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=shared)  # type: ignore[no-untyped-call]
+    registry.register(DatabaseCollector(get_db(found)))
+    return generate_latest(registry)
 
 
 def instruments(app: Flask | None = None) -> Instruments:

@@ -13,9 +13,9 @@ import ipaddress
 from collections.abc import Sequence
 
 from flask import Blueprint, Flask, Response, current_app, request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
-from plugin.metrics import instruments
+from plugin.metrics import exposition
 
 bp = Blueprint("metrics", __name__)
 
@@ -80,7 +80,7 @@ def metrics() -> Response:
             return _refuse(401, "Send the metrics token as 'Authorization: Bearer <token>'.")
         if not hmac.compare_digest(given.strip().encode(), token.encode()):
             return _refuse(401, "The metrics token is wrong.")
-    response = Response(generate_latest(instruments().registry), content_type=CONTENT_TYPE_LATEST)
+    response = Response(exposition(), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -40,6 +40,10 @@ ELSEWHERE = {
     "LEADERLED_CONTAINER_BASE",
     "LEADERLED_CONTAINER_CACHE",
     "LEADERLED_CONTAINER_MIRROR",
+    # Gunicorn's settings (plugin/gunicorn_conf.py), read before the app exists.
+    "LEADERLED_WEB_BIND",
+    "LEADERLED_WEB_PROCESSES",
+    "LEADERLED_WEB_THREADS",
 }
 
 
