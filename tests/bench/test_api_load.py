@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.api_load import run
+from bench.api_load import SERVERS, run
 
 pytestmark = pytest.mark.lrs
 
 
-def test_quick_load_with_the_lrs_down_then_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize("server", SERVERS)
+def test_quick_load_with_the_lrs_down_then_up(tmp_path: Path, server: str) -> None:
     selected = os.environ.get("LEADERLED_TEST_DATABASE", "sqlite")
     url = None if selected.startswith("postgresql") else f"sqlite:///{tmp_path / 'load.sqlite3'}"
-    result = run(users=5, seconds=5, database_url=url)
+    result = run(users=5, seconds=5, database_url=url, server=server)
     assert result.requests > 0
     assert result.failures == 0
     assert result.outbox == result.records  # one statement per moment, none lost
