@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,6 +136,25 @@ class _Building:
     people: dict[tuple[int, ParticipantRole], None] = field(default_factory=dict)
 
 
+class _Part(NamedTuple):
+    """What one of our statements adds to its record, worked out when the statement
+    arrives and applied once every void is known. Keeping these small tuples rather
+    than the statements themselves matters: tens of thousands of held statement
+    dicts made the garbage collector walk them again and again while pulling."""
+
+    statement_id: str
+    kind: RecordKind | None  # None: attendance of the knowledge session ``key``
+    key: str
+    actor: int
+    at: datetime
+    seconds: int | None
+    topic: str | None
+    value: str | None
+    people: tuple[tuple[int, ParticipantRole], ...]
+    parent: str | None
+    rating: int | None
+
+
 class Rebuilder:
     """Turns statements, one at a time, into the rows :func:`compute_rows` counts."""
 
@@ -154,7 +173,7 @@ class Rebuilder:
         self.attendees: dict[str, set[int]] = {}
         self.formal: dict[str, FormalRow] = {}
         self.voided: set[str] = set()
-        self.ours: list[tuple[Mapping[str, Any], Classification]] = []
+        self.parts: list[_Part] = []
         self.statements = 0
 
     def person(self, key: str | None) -> int | None:
@@ -171,8 +190,10 @@ class Rebuilder:
         if c.origin is Origin.FORMAL:
             self._formal(c)
         elif c.origin is Origin.LEADER_LED:
-            # Built at the end: a void may come after the statement it voids.
-            self.ours.append((statement, c))
+            # Applied at the end: a void may come after the statement it voids.
+            part = self._part(statement, c)
+            if part is not None:
+                self.parts.append(part)
 
     def _formal(self, c: Classification) -> None:
         if not (c.is_outcome or c.starts_attempt or c.spent_time):
@@ -193,57 +214,89 @@ class Rebuilder:
             at=_when(c.timestamp),
         )
 
-    def _ours(self, statement: Mapping[str, Any], c: Classification) -> None:
+    def _part(self, statement: Mapping[str, Any], c: Classification) -> _Part | None:
+        """What ``statement`` adds to a record, or None when it adds to no figure."""
         assert c.statement_id is not None
         slug = self.templates.get((c.verb or "", c.activity_type or ""))
         actor = self.person(c.actor.key() if c.actor else None)
         at = _when(c.timestamp)
         if slug is None or actor is None or at is None or c.activity_id is None:
-            return
-        context = statement.get("context")
-        context = context if isinstance(context, dict) else {}
+            return None
         if slug == "knowledge-session-attended":
-            self.attendees.setdefault(c.activity_id, set()).add(actor)
-            return
+            return _Part(
+                c.statement_id, None, c.activity_id, actor, at, None, None, None, (), None, None
+            )
         kind = _KINDS.get(slug)
         if kind is None:  # a confirmation without a rating counts in no figure
-            return
-        key = c.activity_id if kind in _BY_ACTIVITY else c.statement_id
-        record = self.records.get(key)
-        if record is None:
-            record = _Building(key=key, kind=kind, owner=actor, at=at)
-            self.records[key] = record
-            record.seconds = round(c.duration_seconds) if c.duration_seconds is not None else None
-            record.topic = _slug_of(statement, "category", self.topic_type)
-            record.value = _slug_of(statement, "grouping", self.value_type)
+            return None
+        context = statement.get("context")
+        context = context if isinstance(context, dict) else {}
         instructor = self.person(_agent_key(context.get("instructor")))
         extensions = context.get("extensions")
         learner = self.person(
             _agent_key(extensions.get(self.learner)) if isinstance(extensions, dict) else None
         )
+        people: tuple[tuple[int, ParticipantRole], ...] = ()
+        parent = rating = None
         if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION) and learner:
-            record.people[(learner, ParticipantRole.LEARNER)] = None
+            people = ((learner, ParticipantRole.LEARNER),)
         elif kind is RecordKind.TTT_SESSION:
             if instructor is not None:
-                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
-            record.people[(actor, ParticipantRole.NEW_TRAINER)] = None
+                people = ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
+            people += ((actor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.TRAINER_PAIRING:
             if learner is not None:
-                record.people[(learner, ParticipantRole.NEW_TRAINER)] = None
+                people = ((learner, ParticipantRole.NEW_TRAINER),)
             if instructor is not None:
-                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
+                people += ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
         elif kind is RecordKind.FEEDBACK and instructor is not None:
-            record.people[(instructor, ParticipantRole.NEW_TRAINER)] = None
+            people = ((instructor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.CONFIRMATION:
-            record.parent = c.activity_id
+            parent = c.activity_id
             raw = c.score.raw if c.score else None
-            record.rating = int(raw) if raw is not None else None
+            rating = int(raw) if raw is not None else None
+        return _Part(
+            statement_id=c.statement_id,
+            kind=kind,
+            key=c.activity_id if kind in _BY_ACTIVITY else c.statement_id,
+            actor=actor,
+            at=at,
+            seconds=round(c.duration_seconds) if c.duration_seconds is not None else None,
+            topic=_slug_of(statement, "category", self.topic_type),
+            value=_slug_of(statement, "grouping", self.value_type),
+            people=people,
+            parent=parent,
+            rating=rating,
+        )
+
+    def _apply(self, part: _Part) -> None:
+        """Adds ``part`` to its record; the first statement of a record makes it."""
+        if part.kind is None:
+            self.attendees.setdefault(part.key, set()).add(part.actor)
+            return
+        record = self.records.get(part.key)
+        if record is None:
+            record = _Building(
+                key=part.key,
+                kind=part.kind,
+                owner=part.actor,
+                at=part.at,
+                seconds=part.seconds,
+                topic=part.topic,
+                value=part.value,
+            )
+            self.records[part.key] = record
+        for person in part.people:
+            record.people[person] = None
+        if part.kind is RecordKind.CONFIRMATION:
+            record.parent = part.parent
+            record.rating = part.rating
 
     def rows(self) -> tuple[list[RecordRow], list[FormalRow], Roster]:
-        for statement, c in self.ours:
-            if c.statement_id not in self.voided:
-                self._ours(statement, c)
-        self.ours = []
+        for part in self.parts:
+            if part.statement_id not in self.voided:
+                self._apply(part)
+        self.parts = []
         teams = self.directory.first_team()
         records = []
         for r in self.records.values():
