@@ -308,7 +308,7 @@ def lrs_rate() -> None:
     from plugin.services.reports.from_lrs import (
         Directory,
         compute_from_statements,
-        prefetched,
+        pulled,
     )
     from plugin.services.reports.rows import Roster
     from statements.builders import BuildOptions, registry
@@ -352,7 +352,7 @@ def lrs_rate() -> None:
 
                         compute_from_statements(
                             Scope(ReportPeriod.year(2026)),
-                            _counting(prefetched(client.query(limit=500)), counted),
+                            _counting(pulled(client.query(limit=500).pages()), counted),
                             directory,
                             profile_base=base,
                         )
