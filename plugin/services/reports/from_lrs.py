@@ -232,26 +232,29 @@ class Rebuilder:
             return None
         context = statement.get("context")
         context = context if isinstance(context, dict) else {}
-        instructor = self.person(_agent_key(context.get("instructor")))
-        extensions = context.get("extensions")
-        learner = self.person(
-            _agent_key(extensions.get(self.learner)) if isinstance(extensions, dict) else None
-        )
+        # Who else took part, looked up only for the kinds that have them.
         people: tuple[tuple[int, ParticipantRole], ...] = ()
         parent = rating = None
-        if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION) and learner:
-            people = ((learner, ParticipantRole.LEARNER),)
+        if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION):
+            learner = self._learner(context)
+            if learner:
+                people = ((learner, ParticipantRole.LEARNER),)
         elif kind is RecordKind.TTT_SESSION:
+            instructor = self.person(_agent_key(context.get("instructor")))
             if instructor is not None:
                 people = ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
             people += ((actor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.TRAINER_PAIRING:
+            learner = self._learner(context)
+            instructor = self.person(_agent_key(context.get("instructor")))
             if learner is not None:
                 people = ((learner, ParticipantRole.NEW_TRAINER),)
             if instructor is not None:
                 people += ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
-        elif kind is RecordKind.FEEDBACK and instructor is not None:
-            people = ((instructor, ParticipantRole.NEW_TRAINER),)
+        elif kind is RecordKind.FEEDBACK:
+            instructor = self.person(_agent_key(context.get("instructor")))
+            if instructor is not None:
+                people = ((instructor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.CONFIRMATION:
             parent = c.activity_id
             raw = c.score.raw if c.score else None
@@ -269,6 +272,12 @@ class Rebuilder:
             parent=parent,
             rating=rating,
         )
+
+    def _learner(self, context: Mapping[str, Any]) -> int | None:
+        extensions = context.get("extensions")
+        if not isinstance(extensions, dict):
+            return None
+        return self.person(_agent_key(extensions.get(self.learner)))
 
     def _apply(self, part: _Part) -> None:
         """Adds ``part`` to its record; the first statement of a record makes it."""
