@@ -358,8 +358,8 @@ def pulled(
 ) -> Iterator[dict[str, Any]]:
     """Every statement of ``query``'s pages (``StatementQuery.pages()``), the pages read
     ahead by :func:`prefetched`; ``progress`` is told each page's size. Whole pages
-    cross between the threads: one queue hand-over per statement cost more than
-    classifying saved by overlapping."""
+    cross between the threads: a queue hand-over per statement took two lock round
+    trips, and often a GIL switch, for every statement."""
     for page in prefetched(query):
         if progress is not None:
             progress(len(page.statements))
