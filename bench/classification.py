@@ -4,7 +4,8 @@ A sync decodes every statement an LRS sends and then classifies it, so
 ``json.loads`` of the same statement is the natural baseline: the ratio says
 what classification adds to work the sync does anyway. Statements: the cmi5,
 SCORM, Moodle, TLA, other and leader-led files the tests use, plus every
-builder's example. ``python -m bench classification``.
+builder's example. The original ``classify`` (kept in the tests as the oracle
+of the written-out one) is timed alongside. ``python -m bench classification``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from bench._size import size
 from statements.builders import examples
 from statements.classification import classify
+from tests.statements import classification_reference
 
 ROUNDS = size(9, 1)
 REPEAT = size(100, 1)
@@ -50,14 +52,18 @@ def main() -> None:
     statements = _statements()
     texts = [json.dumps(s) for s in statements]
     count = len(statements) * REPEAT
-    decode, classified = _best_of_interleaved(
-        lambda: [json.loads(t) for t in texts], lambda: [classify(s) for s in statements]
+    decode, classified, original = _best_of_interleaved(
+        lambda: [json.loads(t) for t in texts],
+        lambda: [classify(s) for s in statements],
+        lambda: [classification_reference.classify(s) for s in statements],
     )
     print(f"statements per round: {count} ({len(statements)} distinct)")
     print(f"json.loads (baseline): {decode / count * 1e6:7.2f} us/statement")
     print(f"classify:              {classified / count * 1e6:7.2f} us/statement")
     print(f"classify / json.loads: {classified / decode:5.2f}x")
     print(f"classify throughput:   {count / classified:,.0f} statements/s")
+    print(f"original classify:     {original / count * 1e6:7.2f} us/statement (before it was")
+    print("  written out for speed; same results, tests/statements/classification_reference.py)")
 
 
 if __name__ == "__main__":

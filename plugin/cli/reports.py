@@ -29,7 +29,7 @@ from plugin.models.people import Team
 from plugin.models.records import RecordKind
 from plugin.services.reports import Indicators, ReportPeriod, Scope, compute
 from plugin.services.reports.export import as_json
-from plugin.services.reports.from_lrs import Directory, compute_from_statements, prefetched
+from plugin.services.reports.from_lrs import Directory, compute_from_statements, pulled
 
 PAGE_SIZE = 500
 
@@ -62,9 +62,7 @@ def _statements(connection: Connection, page_size: int) -> Iterator[dict[str, An
     client = connection.client()
     try:
         with tqdm(unit="st", file=sys.stderr, desc="pull", mininterval=0.5) as bar:
-            for statement in prefetched(client.query(Filters(limit=page_size))):
-                bar.update(1)
-                yield statement
+            yield from pulled(client.query(Filters(limit=page_size)).pages(), bar.update)
     finally:
         client.close()
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
@@ -56,6 +56,7 @@ from statements.classification.verbs import (
     SESSION_ENDS,
     TLA,
     VERB_KINDS,
+    VOIDED,
     VerbKind,
     canonical_verb,
 )
@@ -182,10 +183,6 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _flag(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -204,10 +201,6 @@ def _activities(context_activities: Mapping[str, Any], key: str) -> list[Mapping
     if isinstance(value, dict):
         return [value]
     return []
-
-
-def _type_of(activity: Mapping[str, Any]) -> str | None:
-    return _text(_mapping(activity.get("definition")).get("type"))
 
 
 def _name_of(definition: Mapping[str, Any]) -> str | None:
@@ -238,17 +231,6 @@ def _our_prefixes(base: str) -> tuple[str, str, str, str]:
     clean = normalise_base(base)
     profile = clean + PROFILE_PATH
     return clean, profile, profile + "/", clean + "/"
-
-
-def _is_ours(
-    category_ids: set[str], verb_id: str | None, activity_type: str | None, base: str
-) -> bool:
-    _, profile, versions, minted = _our_prefixes(base)
-    if profile in category_ids or any(c.startswith(versions) for c in category_ids):
-        return True
-    return (verb_id is not None and verb_id.startswith(minted)) or (
-        activity_type is not None and activity_type.startswith(minted)
-    )
 
 
 def _is_moodle(
@@ -336,10 +318,19 @@ def _course_id(
     if target_id is not None and target_type in act.COURSE_TYPES:
         return target_id
     for key in ("parent", "grouping"):
-        for activity in _activities(context_activities, key):
-            if _type_of(activity) in act.COURSE_TYPES:
-                activity_id = _text(activity.get("id"))
-                if activity_id is not None:
+        items = context_activities.get(key)
+        if isinstance(items, dict):
+            items = (items,)
+        elif not isinstance(items, list):
+            continue
+        for activity in items:
+            if not isinstance(activity, dict):
+                continue
+            definition = activity.get("definition")
+            kind = definition.get("type") if isinstance(definition, dict) else None
+            if isinstance(kind, str) and kind in act.COURSE_TYPES:
+                activity_id = activity.get("id")
+                if isinstance(activity_id, str) and activity_id:
                     return activity_id
     return None
 
@@ -359,11 +350,18 @@ def _target_activity(
     return _EMPTY
 
 
-def _actor(value: object) -> Identity | None:
-    actor = _mapping(value)
-    if not actor or actor.get("objectType") == "Group":
-        return None
-    return Identity.from_actor(actor if isinstance(actor, dict) else dict(actor))
+_SETTERS: Final = tuple(getattr(Classification, f.name).__set__ for f in fields(Classification))
+
+
+def _classification(*values: Any) -> Classification:
+    """A :class:`Classification` of every field in order, built by setting its slots
+    directly: the frozen dataclass's ``__init__`` sets each of the 19 fields through
+    ``object.__setattr__``, which was a tenth of classifying one statement. Same
+    object, same equality and hash."""
+    made: Classification = object.__new__(Classification)
+    for setter, value in zip(_SETTERS, values, strict=True):
+        setter(made, value)
+    return made
 
 
 def classify(
@@ -374,39 +372,82 @@ def classify(
     ``profile_base`` is our configured profile base; a base that is not an
     absolute http(s) IRI is a configuration error and raises ``ValueError``.
     """
+    # Written out rather than through the small helpers above: this runs on every
+    # pulled statement, and the calls cost more than the look-ups. Same rules;
+    # tests/statements/test_classification_equivalence.py holds it to the original.
     if not isinstance(statement, dict):
         statement = dict(statement) if isinstance(statement, Mapping) else _EMPTY
-    verb_id = _text(_mapping(statement.get("verb")).get("id"))
-    verb = canonical_verb(verb_id) if verb_id is not None else None
+    get = statement.get
+    value = get("verb")
+    verb_id = value.get("id") if isinstance(value, dict) else None
+    if isinstance(verb_id, str) and verb_id:
+        verb: str | None = canonical_verb(verb_id)
+    else:
+        verb_id = verb = None
 
-    context = _mapping(statement.get("context"))
-    context_activities = _mapping(context.get("contextActivities"))
-    target = _target_activity(_mapping(statement.get("object")), context_activities)
-    target_id = _text(target.get("id"))
-    definition = _mapping(target.get("definition")) if target_id is not None else _EMPTY
-    target_type = _text(definition.get("type"))
+    value = get("context")
+    context = value if isinstance(value, dict) else _EMPTY
+    value = context.get("contextActivities")
+    context_activities = value if isinstance(value, dict) else _EMPTY
+    value = get("object")
+    target = _target_activity(value if isinstance(value, dict) else _EMPTY, context_activities)
+    target_id = target.get("id")
+    if isinstance(target_id, str) and target_id:
+        value = target.get("definition")
+        definition = value if isinstance(value, dict) else _EMPTY
+    else:
+        target_id, definition = None, _EMPTY
+    target_type = definition.get("type")
+    if not (isinstance(target_type, str) and target_type):
+        target_type = None
     course_like = target_type in act.COURSE_LIKE_TYPES
 
+    categories = context_activities.get("category")
+    if isinstance(categories, dict):
+        categories = (categories,)
+    elif not isinstance(categories, list):
+        categories = ()
     category_ids = {
         item_id
-        for item in _activities(context_activities, "category")
-        if (item_id := _text(item.get("id"))) is not None
+        for item in categories
+        if isinstance(item, dict) and isinstance(item_id := item.get("id"), str) and item_id
     }
-    extensions = _mapping(context.get("extensions"))
-    result = _mapping(statement.get("result"))
+    value = context.get("extensions")
+    extensions = value if isinstance(value, dict) else _EMPTY
+    value = get("result")
+    result = value if isinstance(value, dict) else _EMPTY
 
-    ours = _is_ours(category_ids, verb_id, target_type, profile_base)
-    source = _source(
-        ours=ours, category_ids=category_ids, extensions=extensions, context=context, verb=verb
-    )
-    cmi5_allowed = source is Source.CMI5 and act.CMI5_CATEGORY not in category_ids
-    success = _flag(result.get("success"))
-    if success is None and verb is not None:
-        success = IMPLIED_SUCCESS.get(verb)
-    completion = _flag(result.get("completion"))
-    if completion is None and verb is not None:
-        completion = IMPLIED_COMPLETION.get(verb)
-    voids = voided_statement_id(statement)
+    clean_base, profile, versions, minted = _our_prefixes(profile_base)
+    ours = profile in category_ids
+    if not ours:
+        for category_id in category_ids:
+            if category_id.startswith(versions):
+                ours = True
+                break
+        else:
+            ours = (verb_id is not None and verb_id.startswith(minted)) or (
+                target_type is not None and target_type.startswith(minted)
+            )
+    if ours:
+        source = Source.LEADERLED
+        cmi5_allowed = False
+    else:
+        source = _source(
+            ours=False,
+            category_ids=category_ids,
+            extensions=extensions,
+            context=context,
+            verb=verb,
+        )
+        cmi5_allowed = source is Source.CMI5 and act.CMI5_CATEGORY not in category_ids
+    success = result.get("success")
+    if not isinstance(success, bool):
+        success = IMPLIED_SUCCESS.get(verb) if verb is not None else None
+    completion = result.get("completion")
+    if not isinstance(completion, bool):
+        completion = IMPLIED_COMPLETION.get(verb) if verb is not None else None
+    # Only a statement whose verb is ``voided`` voids anything.
+    voids = voided_statement_id(statement) if verb == VOIDED else None
 
     kind = _kind(
         verb=verb,
@@ -417,33 +458,45 @@ def classify(
         course_like=course_like,
         cmi5_allowed=cmi5_allowed,
     )
-    origin = _origin(source=source, kind=kind, verb=verb, course_like=course_like)
+    if ours:
+        origin = Origin.LEADER_LED
+    else:
+        origin = _origin(source=source, kind=kind, verb=verb, course_like=course_like)
     if origin is Origin.FORMAL:
         mode: LearningMode | None = LearningMode.FORMAL
     elif origin is Origin.LEADER_LED and kind is not Kind.VOID:
-        mode = leader_led_mode(verb, target_type, extensions, _our_prefixes(profile_base)[0])
+        mode = leader_led_mode(verb, target_type, extensions, clean_base)
     else:
         mode = None
 
-    statement_id = _text(statement.get("id"))
-    return Classification(
-        origin=origin,
-        source=source,
-        kind=kind,
-        learning_mode=mode,
-        verb=verb,
-        statement_id=statement_id.lower() if statement_id is not None else None,
-        voids=voids,
-        actor=_actor(statement.get("actor")),
-        activity_id=target_id,
-        activity_type=target_type,
-        activity_name=_name_of(definition),
-        course_id=_course_id(target_id, target_type, context_activities),
-        registration=_text(context.get("registration")),
-        timestamp=_text(statement.get("timestamp")),
-        success=success,
-        completion=completion,
-        score=_score(result.get("score")),
-        duration_seconds=duration_seconds(result.get("duration")),
-        cmi5_allowed=cmi5_allowed,
+    statement_id = get("id")
+    actor = get("actor")
+    registration = context.get("registration")
+    timestamp = get("timestamp")
+    score = result.get("score")
+    duration = result.get("duration")
+    return _classification(
+        origin,
+        source,
+        kind,
+        mode,
+        verb,
+        statement_id.lower() if isinstance(statement_id, str) and statement_id else None,
+        voids,
+        (
+            Identity.from_actor(actor)
+            if isinstance(actor, dict) and actor and actor.get("objectType") != "Group"
+            else None
+        ),
+        target_id,
+        target_type,
+        _name_of(definition) if definition else None,
+        _course_id(target_id, target_type, context_activities),
+        registration if isinstance(registration, str) and registration else None,
+        timestamp if isinstance(timestamp, str) and timestamp else None,
+        success,
+        completion,
+        _score(score) if isinstance(score, dict) and score else None,
+        duration_seconds(duration) if duration is not None else None,
+        cmi5_allowed,
     )

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lrs_client import Page
 from plugin.models.people import Membership, PersonIdentifier, Team
 from plugin.models.records import ParticipantRole, RecordKind
 from plugin.services.reports.figures import Indicators
@@ -136,6 +137,25 @@ class _Building:
     people: dict[tuple[int, ParticipantRole], None] = field(default_factory=dict)
 
 
+class _Part(NamedTuple):
+    """What one of our statements adds to its record, worked out when the statement
+    arrives and applied once every void is known. Keeping these small tuples rather
+    than the statements themselves matters: tens of thousands of held statement
+    dicts made the garbage collector walk them again and again while pulling."""
+
+    statement_id: str
+    kind: RecordKind | None  # None: attendance of the knowledge session ``key``
+    key: str
+    actor: int
+    at: datetime
+    seconds: int | None
+    topic: str | None
+    value: str | None
+    people: tuple[tuple[int, ParticipantRole], ...]
+    parent: str | None
+    rating: int | None
+
+
 class Rebuilder:
     """Turns statements, one at a time, into the rows :func:`compute_rows` counts."""
 
@@ -154,7 +174,7 @@ class Rebuilder:
         self.attendees: dict[str, set[int]] = {}
         self.formal: dict[str, FormalRow] = {}
         self.voided: set[str] = set()
-        self.ours: list[tuple[Mapping[str, Any], Classification]] = []
+        self.parts: list[_Part] = []
         self.statements = 0
 
     def person(self, key: str | None) -> int | None:
@@ -171,8 +191,10 @@ class Rebuilder:
         if c.origin is Origin.FORMAL:
             self._formal(c)
         elif c.origin is Origin.LEADER_LED:
-            # Built at the end: a void may come after the statement it voids.
-            self.ours.append((statement, c))
+            # Applied at the end: a void may come after the statement it voids.
+            part = self._part(statement, c)
+            if part is not None:
+                self.parts.append(part)
 
     def _formal(self, c: Classification) -> None:
         if not (c.is_outcome or c.starts_attempt or c.spent_time):
@@ -193,57 +215,98 @@ class Rebuilder:
             at=_when(c.timestamp),
         )
 
-    def _ours(self, statement: Mapping[str, Any], c: Classification) -> None:
+    def _part(self, statement: Mapping[str, Any], c: Classification) -> _Part | None:
+        """What ``statement`` adds to a record, or None when it adds to no figure."""
         assert c.statement_id is not None
         slug = self.templates.get((c.verb or "", c.activity_type or ""))
         actor = self.person(c.actor.key() if c.actor else None)
         at = _when(c.timestamp)
         if slug is None or actor is None or at is None or c.activity_id is None:
-            return
-        context = statement.get("context")
-        context = context if isinstance(context, dict) else {}
+            return None
         if slug == "knowledge-session-attended":
-            self.attendees.setdefault(c.activity_id, set()).add(actor)
-            return
+            return _Part(
+                c.statement_id, None, c.activity_id, actor, at, None, None, None, (), None, None
+            )
         kind = _KINDS.get(slug)
         if kind is None:  # a confirmation without a rating counts in no figure
-            return
-        key = c.activity_id if kind in _BY_ACTIVITY else c.statement_id
-        record = self.records.get(key)
-        if record is None:
-            record = _Building(key=key, kind=kind, owner=actor, at=at)
-            self.records[key] = record
-            record.seconds = round(c.duration_seconds) if c.duration_seconds is not None else None
-            record.topic = _slug_of(statement, "category", self.topic_type)
-            record.value = _slug_of(statement, "grouping", self.value_type)
-        instructor = self.person(_agent_key(context.get("instructor")))
-        extensions = context.get("extensions")
-        learner = self.person(
-            _agent_key(extensions.get(self.learner)) if isinstance(extensions, dict) else None
-        )
-        if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION) and learner:
-            record.people[(learner, ParticipantRole.LEARNER)] = None
+            return None
+        context = statement.get("context")
+        context = context if isinstance(context, dict) else {}
+        # Who else took part, looked up only for the kinds that have them.
+        people: tuple[tuple[int, ParticipantRole], ...] = ()
+        parent = rating = None
+        if kind in (RecordKind.COACHING_MOMENT, RecordKind.MENTORING_SESSION):
+            learner = self._learner(context)
+            if learner:
+                people = ((learner, ParticipantRole.LEARNER),)
         elif kind is RecordKind.TTT_SESSION:
+            instructor = self.person(_agent_key(context.get("instructor")))
             if instructor is not None:
-                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
-            record.people[(actor, ParticipantRole.NEW_TRAINER)] = None
+                people = ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
+            people += ((actor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.TRAINER_PAIRING:
+            learner = self._learner(context)
+            instructor = self.person(_agent_key(context.get("instructor")))
             if learner is not None:
-                record.people[(learner, ParticipantRole.NEW_TRAINER)] = None
+                people = ((learner, ParticipantRole.NEW_TRAINER),)
             if instructor is not None:
-                record.people[(instructor, ParticipantRole.EXPERIENCED_TRAINER)] = None
-        elif kind is RecordKind.FEEDBACK and instructor is not None:
-            record.people[(instructor, ParticipantRole.NEW_TRAINER)] = None
+                people += ((instructor, ParticipantRole.EXPERIENCED_TRAINER),)
+        elif kind is RecordKind.FEEDBACK:
+            instructor = self.person(_agent_key(context.get("instructor")))
+            if instructor is not None:
+                people = ((instructor, ParticipantRole.NEW_TRAINER),)
         elif kind is RecordKind.CONFIRMATION:
-            record.parent = c.activity_id
+            parent = c.activity_id
             raw = c.score.raw if c.score else None
-            record.rating = int(raw) if raw is not None else None
+            rating = int(raw) if raw is not None else None
+        return _Part(
+            statement_id=c.statement_id,
+            kind=kind,
+            key=c.activity_id if kind in _BY_ACTIVITY else c.statement_id,
+            actor=actor,
+            at=at,
+            seconds=round(c.duration_seconds) if c.duration_seconds is not None else None,
+            topic=_slug_of(statement, "category", self.topic_type),
+            value=_slug_of(statement, "grouping", self.value_type),
+            people=people,
+            parent=parent,
+            rating=rating,
+        )
+
+    def _learner(self, context: Mapping[str, Any]) -> int | None:
+        extensions = context.get("extensions")
+        if not isinstance(extensions, dict):
+            return None
+        return self.person(_agent_key(extensions.get(self.learner)))
+
+    def _apply(self, part: _Part) -> None:
+        """Adds ``part`` to its record; the first statement of a record makes it."""
+        if part.kind is None:
+            self.attendees.setdefault(part.key, set()).add(part.actor)
+            return
+        record = self.records.get(part.key)
+        if record is None:
+            record = _Building(
+                key=part.key,
+                kind=part.kind,
+                owner=part.actor,
+                at=part.at,
+                seconds=part.seconds,
+                topic=part.topic,
+                value=part.value,
+            )
+            self.records[part.key] = record
+        for person in part.people:
+            record.people[person] = None
+        if part.kind is RecordKind.CONFIRMATION:
+            record.parent = part.parent
+            record.rating = part.rating
 
     def rows(self) -> tuple[list[RecordRow], list[FormalRow], Roster]:
-        for statement, c in self.ours:
-            if c.statement_id not in self.voided:
-                self._ours(statement, c)
-        self.ours = []
+        for part in self.parts:
+            if part.statement_id not in self.voided:
+                self._apply(part)
+        self.parts = []
         teams = self.directory.first_team()
         records = []
         for r in self.records.values():
@@ -287,11 +350,25 @@ def compute_from_statements(
 
 
 _DONE = object()
+_T = TypeVar("_T")
 
 
-def prefetched(items: Iterable[Any], depth: int = 2000) -> Iterator[Any]:
-    """``items``, read ahead by a thread: while this thread classifies, the
-    reader waits for the LRS's next page (the socket wait releases the GIL), so
+def pulled(
+    query: Iterable[Page], progress: Callable[[int], object] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every statement of ``query``'s pages (``StatementQuery.pages()``), the pages read
+    ahead by :func:`prefetched`; ``progress`` is told each page's size. Whole pages
+    cross between the threads: a queue hand-over per statement took two lock round
+    trips, and often a GIL switch, for every statement."""
+    for page in prefetched(query):
+        if progress is not None:
+            progress(len(page.statements))
+        yield from page.statements
+
+
+def prefetched(items: Iterable[_T], depth: int = 4) -> Iterator[_T]:
+    """``items`` (an LRS's pages), read ahead by a thread: while this thread classifies,
+    the reader waits for the LRS's next page (the socket wait releases the GIL), so
     paging and classifying overlap. An error in the reader is raised here."""
     found: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
