@@ -16,6 +16,7 @@ from flask import abort, g, request
 
 from plugin import csp
 from plugin.db import db_session
+from plugin.i18n import _
 from plugin.lti.session import SESSION_COOKIE, find_session
 from plugin.models.lti import LtiLaunchSession
 from plugin.models.people import Role
@@ -42,7 +43,7 @@ def require_launch() -> LtiLaunchSession:
     if launch is None:
         abort(
             401,
-            description=(
+            description=_(
                 "No LTI launch in this browser. Open Leaderled from your course in the LMS; "
                 "if it is shown inside the course page and this keeps happening, use "
                 "'Open in a new window'."
@@ -60,13 +61,16 @@ def require_role(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             launch = require_launch()
             if launch.role not in allowed:
-                names = ", ".join(sorted(r.value.replace("_", " ") for r in allowed))
+                from plugin.views.labels import role_label
+
+                names = ", ".join(sorted(str(role_label(r.value)) for r in allowed))
                 abort(
                     403,
-                    description=(
-                        f"This page is for: {names}. You launched as "
-                        f"{launch.role.value.replace('_', ' ')}. Ask your LMS admin if your "
-                        "course role is wrong."
+                    description=_(
+                        "This page is for: %(roles)s. You launched as %(role)s. Ask your LMS "
+                        "admin if your course role is wrong.",
+                        roles=names,
+                        role=str(role_label(launch.role.value)),
                     ),
                 )
             return view(*args, **kwargs)

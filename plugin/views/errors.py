@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from plugin.i18n import lazy
+
+#: The page's heading in the page's language (Werkzeug's names are English only).
+TITLES: dict[int, Any] = {
+    400: lazy("Bad Request"),
+    401: lazy("Unauthorized"),
+    403: lazy("Forbidden"),
+    404: lazy("Not Found"),
+    405: lazy("Method Not Allowed"),
+    409: lazy("Conflict"),
+    413: lazy("Request Entity Too Large"),
+    429: lazy("Too Many Requests"),
+    500: lazy("Internal Server Error"),
+    503: lazy("Service Unavailable"),
+}
+#: Said instead of Werkzeug's own English description, when a view gave none.
+MESSAGES: dict[int, Any] = {
+    400: lazy("Leaderled could not understand this request. Reload the page and try again."),
+    403: lazy("You may not open this page."),
+    404: lazy(
+        "There is no page at this address. Go back, or open Leaderled again from your course."
+    ),
+    405: lazy("This page cannot be used that way. Go back and use its buttons."),
+    413: lazy("The file is too large."),
+    429: lazy("Too many requests in a short time. Wait a minute, then try again."),
+    500: lazy(
+        "Something went wrong in Leaderled. Try again in a moment; if it keeps happening, "
+        "tell your L&D team."
+    ),
+}
 
 
 def _wants_json() -> bool:
@@ -37,4 +70,7 @@ def register(app: Flask) -> None:
         message = exc.description or exc.name
         if _wants_json():
             return jsonify(error=exc.name, message=message), code
-        return render_template("error.html", code=code, title=exc.name, message=message), code
+        if code in MESSAGES and message == type(exc).description:
+            message = MESSAGES[code]
+        title = TITLES.get(code, exc.name)
+        return render_template("error.html", code=code, title=title, message=message), code

@@ -98,7 +98,7 @@ def test_require_role_gives_a_clear_403(guarded: Flask, moodle: LivePlatform) ->
     launch(learner, moodle, reg, spec_for(moodle, reg, role="learner"))
     refused = learner.get("/guarded/leaders")
     assert refused.status_code == 403
-    assert "This page is for: leader, lnd admin. You launched as learner" in unescape(
+    assert "This page is for: L&D admin, Leader. You launched as Learner" in unescape(
         refused.get_data(as_text=True)
     )
     leader = guarded.test_client()
