@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from plugin.i18n import lazy
+from plugin.i18n import _, lazy
 
 #: The page's heading in the page's language (Werkzeug's names are English only).
 TITLES: dict[int, Any] = {
@@ -51,14 +51,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(KeysUnavailable)
     def keys_unavailable(exc: KeysUnavailable) -> tuple[Response | str, int]:
         app.logger.error("tool keys unavailable: %s", exc)
-        message = (
+        message = _(
             "Leaderled cannot use its signing keys right now; its administrator has been told."
         )
         if _wants_json():
             return jsonify(error="Service Unavailable", message=message), 503
-        return render_template(
-            "error.html", code=503, title="Service unavailable", message=message
-        ), 503
+        return render_template("error.html", code=503, title=TITLES[503], message=message), 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:
