@@ -81,6 +81,11 @@ R = LeaderLedRecord
 P = RecordParticipant
 F = FormalRecord
 
+# Sets of kinds, for the tens of thousands of membership tests in folding.
+_TEACHING = frozenset(TEACHING_KINDS)
+_COACHING = frozenset(COACHING_KINDS)
+_SELF_LEARNING = frozenset(SELF_LEARNING)
+
 # The drill-down below narrows by the same rules as the passes.
 _aware = aware
 _kinds = kinds_in
@@ -105,7 +110,7 @@ def _leaders_teaching(
     session: Session, scope: Scope, groups: Sequence[RecordGroup]
 ) -> LeadersTeaching:
     leaders = set(session.scalars(_members(scope, Role.LEADER)))
-    teaching = {g.leader_id for g in groups if g.kind in TEACHING_KINDS and g.leader_id in leaders}
+    teaching = {g.leader_id for g in groups if g.kind in _TEACHING and g.leader_id in leaders}
     return LeadersTeaching(len(leaders), len(teaching))
 
 
@@ -135,7 +140,7 @@ def _reach(participations: Sequence[Participation]) -> Reach:
     everyone: set[int] = set()
     by_leader: dict[int, set[int]] = defaultdict(set)
     for row in participations:
-        if row.kind in TEACHING_KINDS:
+        if row.kind in _TEACHING:
             everyone.add(row.person_id)
             by_leader[row.leader_id].add(row.person_id)
     leaders = tuple(LeaderReach(lid, len(people)) for lid, people in sorted(by_leader.items()))
@@ -194,7 +199,7 @@ def _coaching(
     found: dict[tuple[int, int], tuple[int, datetime | None]] = {}
     for row in participations:
         if (
-            row.kind in COACHING_KINDS
+            row.kind in _COACHING
             and row.role is ParticipantRole.LEARNER
             and row.team_id is not None
         ):
@@ -203,14 +208,15 @@ def _coaching(
             if last is None or (row.last_coached is not None and row.last_coached > last):
                 last = row.last_coached
             found[key] = (sessions + row.records, last)
-    pairs = [(int(p), int(t)) for p, t in session.execute(members).tuples()]
+    pairs = sorted((int(p), int(t)) for p, t in session.connection().execute(members).tuples())
+    pairs.sort(key=lambda pair: pair[1])
     earlier = _last_coaching_before(session, scope, {p for p, t in pairs if (p, t) not in found})
     result = []
     for person_id, team_id in pairs:
         sessions, last = found.get((person_id, team_id), (0, earlier.get((person_id, team_id))))
         days = max((as_of - last).days, 0) if last is not None else None
         result.append(MemberCoaching(person_id, team_id, sessions, last, days))
-    return tuple(sorted(result, key=lambda row: (row.team_id, row.person_id)))
+    return tuple(result)
 
 
 def _ratings(session: Session, scope: Scope) -> Ratings:
@@ -337,31 +343,31 @@ def _topics_and_values(
     )
 
 
+#: Where each mode's count sits in a row of sums (its seconds sit 3 further),
+#: in the order of ``MixFigures``' fields.
+_SLOT = {Mode.EXPERIENTIAL: 0, Mode.SOCIAL: 1, Mode.FORMAL: 2}
+_KIND_SLOT = {kind: _SLOT[mode] for kind, mode in KIND_MODE.items()}
+
+
 class _MixSums:
-    """Counts and seconds per mode for many keys, folded into ``MixFigures``."""
+    """Counts and seconds per mode for many keys (flat rows of six: tens of
+    thousands of additions for a whole organisation), folded into ``MixFigures``."""
 
     def __init__(self) -> None:
-        self.sums: dict[Any, dict[Mode, list[int]]] = defaultdict(
-            lambda: {mode: [0, 0] for mode in Mode}
-        )
+        self.sums: dict[Any, list[int]] = {}
 
-    def add(self, key: Any, mode: Mode, count: int, seconds: int) -> None:
-        self.sums[key][mode][0] += count
-        self.sums[key][mode][1] += seconds
+    def add(self, key: Any, slot: int, count: int, seconds: int) -> None:
+        found = self.sums.get(key)
+        if found is None:
+            found = self.sums[key] = [0, 0, 0, 0, 0, 0]
+        found[slot] += count
+        found[slot + 3] += seconds
 
     def figures(self, key: Any) -> MixFigures:
-        found = self.sums.get(key) or {mode: [0, 0] for mode in Mode}
-        return MixFigures(
-            experiential_count=found[Mode.EXPERIENTIAL][0],
-            social_count=found[Mode.SOCIAL][0],
-            formal_count=found[Mode.FORMAL][0],
-            experiential_seconds=found[Mode.EXPERIENTIAL][1],
-            social_seconds=found[Mode.SOCIAL][1],
-            formal_seconds=found[Mode.FORMAL][1],
-        )
+        return MixFigures(*self.sums.get(key, (0, 0, 0, 0, 0, 0)))
 
     def rows(self) -> tuple[MixRow, ...]:
-        return tuple(MixRow(key, self.figures(key)) for key in sorted(self.sums))
+        return tuple(MixRow(key, MixFigures(*self.sums[key])) for key in sorted(self.sums))
 
 
 def _mix_from(
@@ -374,26 +380,26 @@ def _mix_from(
     learning, and their formal records (a person's counting for each of their
     teams in scope)."""
     organisation, teams, people = _MixSums(), _MixSums(), _MixSums()
-
-    def add(person_id: int, team_id: int | None, kind: RecordKind, n: int, s: int) -> None:
-        mode = KIND_MODE[kind]
-        organisation.add(None, mode, n, s)
-        people.add(person_id, mode, n, s)
+    events = [(r.person_id, r.team_id, r.kind, r.records, r.seconds) for r in participations]
+    events += [
+        (g.leader_id, g.team_id, g.kind, g.records, g.seconds)
+        for g in groups
+        if g.kind in _SELF_LEARNING
+    ]
+    for person_id, team_id, kind, n, s in events:
+        slot = _KIND_SLOT[kind]
+        organisation.add(None, slot, n, s)
+        people.add(person_id, slot, n, s)
         if team_id is not None:
-            teams.add(team_id, mode, n, s)
-
-    for row in participations:
-        add(row.person_id, row.team_id, row.kind, row.records, row.seconds)
-    for g in groups:
-        if g.kind in SELF_LEARNING:
-            add(g.leader_id, g.team_id, g.kind, g.records, g.seconds)
+            teams.add(team_id, slot, n, s)
+    formal_slot = _SLOT[Mode.FORMAL]
     for person_id, sums in formal.items():
-        organisation.add(None, Mode.FORMAL, sums.outcomes, sums.seconds)
-        people.add(person_id, Mode.FORMAL, sums.outcomes, sums.seconds)
+        organisation.add(None, formal_slot, sums.outcomes, sums.seconds)
+        people.add(person_id, formal_slot, sums.outcomes, sums.seconds)
     for team_id, person_id in team_people:
         found = formal.get(person_id)
         if found is not None:
-            teams.add(team_id, Mode.FORMAL, found.outcomes, found.seconds)
+            teams.add(team_id, formal_slot, found.outcomes, found.seconds)
     return Mix(organisation.figures(None), teams.rows(), people.rows())
 
 
