@@ -49,7 +49,7 @@ from plugin.models.records import (
     RecordParticipant,
     RecordState,
 )
-from plugin.services.reports import ReportPeriod, Scope, passes
+from plugin.services.reports import ReportPeriod, Scope, passes, trend
 from plugin.services.reports import local as figures
 from plugin.services.reports.naive import load_rows
 from plugin.services.reports.rows import compute_rows
@@ -190,7 +190,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "ratings": figures._ratings,
     "train_the_trainer": lambda s, scope: figures._train_the_trainer(s, scope, 0),
     "topics_values": figures._topics_and_values,
-    "mix alone (the page's trend, per period)": figures._mix,
+    "organisation mix alone (the page's trend, per period)": trend.organisation_mix,
 }
 
 

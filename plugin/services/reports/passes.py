@@ -111,11 +111,11 @@ def formal_where(scope: Scope) -> list[ColumnElement[bool]]:
 
 #: Kinds and roles as stored (their names), mapped here: SQLAlchemy's enum
 #: conversion of every grouped row cost more than the grouping.
-_KIND = {kind.name: kind for kind in RecordKind}
+KIND_BY_NAME = {kind.name: kind for kind in RecordKind}
 _ROLE = {role.name: role for role in ParticipantRole}
 
 
-def _rows(session: Session, query: Select[Any]) -> Sequence[Row[Any]]:
+def core_rows(session: Session, query: Select[Any]) -> Sequence[Row[Any]]:
     """The rows of a Core query, without the ORM's per-row result handling."""
     return session.connection().execute(query).all()
 
@@ -132,7 +132,7 @@ class RecordGroup(NamedTuple):
 
 def records_pass(session: Session, scope: Scope) -> list[RecordGroup]:
     """Every leader-recorded kind in scope and period, by (recorder, team, kind)."""
-    rows = _rows(
+    rows = core_rows(
         session,
         select(
             R.leader_id,
@@ -144,7 +144,7 @@ def records_pass(session: Session, scope: Scope) -> list[RecordGroup]:
         .where(*records_where(scope, LEADER_KINDS))
         .group_by(R.leader_id, R.team_id, R.kind),
     )
-    return [RecordGroup(lid, tid, _KIND[kind], n, int(s)) for lid, tid, kind, n, s in rows]
+    return [RecordGroup(lid, tid, KIND_BY_NAME[kind], n, int(s)) for lid, tid, kind, n, s in rows]
 
 
 class Participation(NamedTuple):
@@ -165,7 +165,7 @@ def participations_pass(session: Session, scope: Scope) -> list[Participation]:
     """Learners (a learning role) in records of the kinds they learn in, in the
     scope's period, by (learner, leader, team, kind, role)."""
     coached = case((R.kind.in_(COACHING_KINDS), R.occurred_at))
-    rows = _rows(
+    rows = core_rows(
         session,
         select(
             P.person_id,
@@ -182,7 +182,7 @@ def participations_pass(session: Session, scope: Scope) -> list[Participation]:
         .group_by(P.person_id, R.leader_id, R.team_id, R.kind, P.role),
     )
     return [
-        Participation(pid, lid, tid, _KIND[kind], _ROLE[role], n, int(s), aware(last))
+        Participation(pid, lid, tid, KIND_BY_NAME[kind], _ROLE[role], n, int(s), aware(last))
         for pid, lid, tid, kind, role, n, s, last in rows
     ]
 
@@ -213,7 +213,7 @@ def formal_pass(session: Session, scope: Scope) -> dict[int, FormalSums]:
     outcome = F.is_outcome.is_(True)
     achievement = and_(outcome, F.kind == "achievement")
     registered = and_(outcome, ~end, F.registration.is_not(None), F.duration_seconds.is_not(None))
-    rows = _rows(
+    rows = core_rows(
         session,
         select(
             F.person_id,
@@ -246,7 +246,7 @@ def formal_pass(session: Session, scope: Scope) -> dict[int, FormalSums]:
         )
         unended = {
             int(pid): float(seconds)
-            for pid, seconds in _rows(
+            for pid, seconds in core_rows(
                 session,
                 select(F.person_id, func.sum(F.duration_seconds))
                 .where(*formal_where(scope), registered, ~session_end)
@@ -266,7 +266,7 @@ def memberships(session: Session, scope: Scope) -> list[tuple[int, int]]:
     query = select(Membership.team_id, Membership.person_id)
     if scope.team_ids is not None:
         query = query.where(Membership.team_id.in_(scope.team_ids))
-    return [(t, p) for t, p in _rows(session, query)]
+    return [(t, p) for t, p in core_rows(session, query)]
 
 
 #: PostgreSQL's default ``work_mem`` (4 MB) made the organisation's year spill

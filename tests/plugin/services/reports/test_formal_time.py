@@ -1,7 +1,8 @@
 """Formal time counted once per session (reports.passes.formal_pass): the rule
 ``formal_effort_of`` follows, on hand-made registrations around the first
 quarter of 2025, with the expected seconds worked out here and the Python
-count over loaded rows (reports.rows) held to the same figures."""
+count over loaded rows (reports.rows) and the trend's organisation mix held
+to the same figures."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from plugin.models.formal import FormalRecord
 from plugin.services.reports import MixFigures, ReportPeriod, Scope, compute
 from plugin.services.reports.naive import load_rows
 from plugin.services.reports.rows import compute_rows
+from plugin.services.reports.trend import mix_by_period
 from tests.plugin.services.reports.report_world import ADL, ReportWorld, at, build
 
 Q1 = ReportPeriod.quarter(2025, 1)
@@ -107,6 +109,6 @@ def test_python_over_loaded_rows_counts_formal_time_as_the_sql(
     session, w = registrations
     records, formal, roster = load_rows(session)
     for scope in (Scope(period), Scope(period, frozenset({w.teams["north"]}))):
-        assert compute_rows(scope, records, formal, roster, now=LATER) == compute(
-            session, scope, now=LATER
-        )
+        found = compute(session, scope, now=LATER)
+        assert compute_rows(scope, records, formal, roster, now=LATER) == found
+        assert mix_by_period(session, scope, [period]) == [found.mix.organisation]
