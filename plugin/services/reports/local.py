@@ -139,10 +139,10 @@ def _expectations_and_goals(groups: Sequence[RecordGroup]) -> tuple[Expectations
 def _reach(participations: Sequence[Participation]) -> Reach:
     everyone: set[int] = set()
     by_leader: dict[int, set[int]] = defaultdict(set)
-    for row in participations:
-        if row.kind in _TEACHING:
-            everyone.add(row.person_id)
-            by_leader[row.leader_id].add(row.person_id)
+    for person_id, leader_id, _team, kind, _role, _n, _s, _last in participations:
+        if kind in _TEACHING:
+            everyone.add(person_id)
+            by_leader[leader_id].add(person_id)
     leaders = tuple(LeaderReach(lid, len(people)) for lid, people in sorted(by_leader.items()))
     return Reach(len(everyone), leaders)
 
@@ -197,17 +197,13 @@ def _coaching(
     if scope.team_ids is not None:
         members = members.where(Membership.team_id.in_(scope.team_ids))
     found: dict[tuple[int, int], tuple[int, datetime | None]] = {}
-    for row in participations:
-        if (
-            row.kind in _COACHING
-            and row.role is ParticipantRole.LEARNER
-            and row.team_id is not None
-        ):
-            key = (row.person_id, row.team_id)
-            sessions, last = found.get(key, (0, None))
-            if last is None or (row.last_coached is not None and row.last_coached > last):
-                last = row.last_coached
-            found[key] = (sessions + row.records, last)
+    learner = ParticipantRole.LEARNER
+    for person_id, _leader, team_id, kind, role, n, _s, last_at in participations:
+        if kind in _COACHING and role is learner and team_id is not None:
+            sessions, last = found.get((person_id, team_id), (0, None))
+            if last is None or (last_at is not None and last_at > last):
+                last = last_at
+            found[(person_id, team_id)] = (sessions + n, last)
     pairs = sorted((int(p), int(t)) for p, t in session.connection().execute(members).tuples())
     pairs.sort(key=lambda pair: pair[1])
     earlier = _last_coaching_before(session, scope, {p for p, t in pairs if (p, t) not in found})
@@ -349,25 +345,17 @@ _SLOT = {Mode.EXPERIENTIAL: 0, Mode.SOCIAL: 1, Mode.FORMAL: 2}
 _KIND_SLOT = {kind: _SLOT[mode] for kind, mode in KIND_MODE.items()}
 
 
-class _MixSums:
-    """Counts and seconds per mode for many keys (flat rows of six: tens of
-    thousands of additions for a whole organisation), folded into ``MixFigures``."""
+def _add(sums: dict[Any, list[int]], key: Any, row: Sequence[int]) -> None:
+    found = sums.get(key)
+    if found is None:
+        sums[key] = list(row)
+    else:
+        for i, value in enumerate(row):
+            found[i] += value
 
-    def __init__(self) -> None:
-        self.sums: dict[Any, list[int]] = {}
 
-    def add(self, key: Any, slot: int, count: int, seconds: int) -> None:
-        found = self.sums.get(key)
-        if found is None:
-            found = self.sums[key] = [0, 0, 0, 0, 0, 0]
-        found[slot] += count
-        found[slot + 3] += seconds
-
-    def figures(self, key: Any) -> MixFigures:
-        return MixFigures(*self.sums.get(key, (0, 0, 0, 0, 0, 0)))
-
-    def rows(self) -> tuple[MixRow, ...]:
-        return tuple(MixRow(key, MixFigures(*self.sums[key])) for key in sorted(self.sums))
+def _mix_rows(sums: dict[int, list[int]]) -> tuple[MixRow, ...]:
+    return tuple(MixRow(key, MixFigures(*sums[key])) for key in sorted(sums))
 
 
 def _mix_from(
@@ -378,29 +366,46 @@ def _mix_from(
 ) -> Mix:
     """The 70-20-10 mix: learners in records, what people recorded of their own
     learning, and their formal records (a person's counting for each of their
-    teams in scope)."""
-    organisation, teams, people = _MixSums(), _MixSums(), _MixSums()
-    events = [(r.person_id, r.team_id, r.kind, r.records, r.seconds) for r in participations]
-    events += [
-        (g.leader_id, g.team_id, g.kind, g.records, g.seconds)
-        for g in groups
-        if g.kind in _SELF_LEARNING
-    ]
-    for person_id, team_id, kind, n, s in events:
+    teams in scope). Summed first by (person, team) in flat rows of six (the
+    order of ``MixFigures``' fields), then into people, teams and the
+    organisation: a whole organisation is tens of thousands of grouped rows."""
+    by_pair: dict[tuple[int, int | None], list[int]] = {}
+
+    def count(person_id: int, team_id: int | None, kind: RecordKind, n: int, s: int) -> None:
         slot = _KIND_SLOT[kind]
-        organisation.add(None, slot, n, s)
-        people.add(person_id, slot, n, s)
+        found = by_pair.get((person_id, team_id))
+        if found is None:
+            found = by_pair[(person_id, team_id)] = [0, 0, 0, 0, 0, 0]
+        found[slot] += n
+        found[slot + 3] += s
+
+    for person_id, _leader, team_id, kind, _role, n, s, _last in participations:
+        count(person_id, team_id, kind, n, s)
+    for leader_id, team_id, kind, n, s in groups:
+        if kind in _SELF_LEARNING:
+            count(leader_id, team_id, kind, n, s)
+    people: dict[int, list[int]] = {}
+    teams: dict[int, list[int]] = {}
+    for (person_id, team_id), row in by_pair.items():
+        _add(people, person_id, row)
         if team_id is not None:
-            teams.add(team_id, slot, n, s)
+            _add(teams, team_id, row)
     formal_slot = _SLOT[Mode.FORMAL]
     for person_id, sums in formal.items():
-        organisation.add(None, formal_slot, sums.outcomes, sums.seconds)
-        people.add(person_id, formal_slot, sums.outcomes, sums.seconds)
+        row = [0, 0, 0, 0, 0, 0]
+        row[formal_slot], row[formal_slot + 3] = sums.outcomes, sums.seconds
+        _add(people, person_id, row)
     for team_id, person_id in team_people:
         found = formal.get(person_id)
         if found is not None:
-            teams.add(team_id, formal_slot, found.outcomes, found.seconds)
-    return Mix(organisation.figures(None), teams.rows(), people.rows())
+            row = [0, 0, 0, 0, 0, 0]
+            row[formal_slot], row[formal_slot + 3] = found.outcomes, found.seconds
+            _add(teams, team_id, row)
+    organisation = [0, 0, 0, 0, 0, 0]
+    for row in people.values():
+        for i, value in enumerate(row):
+            organisation[i] += value
+    return Mix(MixFigures(*organisation), _mix_rows(teams), _mix_rows(people))
 
 
 def _mix(session: Session, scope: Scope) -> Mix:
