@@ -28,8 +28,22 @@ class FormalRecord(Base):
     __tablename__ = "formal_record"
     __table_args__ = (
         Index("ix_formal_record_person_time", "person_id", "timestamp"),
-        # Reports: a period's records, and a session's end by registration (0100).
-        Index("ix_formal_record_timestamp", "timestamp", "person_id"),
+        # Reports: a period's records with what the formal pass counts (0120), and
+        # a session's end by registration (0100).
+        Index(
+            "ix_formal_record_report",
+            "timestamp",
+            "person_id",
+            "origin",
+            "voided",
+            "is_outcome",
+            "verb",
+            "registration",
+            "duration_seconds",
+            "kind",
+            "completion",
+            "success",
+        ),
         Index("ix_formal_record_registration", "registration", "person_id"),
     )
 

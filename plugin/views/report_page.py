@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from plugin.i18n import current_language, lazy
 from plugin.models.catalogue import CompanyValue, TopicCategory
 from plugin.models.people import Person, Team
-from plugin.services.reports import Indicator, Indicators, Mix, MixFigures, Mode
+from plugin.services.reports import Indicator, Indicators, MixFigures, Mode
 from plugin.services.roles import name_of
 from plugin.views.charts import LineChart, StackedBars, line_chart, stacked_bars
 from plugin.views.labels import kind_label
@@ -447,15 +447,12 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
     )
 
 
-def with_trend(report: Report, periods: Sequence[tuple[str, Mix]]) -> Report:
+def with_trend(report: Report, periods: Sequence[tuple[str, MixFigures]]) -> Report:
     """Add the line over time: leader-led (on the job and from others) and
     formal hours in each period, oldest first."""
     labels = [label for label, _found in periods]
-    leader_led = [
-        hours(f.organisation.seconds(Mode.EXPERIENTIAL) + f.organisation.seconds(Mode.SOCIAL))
-        for _l, f in periods
-    ]
-    formal = [hours(f.organisation.seconds(Mode.FORMAL)) for _l, f in periods]
+    leader_led = [hours(f.seconds(Mode.EXPERIENTIAL) + f.seconds(Mode.SOCIAL)) for _l, f in periods]
+    formal = [hours(f.seconds(Mode.FORMAL)) for _l, f in periods]
     table = Table(
         "trend",
         lazy("Hours of learning over time"),

@@ -163,7 +163,7 @@ def _report(
     # The last period is the chosen one when it is a whole month, quarter or year.
     _label, first, last = spans[-1]
     if (first, last) == chosen_span:
-        mixes.append(found.mix)
+        mixes.append(found.mix.organisation)
     else:
         mixes += mix_by_period(session, scope, [ReportPeriod.custom(first, last)])
     periods = [(label, mix) for (label, _f, _l), mix in zip(spans, mixes, strict=True)]

@@ -9,11 +9,11 @@ grouped rows (a few per kind, team or person) into the figures.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from plugin.i18n import _
@@ -61,47 +61,36 @@ from plugin.services.reports.kinds import (
     SELF_LEARNING,
     TEACHING_KINDS,
 )
+from plugin.services.reports.passes import (
+    FormalSums,
+    Participation,
+    RecordGroup,
+    aware,
+    formal_pass,
+    formal_where,
+    kinds_in,
+    memberships,
+    participations_pass,
+    records_pass,
+    records_where,
+    roomy_sorts,
+)
 from plugin.services.reports.scope import Scope
-from statements.classification import Origin
-from statements.classification.verbs import SESSION_ENDS
 
 R = LeaderLedRecord
 P = RecordParticipant
 F = FormalRecord
 
+# Sets of kinds, for the tens of thousands of membership tests in folding.
+_TEACHING = frozenset(TEACHING_KINDS)
+_COACHING = frozenset(COACHING_KINDS)
+_SELF_LEARNING = frozenset(SELF_LEARNING)
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive UTC datetimes."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def _kinds(scope: Scope, wanted: Iterable[RecordKind]) -> list[RecordKind]:
-    """The kinds of ``wanted`` the scope's kind filter lets through."""
-    return [k for k in wanted if scope.kinds is None or k in scope.kinds]
-
-
-def _records(
-    scope: Scope,
-    wanted: Iterable[RecordKind],
-    *,
-    until_end: bool = False,
-    kind_filter: bool = True,
-) -> list[ColumnElement[bool]]:
-    """Active records of ``wanted`` kinds in the scope's teams and period (or, with
-    ``until_end``, at any time before the period ends). Without ``kind_filter``
-    the scope's kinds do not apply (a rating is filtered by what it rates)."""
-    where: list[ColumnElement[bool]] = [
-        R.state == RecordState.ACTIVE,
-        R.kind.in_(_kinds(scope, wanted) if kind_filter else list(wanted)),
-        R.occurred_at < scope.period.end,
-    ]
-    if not until_end:
-        where.append(R.occurred_at >= scope.period.start)
-    if scope.team_ids is not None:
-        where.append(R.team_id.in_(scope.team_ids))
-    return where
+# The drill-down below narrows by the same rules as the passes.
+_aware = aware
+_kinds = kinds_in
+_records = records_where
+_formal = formal_where
 
 
 def _members(scope: Scope, role: Role | None = None) -> Select[tuple[int]]:
@@ -114,122 +103,116 @@ def _members(scope: Scope, role: Role | None = None) -> Select[tuple[int]]:
     return query
 
 
-def _formal(scope: Scope) -> list[ColumnElement[bool]]:
-    """Formal records of people in scope, in the period, not voided."""
-    where: list[ColumnElement[bool]] = [
-        F.origin == Origin.FORMAL.value,
-        F.voided.is_(False),
-        F.person_id.is_not(None),
-        F.timestamp >= scope.period.start,
-        F.timestamp < scope.period.end,
-    ]
-    if scope.team_ids is not None:
-        where.append(F.person_id.in_(_members(scope)))
-    return where
+# -- the indicators, folded from the passes ----------------------------------------
 
 
-def _formal_per_person(session: Session, scope: Scope) -> dict[int, tuple[int, int]]:
-    """Outcomes and time per person, time counted once per session (as
-    ``formal_effort_of``): the durations of session ends, and of outcomes only
-    in a registration without a session end in the period (a Moodle quiz
-    attempt); rows without a registration count on their own. Grouped by
-    registration first, so no row looks for its session's end."""
-    end = F.verb.in_(SESSION_ENDS)
-    sessions = (
-        select(
-            F.person_id.label("person_id"),
-            F.registration.label("registration"),
-            func.count().filter(F.is_outcome.is_(True)).label("outcomes"),
-            func.count().filter(end).label("ends"),
-            func.coalesce(func.sum(F.duration_seconds).filter(end), 0).label("ended"),
-            func.coalesce(
-                func.sum(F.duration_seconds).filter(F.is_outcome.is_(True), ~end), 0
-            ).label("outcome_time"),
-        )
-        .where(*_formal(scope))
-        .group_by(F.person_id, F.registration)
-        .subquery("sessions")
-    )
-    c = sessions.c
-    own_time = or_(c.registration.is_(None), c.ends == 0)
-    rows = session.execute(
-        select(
-            c.person_id,
-            func.sum(c.outcomes),
-            func.sum(c.ended) + func.coalesce(func.sum(c.outcome_time).filter(own_time), 0),
-        ).group_by(c.person_id)
-    ).all()
-    return {int(p): (int(n), int(t)) for p, n, t in rows}
+def _leaders_teaching(
+    session: Session, scope: Scope, groups: Sequence[RecordGroup]
+) -> LeadersTeaching:
+    leaders = set(session.scalars(_members(scope, Role.LEADER)))
+    teaching = {g.leader_id for g in groups if g.kind in _TEACHING and g.leader_id in leaders}
+    return LeadersTeaching(len(leaders), len(teaching))
 
 
-# -- the indicators ----------------------------------------------------------------
-
-
-def _leaders_teaching(session: Session, scope: Scope) -> LeadersTeaching:
-    leaders = select(func.count(func.distinct(Membership.person_id))).where(
-        Membership.person_id.in_(_members(scope, Role.LEADER))
-    )
-    teaching = select(func.count(func.distinct(R.leader_id))).where(
-        *_records(scope, TEACHING_KINDS), R.leader_id.in_(_members(scope, Role.LEADER))
-    )
-    return LeadersTeaching(int(session.scalar(leaders) or 0), int(session.scalar(teaching) or 0))
-
-
-def _hours_by_kind(session: Session, scope: Scope) -> tuple[KindHours, ...]:
-    rows = session.execute(
-        select(R.kind, func.count(), func.coalesce(func.sum(R.duration_seconds), 0))
-        .where(*_records(scope, LEADER_KINDS))
-        .group_by(R.kind)
-    ).all()
-    found = [KindHours(RecordKind(kind), int(n), int(s)) for kind, n, s in rows]
+def _hours_by_kind(groups: Sequence[RecordGroup]) -> tuple[KindHours, ...]:
+    sums: dict[RecordKind, list[int]] = defaultdict(lambda: [0, 0])
+    for g in groups:
+        sums[g.kind][0] += g.records
+        sums[g.kind][1] += g.seconds
+    found = [KindHours(kind, n, s) for kind, (n, s) in sums.items()]
     return tuple(sorted(found, key=lambda row: row.kind.value))
 
 
-def _reach(session: Session, scope: Scope) -> Reach:
-    where = [*_records(scope, TEACHING_KINDS), P.role.in_(LEARNING_ROLES)]
-    total = session.scalar(
-        select(func.count(func.distinct(P.person_id))).join(R, R.id == P.record_id).where(*where)
+def _expectations_and_goals(groups: Sequence[RecordGroup]) -> tuple[Expectations, Goals]:
+    counts: dict[RecordKind, int] = defaultdict(int)
+    acknowledging: set[int] = set()
+    for g in groups:
+        counts[g.kind] += g.records
+        if g.kind is RecordKind.EXPECTATION_ACKNOWLEDGED:
+            acknowledging.add(g.leader_id)
+    return (
+        Expectations(counts[RecordKind.EXPECTATION_ACKNOWLEDGED], len(acknowledging)),
+        Goals(counts[RecordKind.GOAL_SET], counts[RecordKind.GOAL_MET]),
     )
-    rows = session.execute(
-        select(R.leader_id, func.count(func.distinct(P.person_id)))
+
+
+def _reach(participations: Sequence[Participation]) -> Reach:
+    everyone: set[int] = set()
+    by_leader: dict[int, set[int]] = defaultdict(set)
+    for person_id, leader_id, _team, kind, _role, _n, _s, _last in participations:
+        if kind in _TEACHING:
+            everyone.add(person_id)
+            by_leader[leader_id].add(person_id)
+    leaders = tuple(LeaderReach(lid, len(people)) for lid, people in sorted(by_leader.items()))
+    return Reach(len(everyone), leaders)
+
+
+def _last_coaching_before(
+    session: Session, scope: Scope, person_ids: set[int]
+) -> dict[tuple[int, int], datetime]:
+    """The last coaching or mentoring of each of ``person_ids`` (as a learner, per
+    team) before the period starts: only asked for members with none in it."""
+    if not person_ids:
+        return {}
+    query = (
+        select(P.person_id, R.team_id, func.max(R.occurred_at))
         .join(P, P.record_id == R.id)
-        .where(*where)
-        .group_by(R.leader_id)
-    ).all()
-    by_leader = tuple(LeaderReach(int(lid), int(n)) for lid, n in sorted(rows))
-    return Reach(int(total or 0), by_leader)
+        .where(
+            R.state == RecordState.ACTIVE,
+            R.kind.in_(_kinds(scope, COACHING_KINDS)),
+            R.occurred_at < scope.period.start,
+            R.team_id.is_not(None),
+            P.role == ParticipantRole.LEARNER,
+        )
+        .group_by(P.person_id, R.team_id)
+    )
+    if scope.team_ids is not None:
+        query = query.where(R.team_id.in_(scope.team_ids))
+    queries = [query]
+    if len(person_ids) <= _FEW_PEOPLE:
+        ids = sorted(person_ids)
+        chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+        queries = [query.where(P.person_id.in_(chunk)) for chunk in chunks]
+    found: dict[tuple[int, int], datetime] = {}
+    for narrowed in queries:
+        for person_id, team_id, last in session.execute(narrowed).tuples():
+            moment = _aware(last)
+            if moment is not None and team_id is not None and int(person_id) in person_ids:
+                found[(int(person_id), int(team_id))] = moment
+    return found
 
 
-def _coaching(session: Session, scope: Scope, as_of: datetime) -> tuple[MemberCoaching, ...]:
+#: Up to this many people, the history before the period is looked up person by
+#: person (in chunks); more, and one grouped scan of it is cheaper.
+_FEW_PEOPLE = 2000
+_CHUNK = 500
+
+
+def _coaching(
+    session: Session, scope: Scope, participations: Sequence[Participation], as_of: datetime
+) -> tuple[MemberCoaching, ...]:
     members = select(Membership.person_id, Membership.team_id).where(
         Membership.role == Role.LEARNER
     )
     if scope.team_ids is not None:
         members = members.where(Membership.team_id.in_(scope.team_ids))
-    base = [
-        *_records(scope, COACHING_KINDS, until_end=True),
-        P.role == ParticipantRole.LEARNER,
-        R.team_id.is_not(None),
-    ]
-    in_period = R.occurred_at >= scope.period.start
-    rows = session.execute(
-        select(
-            P.person_id,
-            R.team_id,
-            func.count().filter(in_period),
-            func.max(R.occurred_at),
-        )
-        .join(P, P.record_id == R.id)
-        .where(*base)
-        .group_by(P.person_id, R.team_id)
-    ).all()
-    found = {(int(p), int(t)): (int(n), _aware(last)) for p, t, n, last in rows}
+    found: dict[tuple[int, int], tuple[int, datetime | None]] = {}
+    learner = ParticipantRole.LEARNER
+    for person_id, _leader, team_id, kind, role, n, _s, last_at in participations:
+        if kind in _COACHING and role is learner and team_id is not None:
+            sessions, last = found.get((person_id, team_id), (0, None))
+            if last is None or (last_at is not None and last_at > last):
+                last = last_at
+            found[(person_id, team_id)] = (sessions + n, last)
+    pairs = sorted((int(p), int(t)) for p, t in session.connection().execute(members).tuples())
+    pairs.sort(key=lambda pair: pair[1])
+    earlier = _last_coaching_before(session, scope, {p for p, t in pairs if (p, t) not in found})
     result = []
-    for person_id, team_id in session.execute(members).tuples():
-        sessions, last = found.get((person_id, team_id), (0, None))
+    for person_id, team_id in pairs:
+        sessions, last = found.get((person_id, team_id), (0, earlier.get((person_id, team_id))))
         days = max((as_of - last).days, 0) if last is not None else None
         result.append(MemberCoaching(person_id, team_id, sessions, last, days))
-    return tuple(sorted(result, key=lambda row: (row.team_id, row.person_id)))
+    return tuple(result)
 
 
 def _ratings(session: Session, scope: Scope) -> Ratings:
@@ -293,218 +276,207 @@ def _train_the_trainer(session: Session, scope: Scope, leaders: int) -> TrainThe
     )
 
 
-def _expectations_and_goals(session: Session, scope: Scope) -> tuple[Expectations, Goals]:
-    kinds = (RecordKind.EXPECTATION_ACKNOWLEDGED, RecordKind.GOAL_SET, RecordKind.GOAL_MET)
-    rows = session.execute(
-        select(R.kind, func.count(), func.count(func.distinct(R.leader_id)))
-        .where(*_records(scope, kinds))
-        .group_by(R.kind)
-    ).all()
-    found = {RecordKind(kind): (int(n), int(people)) for kind, n, people in rows}
-    acknowledged = found.get(RecordKind.EXPECTATION_ACKNOWLEDGED, (0, 0))
-    return (
-        Expectations(*acknowledged),
-        Goals(found.get(RecordKind.GOAL_SET, (0, 0))[0], found.get(RecordKind.GOAL_MET, (0, 0))[0]),
-    )
-
-
 def _topics_and_values(
     session: Session, scope: Scope
 ) -> tuple[tuple[TopicSessions, ...], tuple[ValueSessions, ...]]:
+    """Knowledge sessions by topic and by company value: one GROUP BY (topic,
+    value) of the sessions and one of their attendees by topic."""
     where = _records(scope, [RecordKind.KNOWLEDGE_SESSION])
-    attendees = (
-        select(func.count())
-        .where(P.record_id == R.id, P.role == ParticipantRole.ATTENDEE)
-        .scalar_subquery()
-    )
-    topics = session.execute(
+    groups = session.execute(
         select(
             R.topic,
+            R.company_value_id,
             func.count(),
             func.coalesce(func.sum(R.duration_seconds), 0),
-            func.coalesce(func.sum(attendees), 0),
         )
         .where(*where)
-        .group_by(R.topic)
+        .group_by(R.topic, R.company_value_id)
     ).all()
-    values = session.execute(
-        select(CompanyValue.slug, func.count(), func.coalesce(func.sum(R.duration_seconds), 0))
-        .select_from(R)
-        .outerjoin(CompanyValue, CompanyValue.id == R.company_value_id)
-        .where(*where)
-        .group_by(CompanyValue.slug)
-    ).all()
+    attendees = dict(
+        session.execute(
+            select(R.topic, func.count())
+            .join(P, P.record_id == R.id)
+            .where(*where, P.role == ParticipantRole.ATTENDEE)
+            .group_by(R.topic)
+        )
+        .tuples()
+        .all()
+    )
+    value_ids = {int(v) for _t, v, _n, _s in groups if v is not None}
+    slugs = (
+        dict(
+            session.execute(
+                select(CompanyValue.id, CompanyValue.slug).where(CompanyValue.id.in_(value_ids))
+            )
+            .tuples()
+            .all()
+        )
+        if value_ids
+        else {}
+    )
+    topics: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+    values: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+    for topic, value_id, n, s in groups:
+        for sums, key in ((topics, topic), (values, None if value_id is None else slugs[value_id])):
+            sums[key][0] += int(n)
+            sums[key][1] += int(s)
     return (
         tuple(
             sorted(
-                (TopicSessions(t, int(n), int(s), int(a)) for t, n, s, a in topics),
+                (
+                    TopicSessions(t, n, s, int(attendees.get(t) or 0))
+                    for t, (n, s) in topics.items()
+                ),
                 key=lambda row: row.topic or "",
             )
         ),
         tuple(
             sorted(
-                (ValueSessions(v, int(n), int(s)) for v, n, s in values),
+                (ValueSessions(v, n, s) for v, (n, s) in values.items()),
                 key=lambda row: row.value or "",
             )
         ),
     )
 
 
-def _learning_events(scope: Scope) -> Any:
-    """(person_id, team_id, kind, seconds): one row per learner per record."""
-    by_participants = (
-        select(
-            P.person_id.label("person_id"),
-            R.team_id.label("team_id"),
-            R.kind.label("kind"),
-            func.coalesce(R.duration_seconds, 0).label("seconds"),
-        )
-        .join(P, P.record_id == R.id)
-        .where(*_records(scope, PARTICIPANT_LEARNING), P.role.in_(LEARNING_ROLES))
-    )
-    by_recorder = select(
-        R.leader_id.label("person_id"),
-        R.team_id.label("team_id"),
-        R.kind.label("kind"),
-        func.coalesce(R.duration_seconds, 0).label("seconds"),
-    ).where(*_records(scope, SELF_LEARNING))
-    return union_all(by_participants, by_recorder).subquery("events")
+#: Where each mode's count sits in a row of sums (its seconds sit 3 further),
+#: in the order of ``MixFigures``' fields.
+_SLOT = {Mode.EXPERIENTIAL: 0, Mode.SOCIAL: 1, Mode.FORMAL: 2}
+_KIND_SLOT = {kind: _SLOT[mode] for kind, mode in KIND_MODE.items()}
 
 
-class _MixSums:
-    """Counts and seconds per mode for many keys, folded into ``MixFigures``."""
+def _add(sums: dict[Any, list[int]], key: Any, row: Sequence[int]) -> None:
+    found = sums.get(key)
+    if found is None:
+        sums[key] = list(row)
+    else:
+        for i, value in enumerate(row):
+            found[i] += value
 
-    def __init__(self) -> None:
-        self.sums: dict[Any, dict[Mode, list[int]]] = defaultdict(
-            lambda: {mode: [0, 0] for mode in Mode}
-        )
 
-    def add(self, key: Any, mode: Mode, count: int, seconds: int) -> None:
-        self.sums[key][mode][0] += count
-        self.sums[key][mode][1] += seconds
+def _mix_rows(sums: dict[int, list[int]]) -> tuple[MixRow, ...]:
+    return tuple(MixRow(key, MixFigures(*sums[key])) for key in sorted(sums))
 
-    def figures(self, key: Any) -> MixFigures:
-        found = self.sums.get(key) or {mode: [0, 0] for mode in Mode}
-        return MixFigures(
-            experiential_count=found[Mode.EXPERIENTIAL][0],
-            social_count=found[Mode.SOCIAL][0],
-            formal_count=found[Mode.FORMAL][0],
-            experiential_seconds=found[Mode.EXPERIENTIAL][1],
-            social_seconds=found[Mode.SOCIAL][1],
-            formal_seconds=found[Mode.FORMAL][1],
-        )
 
-    def rows(self) -> tuple[MixRow, ...]:
-        return tuple(MixRow(key, self.figures(key)) for key in sorted(self.sums))
+def _mix_from(
+    groups: Sequence[RecordGroup],
+    participations: Sequence[Participation],
+    formal: dict[int, FormalSums],
+    team_people: Sequence[tuple[int, int]],
+) -> Mix:
+    """The 70-20-10 mix: learners in records, what people recorded of their own
+    learning, and their formal records (a person's counting for each of their
+    teams in scope). Summed first by (person, team) in flat rows of six (the
+    order of ``MixFigures``' fields), then into people, teams and the
+    organisation: a whole organisation is tens of thousands of grouped rows."""
+    by_pair: dict[tuple[int, int | None], list[int]] = {}
+
+    def count(person_id: int, team_id: int | None, kind: RecordKind, n: int, s: int) -> None:
+        slot = _KIND_SLOT[kind]
+        found = by_pair.get((person_id, team_id))
+        if found is None:
+            found = by_pair[(person_id, team_id)] = [0, 0, 0, 0, 0, 0]
+        found[slot] += n
+        found[slot + 3] += s
+
+    for person_id, _leader, team_id, kind, _role, n, s, _last in participations:
+        count(person_id, team_id, kind, n, s)
+    for leader_id, team_id, kind, n, s in groups:
+        if kind in _SELF_LEARNING:
+            count(leader_id, team_id, kind, n, s)
+    people: dict[int, list[int]] = {}
+    teams: dict[int, list[int]] = {}
+    for (person_id, team_id), row in by_pair.items():
+        _add(people, person_id, row)
+        if team_id is not None:
+            _add(teams, team_id, row)
+    formal_slot = _SLOT[Mode.FORMAL]
+    for person_id, sums in formal.items():
+        row = [0, 0, 0, 0, 0, 0]
+        row[formal_slot], row[formal_slot + 3] = sums.outcomes, sums.seconds
+        _add(people, person_id, row)
+    for team_id, person_id in team_people:
+        found = formal.get(person_id)
+        if found is not None:
+            row = [0, 0, 0, 0, 0, 0]
+            row[formal_slot], row[formal_slot + 3] = found.outcomes, found.seconds
+            _add(teams, team_id, row)
+    organisation = [0, 0, 0, 0, 0, 0]
+    for row in people.values():
+        for i, value in enumerate(row):
+            organisation[i] += value
+    return Mix(MixFigures(*organisation), _mix_rows(teams), _mix_rows(people))
 
 
 def _mix(session: Session, scope: Scope) -> Mix:
-    events = _learning_events(scope)
-    organisation, teams, people = _MixSums(), _MixSums(), _MixSums()
-    for person_id, team_id, kind, count, seconds in session.execute(
-        select(
-            events.c.person_id,
-            events.c.team_id,
-            events.c.kind,
-            func.count(),
-            func.coalesce(func.sum(events.c.seconds), 0),
-        ).group_by(events.c.person_id, events.c.team_id, events.c.kind)
-    ):
-        mode = KIND_MODE[RecordKind(kind)]
-        organisation.add(None, mode, int(count), int(seconds))
-        people.add(int(person_id), mode, int(count), int(seconds))
-        if team_id is not None:
-            teams.add(int(team_id), mode, int(count), int(seconds))
-    per_person = _formal_per_person(session, scope)
-    for person_id, (count, seconds) in per_person.items():
-        organisation.add(None, Mode.FORMAL, count, seconds)
-        people.add(person_id, Mode.FORMAL, count, seconds)
-    for team_id, person_id in _team_people(session, scope, per_person):
-        count, seconds = per_person[person_id]
-        teams.add(team_id, Mode.FORMAL, count, seconds)
-    return Mix(organisation.figures(None), teams.rows(), people.rows())
-
-
-def _team_people(
-    session: Session, scope: Scope, person_ids: Iterable[int]
-) -> Sequence[tuple[int, int]]:
-    """(team, person) memberships in scope for the given people."""
-    ids = list(person_ids)
-    if not ids:
-        return []
-    query = select(Membership.team_id, Membership.person_id)
-    if scope.team_ids is not None:
-        query = query.where(Membership.team_id.in_(scope.team_ids))
-    found: list[tuple[int, int]] = []
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk : chunk + 5000]
-        found.extend(
-            (int(t), int(p))
-            for t, p in session.execute(query.where(Membership.person_id.in_(part))).tuples()
-        )
-    return found
-
-
-def _formal_teams(session: Session, scope: Scope) -> tuple[FormalTeam, ...]:
-    achievement = F.kind == "achievement"
-    per_person = session.execute(
-        select(
-            F.person_id,
-            func.count().filter(achievement, F.completion.is_(True)),
-            func.count().filter(achievement, F.success.is_(True)),
-            func.count().filter(achievement, F.success.is_(False)),
-        )
-        .where(*_formal(scope), F.is_outcome.is_(True))
-        .group_by(F.person_id)
-    ).all()
-    figures = {int(p): (int(c), int(ok), int(ko)) for p, c, ok, ko in per_person}
-    teams: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for team_id, person_id in _team_people(session, scope, figures):
-        for i, value in enumerate(figures[person_id]):
-            teams[team_id][i] += value
-    seconds = dict(
-        session.execute(
-            select(R.team_id, func.coalesce(func.sum(R.duration_seconds), 0))
-            .where(*_records(scope, LEADER_KINDS), R.team_id.is_not(None))
-            .group_by(R.team_id)
-        )
-        .tuples()
-        .all()
+    """The mix alone (the report page's line over time)."""
+    return _mix_from(
+        records_pass(session, scope),
+        participations_pass(session, scope),
+        formal_pass(session, scope),
+        memberships(session, scope),
     )
+
+
+def _formal_teams(
+    session: Session,
+    scope: Scope,
+    groups: Sequence[RecordGroup],
+    formal: dict[int, FormalSums],
+    team_people: Sequence[tuple[int, int]],
+) -> tuple[FormalTeam, ...]:
+    teams: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for team_id, person_id in team_people:
+        found = formal.get(person_id)
+        if found is not None:
+            sums = teams[team_id]
+            sums[0] += found.completions
+            sums[1] += found.passed
+            sums[2] += found.failed
+    seconds: dict[int, int] = defaultdict(int)
+    for g in groups:
+        if g.team_id is not None:
+            seconds[g.team_id] += g.seconds
     team_ids = (
         set(scope.team_ids) if scope.team_ids is not None else set(session.scalars(select(Team.id)))
     )
-    found = []
+    found_rows = []
     for tid in sorted(team_ids):
         completions, passed, failed = teams.get(tid, [0, 0, 0])
-        found.append(FormalTeam(tid, completions, passed, failed, int(seconds.get(tid) or 0)))
-    return tuple(found)
+        found_rows.append(FormalTeam(tid, completions, passed, failed, seconds.get(tid, 0)))
+    return tuple(found_rows)
 
 
 def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> Indicators:
     """Every indicator for ``scope`` (already authorised by ``scope_for``).
 
     "Days since the last coaching" count to the end of the period, or to ``now``
-    when the period has not ended yet.
+    when the period has not ended yet. The heavy figures share three grouped
+    passes (:mod:`.passes`) rather than scanning the period once each.
     """
     as_of = min(scope.period.end, now or datetime.now(UTC))
-    teaching = _leaders_teaching(session, scope)
-    expectations, goals = _expectations_and_goals(session, scope)
+    roomy_sorts(session)
+    groups = records_pass(session, scope)
+    participations = participations_pass(session, scope)
+    formal = formal_pass(session, scope)
+    team_people = memberships(session, scope)
+    teaching = _leaders_teaching(session, scope, groups)
+    expectations, goals = _expectations_and_goals(groups)
     topics, values = _topics_and_values(session, scope)
     return Indicators(
         scope=scope,
         leaders_teaching=teaching,
-        hours_by_kind=_hours_by_kind(session, scope),
-        reach=_reach(session, scope),
-        coaching=_coaching(session, scope, as_of),
+        hours_by_kind=_hours_by_kind(groups),
+        reach=_reach(participations),
+        coaching=_coaching(session, scope, participations, as_of),
         ratings=_ratings(session, scope),
         train_the_trainer=_train_the_trainer(session, scope, teaching.leaders),
         expectations=expectations,
         goals=goals,
         topics=topics,
         values=values,
-        mix=_mix(session, scope),
-        formal=_formal_teams(session, scope),
+        mix=_mix_from(groups, participations, formal, team_people),
+        formal=_formal_teams(session, scope, groups, formal, team_people),
     )
 
 

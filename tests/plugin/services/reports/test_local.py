@@ -39,6 +39,7 @@ from plugin.services.reports import (
 )
 from plugin.services.reports.naive import load_rows
 from plugin.services.reports.rows import compute_rows
+from plugin.services.reports.trend import mix_by_period
 from tests.plugin.services.reports.report_world import (
     F1,
     F2,
@@ -295,6 +296,21 @@ def test_python_over_loaded_rows_gives_the_same_figures_as_the_sql(
     assert compute_rows(scope, records, formal, roster, now=LATER) == compute(
         session, scope, now=LATER
     )
+
+
+@pytest.mark.parametrize("which", ["organisation", "south", "coaching-only", "year"])
+def test_the_trend_counts_the_same_organisation_mix_as_the_report(
+    seeded: tuple[Session, ReportWorld], which: str
+) -> None:
+    session, w = seeded
+    scope = {
+        "organisation": Scope(Q1),
+        "south": Scope(Q1, frozenset({w.teams["south"]})),
+        "coaching-only": Scope(Q1, kinds=frozenset({RecordKind.COACHING_MOMENT})),
+        "year": Scope(ReportPeriod.year(2025)),
+    }[which]
+    expected = compute(session, scope, now=LATER).mix.organisation
+    assert mix_by_period(session, scope, [scope.period]) == [expected]
 
 
 def test_a_rating_of_a_deleted_session_is_no_longer_counted(
