@@ -26,10 +26,11 @@ from .conftest import LivePlatform, login, register, spec_for, stored
 # (first launch of a person, the same person again), per database. The first
 # launch here is also the process's first from this platform: one more read
 # (the platform's key set URL), made before the launch's transaction so the
-# key fetch holds no write lock.
+# key fetch holds no write lock. PostgreSQL consumes the login and records
+# its nonce in one statement; SQLite has no DML in a CTE, so it takes two.
 EXPECTED = {
     "sqlite": (11, 5),
-    "postgresql": (11, 5),
+    "postgresql": (10, 4),
 }
 
 
