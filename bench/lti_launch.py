@@ -12,7 +12,7 @@ counts less than wall time would):
 - Leaderled's token checks without the database;
 - Leaderled's ``validate_launch`` (every check of DESIGN.md section 8: state
   consumed with its nonce recorded, registration read, committed), in a
-  transaction of its own on a Core connection checked out of the app's
+  transaction of its own on a Core connection checked out of the launch
   engine, as the launch view runs it in the launch's transaction;
 - the complete ``POST /lti/launch`` (validation, person, identifiers, team,
   membership, session, page).
@@ -290,7 +290,9 @@ def _pylti(platform: TestPlatform, reg: ToolRegistration) -> Any:
 def _validation(app: Flask, platform: TestPlatform, reg: ToolRegistration, f: Figures) -> None:
     settings = lti_settings(app)
     cache = key_cache(app)
-    engine = get_db(app).engine
+    # The engine the launch view validates on (on SQLite its commits do not
+    # wait for the disk unless LEADERLED_SQLITE_LAUNCH_SYNCHRONOUS=full).
+    engine = get_db(app).launch_engine
     public = platform.private_key.public_key()
     build = _pylti(platform, reg)
     profiler = _profiler()

@@ -285,11 +285,12 @@ def _validate_and_complete(
     settings = lti_settings()
     state = launch_request.state
     usable = state if state and len(state) <= MAX_STATE else None
-    with get_db().session_scope() as session:
+    # On the launch's engine: the registration it reads is cached per engine.
+    with get_db().launch_scope() as session:
         prefetch_platform_keys(session, launch_request, key_cache())
     for attempt in (1, 2):
         try:
-            with get_db().session_scope() as session:
+            with get_db().launch_scope() as session:
                 validated = validate_launch(
                     session.connection(),
                     launch_request,
@@ -322,7 +323,7 @@ def _validate_and_complete(
 def _spend_login(state: str | None, now: int) -> None:
     """Consume the login of a launch that failed, in a transaction of its own."""
     if state is not None:
-        with get_db().session_scope() as session:
+        with get_db().launch_scope() as session:
             nonces.consume_login(session, state, now)
 
 
