@@ -236,7 +236,7 @@ def _token_checks(
 ) -> None:
     """The chain's checks that need no database (nonce compared, not looked up)."""
     assert request.id_token is not None
-    login = nonces.Login("", "", "", platform.issuer, reg.client_id, "", None, 0)
+    login = nonces.Login("", "", platform.issuer, reg.client_id, 0)
     row = LtiPlatform(issuer=platform.issuer, jwks_url=platform.issuer + "/jwks")
     token = v.parse_token(request.id_token)
     payload = v.verify_signature(token, v.check_header(token), row, cache)

@@ -79,16 +79,14 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
 
 @dataclass(frozen=True, slots=True)
 class Login:
-    """A consumed login: a plain record of the row just deleted (no ORM
-    instance: building one costs more than the statement that read it)."""
+    """What a launch needs of a consumed login: a plain record of the row
+    just deleted (an ORM instance costs more to build than the statement
+    that read it, and every column returned costs the driver some work)."""
 
-    state: str
     nonce: str
     binding_hash: str
     issuer: str
     client_id: str
-    target_link_uri: str
-    storage_target: str | None
     expires_at: int
 
 
