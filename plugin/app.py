@@ -47,7 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logging_setup.init_app(app)
     db.init_app(
-        app, settings.database_url, echo=settings.sql_echo, send_lrs=settings.send_lrs_names
+        app,
+        settings.database_url,
+        echo=settings.sql_echo,
+        send_lrs=settings.send_lrs_names,
+        launch_synchronous=settings.sqlite_launch_synchronous.lower(),
     )
     # Timed from the start: a request CSRF or a rate limit refuses is still counted.
     metrics.init_app(app)

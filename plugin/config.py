@@ -177,6 +177,9 @@ class Settings:
     """Everything the application can be told from outside."""
 
     database_url: str = field(default_factory=default_database_url)
+    # SQLite only: "normal" lets an LTI launch commit without waiting for the
+    # disk (README "Configuration"); "full" waits, as every other commit does.
+    sqlite_launch_synchronous: str = "normal"
     # Public base URL of this tool (what browsers and LMSs reach it at).
     public_url: str = "http://localhost:5000"
     # Base IRI for everything we mint; by default served by this app itself.

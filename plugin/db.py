@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ NAMING_CONVENTION = {
 #: ``Session.info`` key of the names of the LRSs that receive statements.
 SEND_LRS = "leaderled.send_lrs"
 
+#: SQLite ``PRAGMA synchronous`` values a launch may commit with.
+LAUNCH_SYNCHRONOUS = ("normal", "full")
+
 
 class Base(DeclarativeBase):
     """Declarative base for every model; stable constraint names for Alembic."""
@@ -42,25 +46,50 @@ class Base(DeclarativeBase):
 
 
 class Database:
-    """Owns the engine and the session factory of one application."""
+    """Owns the engine and the session factory of one application.
+
+    On SQLite, LTI launches commit through an engine of their own (see
+    :meth:`launch_scope`) whose connections commit without waiting for the
+    disk unless ``launch_synchronous`` is ``"full"``; every other
+    transaction commits with ``synchronous=FULL``.
+    """
 
     def __init__(
-        self, url: str, *, echo: bool = False, send_lrs: tuple[str, ...] = ("default",)
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        send_lrs: tuple[str, ...] = ("default",),
+        launch_synchronous: str = "normal",
     ) -> None:
+        if launch_synchronous not in LAUNCH_SYNCHRONOUS:
+            raise ValueError(
+                "LEADERLED_SQLITE_LAUNCH_SYNCHRONOUS must be one of "
+                f"{', '.join(LAUNCH_SYNCHRONOUS)}, not {launch_synchronous!r}"
+            )
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         prepare_sqlite_file(url)
-        if url.startswith("sqlite"):
+        sqlite = url.startswith("sqlite")
+        if sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.launch_engine = self.engine
+        if sqlite and launch_synchronous != "full":
+            # Connections set up once, when opened: no statement per launch.
+            self.launch_engine = create_engine(url, **kwargs)
+            pragmas = partial(_sqlite_pragmas, synchronous=launch_synchronous)
+            event.listen(self.launch_engine, "connect", pragmas)
         # Every session knows which LRSs receive statements: the outbox queues
         # one row per LRS in the caller's transaction (plugin.services.outbox).
-        self.sessionmaker = sessionmaker(
-            self.engine, expire_on_commit=False, info={SEND_LRS: tuple(send_lrs)}
+        info = {SEND_LRS: tuple(send_lrs)}
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self.launch_sessionmaker = sessionmaker(
+            self.launch_engine, expire_on_commit=False, info=info
         )
 
     @property
@@ -80,8 +109,35 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def launch_scope(self) -> Iterator[Session]:
+        """One transaction of an LTI launch (the consumed login, the used
+        nonce, the person, team and launch session it stores), like
+        :meth:`session_scope`.
+
+        On SQLite in WAL mode with ``synchronous=NORMAL``, such a commit does
+        not wait for the disk: a power cut (not a crash of the process) may
+        undo the launches since the last commit that did, and the person
+        launches again. Every other transaction (records, their outbox rows)
+        still commits with ``synchronous=FULL``, which makes everything
+        written before it durable as well; so nothing a durable commit
+        depends on can be lost. The fsync is the costliest part of a launch
+        on SQLite (issue 17). Only launches write here: keep it that way.
+        """
+        session = self.launch_sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.launch_engine is not self.engine:
+            self.launch_engine.dispose()
 
 
 def prepare_sqlite_file(url: str) -> None:
@@ -108,18 +164,27 @@ def prepare_sqlite_file(url: str) -> None:
     os.close(descriptor)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, synchronous: str = "full") -> None:
+    """Every SQLite connection: foreign keys, WAL, a busy timeout, and
+    ``synchronous`` said explicitly (FULL unless a launch's connection; some
+    builds default to NORMAL in WAL mode)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA synchronous={'NORMAL' if synchronous == 'normal' else 'FULL'}")
     cursor.close()
 
 
 def init_app(
-    app: Flask, url: str, *, echo: bool = False, send_lrs: tuple[str, ...] = ("default",)
+    app: Flask,
+    url: str,
+    *,
+    echo: bool = False,
+    send_lrs: tuple[str, ...] = ("default",),
+    launch_synchronous: str = "normal",
 ) -> Database:
-    database = Database(url, echo=echo, send_lrs=send_lrs)
+    database = Database(url, echo=echo, send_lrs=send_lrs, launch_synchronous=launch_synchronous)
     app.extensions["leaderled.db"] = database
     app.teardown_appcontext(_close_request_session)
     return database

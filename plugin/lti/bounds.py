@@ -13,7 +13,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from plugin.models.lti import LtiLaunchSession, LtiLoginState, LtiUsedNonce
@@ -34,16 +34,16 @@ def _due(name: str, cap: int) -> bool:
         return next(counter) % check_interval(cap) == 0
 
 
-def enforce_bound(session: Session, model: Bounded, *, now: int, cap: int) -> None:
+def enforce_bound(db: Session | Connection, model: Bounded, *, now: int, cap: int) -> None:
     """Before inserting one row into ``model``'s table: purge and evict if due."""
     if not _due(model.__tablename__, cap):
         return
-    session.execute(delete(model).where(model.expires_at <= now))
-    count = session.scalar(select(func.count()).select_from(model)) or 0
+    db.execute(delete(model).where(model.expires_at <= now))
+    count = db.scalar(select(func.count()).select_from(model)) or 0
     excess = count - cap + 1
     if excess <= 0:
         return
     oldest = select(model.expires_at).order_by(model.expires_at).offset(excess - 1).limit(1)
-    threshold = session.scalar(oldest)
+    threshold = db.scalar(oldest)
     if threshold is not None:
-        session.execute(delete(model).where(model.expires_at <= threshold))
+        db.execute(delete(model).where(model.expires_at <= threshold))

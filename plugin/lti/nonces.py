@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import Connection, Delete, Select, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -76,66 +77,143 @@ def peek_login(session: Session, state: str, now: int) -> LtiLoginState | None:
     return row
 
 
-_LOGIN_COLUMNS = [column.name for column in LtiLoginState.__table__.columns]
+@dataclass(frozen=True, slots=True)
+class Login:
+    """What a launch needs of a consumed login: a plain record of the row
+    just deleted (an ORM instance costs more to build than the statement
+    that read it, and every column returned costs the driver some work)."""
+
+    nonce: str
+    binding_hash: str
+    issuer: str
+    client_id: str
+    expires_at: int
+
+
+_login_t = LtiLoginState.__table__
+_nonce_t = LtiUsedNonce.__table__
+_LOGIN_COLUMNS = [_login_t.c[field] for field in Login.__slots__]
 # Built once: a launch only binds its values (no statement building per launch).
-_CONSUME = (
-    delete(LtiLoginState)
-    .where(LtiLoginState.state == bindparam("state"))
-    .returning(*LtiLoginState.__table__.columns)
-)
-_CONSUME_UNLESS_RELAYED = _CONSUME.where(LtiLoginState.storage_target.is_(None))
-_CONSUME_UNLESS_RELAYED_OR_BOUND = _CONSUME.where(
-    LtiLoginState.storage_target.is_(None)
-    | (LtiLoginState.binding_hash == bindparam("binding_hash"))
-)
+_CONSUME = delete(LtiLoginState).where(_login_t.c.state == bindparam("state"))
+_RELAYED = _login_t.c.storage_target.is_not(None)
+_CONSUME_VARIANTS = {
+    # (keep_for_storage, binding given) -> the DELETE's condition beyond the state
+    (False, False): _CONSUME,
+    (False, True): _CONSUME,
+    (True, False): _CONSUME.where(~_RELAYED),
+    (True, True): _CONSUME.where(~_RELAYED | (_login_t.c.binding_hash == bindparam("binding"))),
+}
+_INSERT_NONCE = insert(LtiUsedNonce)
+
+
+def _consume_and_spend(consume: Delete) -> Select[Any]:
+    """PostgreSQL: consume the login and record its nonce in one statement
+    (``WITH consumed AS (DELETE ... RETURNING ...) INSERT ...``), one round
+    trip instead of two. SQLite has no DML in a CTE."""
+    consumed = consume.returning(*_LOGIN_COLUMNS).cte("consumed")
+    spent = (
+        insert(LtiUsedNonce)
+        .from_select(
+            ["issuer", "nonce", "expires_at"],
+            select(consumed.c.issuer, consumed.c.nonce, bindparam("nonce_expires_at")).where(
+                consumed.c.expires_at > bindparam("now")
+            ),
+        )
+        .cte("spent")
+    )
+    return select(*consumed.c).add_cte(spent)
+
+
+_CONSUME_RETURNING = {
+    key: stmt.returning(*_LOGIN_COLUMNS) for key, stmt in _CONSUME_VARIANTS.items()
+}
+_CONSUME_AND_SPEND = {key: _consume_and_spend(stmt) for key, stmt in _CONSUME_VARIANTS.items()}
 
 
 def consume_login(
-    session: Session,
+    db: Session | Connection,
     state: str,
     now: int,
     *,
     keep_for_storage: bool = False,
     binding: str | None = None,
-) -> LtiLoginState | None:
+    spend_nonce_until: int | None = None,
+) -> Login | None:
     """The login for ``state``, deleted so it can never be used again.
 
     One ``DELETE ... RETURNING``: of two concurrent launches with the same
-    state only one gets the row. The result is a detached copy. With
-    ``keep_for_storage`` a login whose platform offers its storage is left in
-    place (None) unless ``binding`` is its browser's: that launch goes through
-    the platform-storage relay page, which posts it again.
+    state only one gets the row. With ``keep_for_storage`` a login whose
+    platform offers its storage is left in place (None) unless ``binding``
+    is its browser's: that launch goes through the platform-storage relay
+    page, which posts it again.
+
+    With ``spend_nonce_until`` the login's nonce is recorded as used until
+    then, in the same transaction (the caller rolls it back with a launch
+    that fails): one statement on PostgreSQL, a second one on SQLite.
     """
-    if not keep_for_storage:
-        statement, params = _CONSUME, {"state": state}
-    elif binding:
-        statement = _CONSUME_UNLESS_RELAYED_OR_BOUND
-        params = {"state": state, "binding_hash": digest(binding)}
+    conn = db.connection() if isinstance(db, Session) else db
+    key = (keep_for_storage, bool(binding))
+    params: dict[str, Any] = {"state": state}
+    if keep_for_storage and binding:
+        params["binding"] = digest(binding)
+    in_one = spend_nonce_until is not None and conn.dialect.name == "postgresql"
+    if in_one:
+        params["now"] = now
+        params["nonce_expires_at"] = max(spend_nonce_until or 0, now + 1)
+        row = conn.execute(_CONSUME_AND_SPEND[key], params).first()
     else:
-        statement, params = _CONSUME_UNLESS_RELAYED, {"state": state}
-    row = session.connection().execute(statement, params).first()
+        row = conn.execute(_CONSUME_RETURNING[key], params).first()
     if row is None:
         return None
-    login = LtiLoginState(**dict(zip(_LOGIN_COLUMNS, row, strict=True)))
-    return login if login.expires_at > now else None
+    login = Login(*row)
+    if login.expires_at <= now:
+        return None
+    if spend_nonce_until is not None and not in_one:
+        conn.execute(
+            _INSERT_NONCE,
+            {
+                "issuer": login.issuer,
+                "nonce": login.nonce,
+                "expires_at": max(spend_nonce_until, now + 1),
+            },
+        )
+    return login
 
 
-def binding_matches(row: LtiLoginState, binding: str | None) -> bool:
+def binding_matches(row: Login | LtiLoginState, binding: str | None) -> bool:
     return bool(binding) and hmac.compare_digest(row.binding_hash, digest(binding or ""))
 
 
-def nonce_used(session: Session, issuer: str, nonce: str) -> bool:
-    return session.get(LtiUsedNonce, (issuer, nonce)) is not None
+_PEEK = select(*_LOGIN_COLUMNS).where(_login_t.c.state == bindparam("state"))
+
+
+def peek(conn: Connection, state: str) -> Login | None:
+    """The login for ``state`` without consuming it, expired or not."""
+    row = conn.execute(_PEEK, {"state": state}).first()
+    return Login(*row) if row is not None else None
+
+
+_NONCE_USED = select(_nonce_t.c.nonce).where(
+    _nonce_t.c.issuer == bindparam("issuer"), _nonce_t.c.nonce == bindparam("nonce")
+)
+
+
+def nonce_used(db: Session | Connection, issuer: str, nonce: str) -> bool:
+    conn = db.connection() if isinstance(db, Session) else db
+    return conn.execute(_NONCE_USED, {"issuer": issuer, "nonce": nonce}).first() is not None
 
 
 def spend_nonce(
-    session: Session, issuer: str, nonce: str, *, until: int, now: int, cap: int
+    db: Session | Connection, issuer: str, nonce: str, *, until: int, now: int, cap: int
 ) -> None:
     """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
-    enforce_bound(session, LtiUsedNonce, now=now, cap=cap)
-    session.connection().execute(
+    bound_nonces(db, now=now, cap=cap)
+    conn = db.connection() if isinstance(db, Session) else db
+    conn.execute(
         _INSERT_NONCE, {"issuer": issuer, "nonce": nonce, "expires_at": max(until, now + 1)}
     )
 
 
-_INSERT_NONCE = insert(LtiUsedNonce)
+def bound_nonces(db: Session | Connection, *, now: int, cap: int) -> None:
+    """Before a nonce is recorded: keep the used-nonce table within ``cap``."""
+    enforce_bound(db, LtiUsedNonce, now=now, cap=cap)

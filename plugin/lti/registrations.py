@@ -21,7 +21,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from plugin.models.lti import LtiClient, LtiDeployment, LtiPlatform, LtiRoleOverride
@@ -60,11 +60,11 @@ def clear() -> None:
 
 
 def lookup(
-    session: Session, issuer: str, client_id: str, deployment_id: str
+    db: Session | Connection, issuer: str, client_id: str, deployment_id: str
 ) -> CachedRegistration | None:
     """The registration for this issuer, client and deployment (client and
     deployment None when not registered), or None for an unknown issuer."""
-    bind = session.get_bind()
+    bind = db.get_bind() if isinstance(db, Session) else db
     engine = bind if isinstance(bind, Engine) else bind.engine
     key = (issuer, client_id, deployment_id)
     now = time.monotonic()
@@ -72,7 +72,7 @@ def lookup(
     found = entries.get(key) if entries is not None else None
     if found is not None and found[0] > now:
         return found[1]
-    value = _read(session, issuer, client_id, deployment_id)
+    value = _read(db, issuer, client_id, deployment_id)
     with _lock:
         entries = _entries.setdefault(engine, {})
         if len(entries) >= MAX_ENTRIES:
@@ -82,14 +82,14 @@ def lookup(
 
 
 def _read(
-    session: Session, issuer: str, client_id: str, deployment_id: str
+    db: Session | Connection, issuer: str, client_id: str, deployment_id: str
 ) -> CachedRegistration | None:
     """One statement: the registration joined with the platform's role overrides."""
     platform_t = LtiPlatform.__table__
     client_t = LtiClient.__table__
     deployment_t = LtiDeployment.__table__
     override_t = LtiRoleOverride.__table__
-    rows = session.execute(
+    rows = db.execute(
         select(
             *platform_t.columns,
             *client_t.columns,
@@ -155,6 +155,17 @@ def _written(session: Session) -> None:
     # Cleared now and again once the write commits: a launch that reads the
     # old committed row between flush and commit must not keep it cached.
     session.info[_DIRTY] = True
+    clear()
+
+
+def written_on(conn: Connection) -> None:
+    """A write to a registration table made with Core on ``conn`` (no ORM
+    event sees it): drop the cache now and again once it commits."""
+    clear()
+    event.listen(conn, "commit", _cleared, once=True)
+
+
+def _cleared(_conn: Connection) -> None:
     clear()
 
 

@@ -1,16 +1,19 @@
 """The launch validation chain of DESIGN.md section 8, one check per step.
 
 Each step raises :class:`LtiError` with a sentence an LMS admin can act on.
-The only writes: consuming the login state (the view does that in its own
-transaction, so a state is single use even when the launch then fails) and,
-once every check passed, spending the nonce (and adding the deployment of an
-auto-approving platform); the caller commits those together with whatever
-the launch creates, or rolls all of it back.
+The only writes: consuming the login state together with recording its
+nonce as used (one statement on PostgreSQL), and adding the deployment of an
+auto-approving platform. The caller runs them in the launch's transaction
+and commits them with whatever the launch creates, or rolls all of it back
+and then consumes the login on its own (a state is single use even when the
+launch fails). It runs on a Core :class:`Connection`: an ORM session's
+bookkeeping would cost more than the statements.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import json
 import math
@@ -20,18 +23,19 @@ from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
 from plugin.lti import nonces, registrations
 from plugin.lti.errors import LaunchForbidden, LtiError, shown
+from plugin.lti.nonces import Login
 from plugin.lti.platform_keys import PlatformKeyCache
 from plugin.lti.settings import LtiSettings
 from plugin.models.lti import (
     DeploymentStatus,
     LtiClient,
     LtiDeployment,
-    LtiLoginState,
     LtiPlatform,
 )
 from plugin.models.people import Role
@@ -78,13 +82,44 @@ class LaunchRequest:
     binding: str | None
 
 
-def check_state(session: Session, request: LaunchRequest, now: int) -> LtiLoginState:
-    """Consume the login named by ``state`` and check it belongs to this browser."""
-    login = nonces.consume_login(session, request.state, now) if request.state else None
+class LeftForRelay(Exception):
+    """The login was left in place for the platform-storage relay page
+    (see :func:`plugin.lti.nonces.consume_login`); nothing was consumed."""
+
+
+# A state is a token_urlsafe(32) (43 characters); the column holds 64.
+MAX_STATE = 64
+
+
+def check_state(
+    conn: Connection,
+    request: LaunchRequest,
+    now: int,
+    *,
+    relay: bool = False,
+    nonce_until: int | None = None,
+) -> Login:
+    """Consume the login named by ``state`` (recording its nonce as used
+    until ``nonce_until``, when given) and check it belongs to this browser.
+    With ``relay`` a login the platform-storage relay page may still need is
+    left in place (:class:`LeftForRelay`)."""
+    state = request.state
+    login = None
+    if state and len(state) <= MAX_STATE:
+        login = nonces.consume_login(
+            conn,
+            state,
+            now,
+            keep_for_storage=relay,
+            binding=request.binding,
+            spend_nonce_until=nonce_until,
+        )
+        if login is None and relay:
+            raise LeftForRelay
     return check_login(request, login)
 
 
-def check_login(request: LaunchRequest, login: LtiLoginState | None) -> LtiLoginState:
+def check_login(request: LaunchRequest, login: Login | None) -> Login:
     """``login`` is what ``request.state`` named (already consumed), or None."""
     if not request.state:
         raise LtiError(
@@ -199,24 +234,29 @@ def parse_token(token: str) -> ParsedToken:
     )
 
 
-_BASE64URL = re.compile(rb"[A-Za-z0-9_-]*")
+_TO_STANDARD_ALPHABET = bytes.maketrans(b"-_", b"+/")
+# The last character of an unpadded group of 2 (or 3) characters carries 4
+# (or 2) unused bits; canonical encoding leaves them zero.
+_CANONICAL_LAST = {2: frozenset(b"AQgw"), 3: frozenset(b"AEIMQUYcgkosw048")}
 
 
 def _segment(segment: bytes) -> bytes:
     """A strict base64url segment, decoded: the same rules as PyJWT's (only
-    the URL-safe alphabet, at most two '=' of padding, canonical encoding)
-    at C speed; PyJWT checks each character in Python, the costliest step
-    of a launch."""
+    the URL-safe alphabet, at most two '=' of padding, canonical encoding),
+    checked at C speed: binascii's strict mode refuses any other character,
+    and canonical encoding only needs the last character's unused bits to be
+    zero (re-encoding the payload to compare cost more than decoding it)."""
     stripped = segment.rstrip(b"=")
     padding = len(segment) - len(stripped)
     if padding > 2 or (padding and len(segment) % 4 != 0):
         raise ValueError("bad padding")
-    if len(stripped) % 4 == 1 or not _BASE64URL.fullmatch(stripped):
+    rest = len(stripped) % 4
+    if rest == 1 or b"+" in stripped or b"/" in stripped:
         raise ValueError("not base64url")
-    decoded = base64.urlsafe_b64decode(stripped + b"=" * (-len(stripped) % 4))
-    if base64.urlsafe_b64encode(decoded).rstrip(b"=") != stripped:
+    if rest and stripped[-1] not in _CANONICAL_LAST[rest]:
         raise ValueError("not canonical base64url")
-    return decoded
+    standard = stripped.translate(_TO_STANDARD_ALPHABET) + b"=" * (-rest % 4)
+    return binascii.a2b_base64(standard, strict_mode=True)  # binascii.Error is a ValueError
 
 
 def _check_jws_header(header: dict[str, Any]) -> None:
@@ -254,7 +294,7 @@ class Registration:
     overrides: tuple[tuple[str, str, Role], ...] | None = None
 
 
-def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> Registration:
+def check_issuer(db: Session | Connection, token: ParsedToken, login: Login) -> Registration:
     """The issuer must be the login's; its registration is read in one query
     (or taken from the few-seconds cache).
 
@@ -269,7 +309,7 @@ def check_issuer(session: Session, token: ParsedToken, login: LtiLoginState) -> 
         )
     claimed = token.payload.get(c.DEPLOYMENT_ID)
     deployment_id = claimed if isinstance(claimed, str) and len(claimed) <= c.MAX_ID else ""
-    found = registrations.lookup(session, iss, login.client_id, deployment_id)
+    found = registrations.lookup(db, iss, login.client_id, deployment_id)
     if found is None:
         raise LaunchForbidden(
             f"No platform with issuer '{shown(iss)}' is registered with this tool."
@@ -300,7 +340,7 @@ def prefetch_platform_keys(
     check in order, and a key that cannot be had is refused there.
     """
     id_token, state = request.id_token, request.state
-    if not id_token or not state or len(state) > 64:
+    if not id_token or not state or len(state) > MAX_STATE:
         return
     try:
         header_segment = id_token.split(".", 1)[0]
@@ -313,7 +353,7 @@ def prefetch_platform_keys(
     kid = header.get("kid") if isinstance(header, dict) else None
     if not isinstance(kid, str) or not kid or keys.holds(kid):
         return
-    login = session.get(LtiLoginState, state)
+    login = nonces.peek(session.connection(), state)
     if login is None:
         return
     try:
@@ -388,7 +428,7 @@ def check_times(payload: dict[str, Any], now: int, settings: LtiSettings) -> Non
             )
 
 
-def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
+def check_audience(payload: dict[str, Any], login: Login) -> None:
     aud = payload.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
     if login.client_id not in audiences:
@@ -409,16 +449,17 @@ def check_audience(payload: dict[str, Any], login: LtiLoginState) -> None:
         )
 
 
-def check_nonce(session: Session, payload: dict[str, Any], login: LtiLoginState) -> str:
+def check_nonce(conn: Connection, payload: dict[str, Any], login: Login) -> str:
     """The nonce must be the one issued with this login's state. That alone
-    makes it single use (the state was deleted as it was read); the used-nonce
-    store only tells a replay apart from a mismatch, so it is read on failure."""
+    makes it single use (the state was deleted as it was read, and its nonce
+    recorded with it); the used-nonce store only tells a replay apart from a
+    mismatch, so it is read on failure."""
     nonce = payload.get("nonce")
     if not isinstance(nonce, str) or not nonce:
         raise LtiError("The id_token has no 'nonce'; LTI 1.3 requires one.")
     if hmac.compare_digest(nonce.encode("utf-8"), login.nonce.encode("utf-8")):
         return nonce
-    if nonces.nonce_used(session, login.issuer, nonce):
+    if nonces.nonce_used(conn, login.issuer, nonce):
         raise LtiError(
             "This launch was already used (its nonce was seen before). Each launch link "
             "works once: start the launch again from the course page."
@@ -493,7 +534,7 @@ def _http_url(value: str) -> bool:
 
 
 def check_registered(
-    payload: dict[str, Any], registration: Registration, login: LtiLoginState
+    payload: dict[str, Any], registration: Registration, login: Login
 ) -> tuple[LtiClient, str]:
     """The client and deployment the (not yet verified) token names must be
     registered and approved, or the platform auto-approving, before the tool
@@ -527,57 +568,81 @@ def check_registered(
     return client, deployment_id
 
 
+_ADD_DEPLOYMENT = insert(LtiDeployment).returning(LtiDeployment.id, LtiDeployment.created_at)
+
+
 def check_deployment(
-    session: Session, payload: dict[str, Any], registration: Registration, login: LtiLoginState
+    conn: Connection, payload: dict[str, Any], registration: Registration, login: Login
 ) -> tuple[LtiClient, LtiDeployment]:
     """The registered client and its active deployment; an auto-approving
     platform's new deployment is added (only once the signature verified)."""
     client, deployment_id = check_registered(payload, registration, login)
     deployment = registration.deployment
     if deployment is None:
-        deployment = LtiDeployment(
-            client_pk=client.id, deployment_id=deployment_id, status=DeploymentStatus.ACTIVE
-        )
-        session.add(deployment)
-        session.flush()  # its id, for the launch session that refers to it
+        values = {
+            "client_pk": client.id,
+            "deployment_id": deployment_id,
+            "status": DeploymentStatus.ACTIVE,
+        }
+        added = conn.execute(_ADD_DEPLOYMENT, values).one()
+        registrations.written_on(conn)
+        # A transient copy, like the cached ones: referred to by id only.
+        deployment = LtiDeployment(id=added.id, created_at=added.created_at, **values)
     return client, deployment
 
 
+def nonce_expiry(payload: dict[str, Any], now: int, settings: LtiSettings) -> int:
+    """Until when a launch's nonce stays recorded: until its token could no
+    longer pass :func:`check_times`. Read from claims not verified yet (the
+    nonce is recorded as the login is consumed, before the checks; a launch
+    that fails them is rolled back), so odd values are clamped to what a
+    valid token could give."""
+    exp, iat = payload.get("exp"), payload.get("iat")
+    leeway, max_age = settings.clock_leeway, settings.max_token_age
+    if not (_is_time(exp) and _is_time(iat)):
+        return now + 1
+    until = min(int(exp), int(iat) + max_age) + leeway
+    return min(max(until, now + 1), now + max_age + 2 * leeway)
+
+
 def validate_launch(
-    session: Session,
+    conn: Connection,
     request: LaunchRequest,
     *,
     keys: PlatformKeyCache,
     settings: LtiSettings,
     now: int,
-    login: LtiLoginState | None = None,
+    relay: bool = False,
 ) -> ValidatedLaunch:
-    """Run every check; raise the first failure. ``login`` may be passed when
-    the caller has already consumed and checked the state."""
-    if login is None:
-        login = check_state(session, request, now)
-    if not request.id_token:
+    """Run every check; raise the first failure. ``conn`` is in the
+    launch's transaction, which the caller commits or rolls back; ``relay``
+    as in :func:`check_state`."""
+    token: ParsedToken | None = None
+    malformed: LtiError | None = None
+    if request.id_token:
+        try:
+            token = parse_token(request.id_token)
+        except LtiError as error:
+            malformed = error  # reported after the state's checks, as ever
+    nonce_until = None
+    if token is not None:
+        nonces.bound_nonces(conn, now=now, cap=settings.max_used_nonces)
+        nonce_until = nonce_expiry(token.payload, now, settings)
+    login = check_state(conn, request, now, relay=relay, nonce_until=nonce_until)
+    if malformed is not None:
+        raise malformed
+    if token is None:
         raise LtiError("The launch has no id_token. The platform must POST it (form_post).")
-    token = parse_token(request.id_token)
     kid = check_header(token)
-    registration = check_issuer(session, token, login)
+    registration = check_issuer(conn, token, login)
     platform = registration.platform
     check_registered(token.payload, registration, login)
     payload = verify_signature(token, kid, platform, keys)
     check_times(payload, now, settings)
     check_audience(payload, login)
-    nonce = check_nonce(session, payload, login)
+    check_nonce(conn, payload, login)
     check_message(payload, settings)
-    client, deployment = check_deployment(session, payload, registration, login)
-    until = min(int(payload["exp"]), int(payload["iat"]) + settings.max_token_age)
-    nonces.spend_nonce(
-        session,
-        login.issuer,
-        nonce,
-        until=until + settings.clock_leeway,
-        now=now,
-        cap=settings.max_used_nonces,
-    )
+    client, deployment = check_deployment(conn, payload, registration, login)
     return ValidatedLaunch(
         platform=platform,
         client=client,

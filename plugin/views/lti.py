@@ -42,8 +42,9 @@ from plugin.lti.service_clients import outbound
 from plugin.lti.session import BINDING_COOKIE, BINDING_FIELD, SESSION_COOKIE, set_cookie
 from plugin.lti.settings import LtiSettings, lti_settings
 from plugin.lti.validation import (
+    MAX_STATE,
     LaunchRequest,
-    check_login,
+    LeftForRelay,
     prefetch_platform_keys,
     validate_launch,
 )
@@ -242,7 +243,7 @@ def launch() -> Response | tuple[str, int]:
         relay = bool(state and id_token and not form_binding)
         try:
             completed = _validate_and_complete(launch_request, now, frame_origin, relay=relay)
-        except _LeftForRelay:
+        except LeftForRelay:
             page = _storage_page(state or "", id_token or "")
             if page is not None:
                 return page
@@ -271,15 +272,11 @@ def launch() -> Response | tuple[str, int]:
     return response
 
 
-class _LeftForRelay(Exception):
-    """The login was left for the platform-storage relay page."""
-
-
 def _validate_and_complete(
     launch_request: LaunchRequest, now: int, frame_origin: str | None, *, relay: bool
 ) -> CompletedLaunch:
     """Consume the login, validate and store the launch in one transaction
-    (:class:`_LeftForRelay`: the login was left for the relay page, see
+    (:class:`LeftForRelay`: the login was left for the relay page, see
     :func:`plugin.lti.nonces.consume_login`). A launch that fails any check
     (or breaks) is rolled back and its login then consumed on its own: single
     use even when the launch fails. Two first launches of the same person or course at
@@ -287,31 +284,20 @@ def _validate_and_complete(
     then finds the rows the winner created."""
     settings = lti_settings()
     state = launch_request.state
-    usable = state if state and len(state) <= 64 else None
-    with get_db().session_scope() as session:
+    usable = state if state and len(state) <= MAX_STATE else None
+    # On the launch's engine: the registration it reads is cached per engine.
+    with get_db().launch_scope() as session:
         prefetch_platform_keys(session, launch_request, key_cache())
     for attempt in (1, 2):
         try:
-            with get_db().session_scope() as session:
-                spent = None
-                if usable is not None:
-                    spent = nonces.consume_login(
-                        session,
-                        usable,
-                        now,
-                        keep_for_storage=relay,
-                        binding=launch_request.binding,
-                    )
-                    if spent is None and relay:
-                        raise _LeftForRelay
-                login = check_login(launch_request, spent)
+            with get_db().launch_scope() as session:
                 validated = validate_launch(
-                    session,
+                    session.connection(),
                     launch_request,
                     keys=key_cache(),
                     settings=settings,
                     now=now,
-                    login=login,
+                    relay=relay,
                 )
                 origin = frame_origin or next(iter(platform_origins(validated.platform)), None)
                 return complete_launch(
@@ -320,7 +306,7 @@ def _validate_and_complete(
         except IntegrityError:
             if attempt == 2:
                 break
-        except _LeftForRelay:
+        except LeftForRelay:
             raise
         except Exception:
             # A refused launch, or one that broke: its login is spent all the same.
@@ -337,7 +323,7 @@ def _validate_and_complete(
 def _spend_login(state: str | None, now: int) -> None:
     """Consume the login of a launch that failed, in a transaction of its own."""
     if state is not None:
-        with get_db().session_scope() as session:
+        with get_db().launch_scope() as session:
             nonces.consume_login(session, state, now)
 
 
