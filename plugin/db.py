@@ -79,7 +79,7 @@ class Database:
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.launch_engine = self.engine
-        if sqlite and launch_synchronous != "full":
+        if sqlite and launch_synchronous != "full" and _on_disk(url):
             # Connections set up once, when opened: no statement per launch.
             self.launch_engine = create_engine(url, **kwargs)
             pragmas = partial(_sqlite_pragmas, synchronous=launch_synchronous)
@@ -138,6 +138,14 @@ class Database:
         self.engine.dispose()
         if self.launch_engine is not self.engine:
             self.launch_engine.dispose()
+
+
+def _on_disk(url: str) -> bool:
+    """A SQLite database in a file: a second engine then opens the same one
+    (an in-memory database would be another, empty one)."""
+    parsed = make_url(url)
+    database = parsed.database
+    return bool(database) and database != ":memory:" and parsed.query.get("mode") != "memory"
 
 
 def prepare_sqlite_file(url: str) -> None:
