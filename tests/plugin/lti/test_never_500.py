@@ -242,6 +242,12 @@ def test_every_route_survives_bad_input(launched: tuple[Flask, FlaskClient]) -> 
             data=form if method == "POST" else None,
             headers=headers,
         )
-        assert response.status_code < 500, (method, rule, response.get_data(as_text=True)[:300])
+        # /readyz says 503 by design while no worker has been seen (none runs here).
+        by_design = rule == "/readyz" and response.status_code == 503
+        assert response.status_code < 500 or by_design, (
+            method,
+            rule,
+            response.get_data(as_text=True)[:300],
+        )
 
     check()
