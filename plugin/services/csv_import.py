@@ -40,7 +40,7 @@ from plugin.models.records import LeaderLedRecord
 from plugin.services import knowledge, moments, train_the_trainer
 from plugin.services.errors import Invalid, ServiceError
 from plugin.services.people import Actor
-from plugin.services.publishing import Publishing, publishing_for
+from plugin.services.publishing import Publishing, publishing_for_team
 
 KINDS = ("coaching", "mentoring", "knowledge_session", "ttt_session")
 COMMON = (
@@ -515,9 +515,7 @@ def publisher(session: Session, settings: Settings) -> Callable[[int | None], Pu
 
     def for_team(team_id: int | None) -> Publishing:
         if team_id not in cache:
-            team = session.get(Team, team_id) if team_id is not None else None
-            issuer = team.platform_issuer if team else None
-            cache[team_id] = publishing_for(session, settings, issuer)
+            cache[team_id] = publishing_for_team(session, settings, team_id)
         return cache[team_id]
 
     return for_team

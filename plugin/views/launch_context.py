@@ -14,7 +14,7 @@ from plugin.db import db_session
 from plugin.lti.access import require_launch
 from plugin.models.people import Team
 from plugin.services.people import Actor
-from plugin.services.publishing import Publishing, publishing_for
+from plugin.services.publishing import Publishing, publishing_for_team
 
 
 def settings() -> Settings:
@@ -33,8 +33,7 @@ def team() -> Team | None:
 
 
 def publishing() -> Publishing:
-    found = team()
-    return publishing_for(db_session(), settings(), found.platform_issuer if found else None)
+    return publishing_for_team(db_session(), settings(), require_launch().team_id)
 
 
 def zone() -> ZoneInfo:

@@ -32,7 +32,7 @@ from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from plugin.config import Settings
-from plugin.models.people import Person, Team
+from plugin.models.people import Person
 from plugin.models.privacy import PrivacyAction, PrivacyAudit, StatementSubject
 from plugin.models.records import (
     LeaderLedRecord,
@@ -53,7 +53,7 @@ from plugin.services.privacy.voiding import (
     record_tree,
     replace_undelivered_voids,
 )
-from plugin.services.publishing import Publishing, publishing_for
+from plugin.services.publishing import Publishing, publishing_for_team
 from statements.builders import Statement
 
 log = logging.getLogger(__name__)
@@ -128,11 +128,6 @@ def _change(row: LeaderLedRecord, *, deleted: bool) -> RecordChange:
     return RecordChange(row.id, row.kind, row.title, row.occurred_at, deleted)
 
 
-def _publishing(session: Session, settings: Settings, row: LeaderLedRecord) -> Publishing:
-    team = session.get(Team, row.team_id) if row.team_id is not None else None
-    return publishing_for(session, settings, team.platform_issuer if team else None)
-
-
 def _own_records(session: Session, person_id: int, voider: Voider, result: ErasureResult) -> None:
     own = session.scalars(select(LeaderLedRecord.id).where(LeaderLedRecord.leader_id == person_id))
     tree = record_tree(session, list(own))
@@ -161,7 +156,7 @@ def _shared_records(
         if row.state is not RecordState.ACTIVE or rebuild is None:
             continue
         try:
-            statements = rebuild(session, row, _publishing(session, settings, row))
+            statements = rebuild(session, row, publishing_for_team(session, settings, row.team_id))
             recording.correct(session, row, statements, voider.build)
         except (ServiceError, ValueError) as error:
             # Its statements that name the person are voided below all the same.
