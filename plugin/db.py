@@ -99,15 +99,8 @@ class Database:
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
         """One transaction: commit on success, roll back on error."""
-        session = self.sessionmaker()
-        try:
+        with _transaction(self.sessionmaker) as session:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
     @contextmanager
     def launch_scope(self) -> Iterator[Session]:
@@ -124,20 +117,26 @@ class Database:
         depends on can be lost. The fsync is the costliest part of a launch
         on SQLite (issue 17). Only launches write here: keep it that way.
         """
-        session = self.launch_sessionmaker()
-        try:
+        with _transaction(self.launch_sessionmaker) as session:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
         if self.launch_engine is not self.engine:
             self.launch_engine.dispose()
+
+
+@contextmanager
+def _transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _on_disk(url: str) -> bool:
