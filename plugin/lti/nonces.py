@@ -203,17 +203,6 @@ def nonce_used(db: Session | Connection, issuer: str, nonce: str) -> bool:
     return conn.execute(_NONCE_USED, {"issuer": issuer, "nonce": nonce}).first() is not None
 
 
-def spend_nonce(
-    db: Session | Connection, issuer: str, nonce: str, *, until: int, now: int, cap: int
-) -> None:
-    """Remember ``nonce`` as used until ``until`` (when its token expires anyway)."""
-    bound_nonces(db, now=now, cap=cap)
-    conn = db.connection() if isinstance(db, Session) else db
-    conn.execute(
-        _INSERT_NONCE, {"issuer": issuer, "nonce": nonce, "expires_at": max(until, now + 1)}
-    )
-
-
 def bound_nonces(db: Session | Connection, *, now: int, cap: int) -> None:
     """Before a nonce is recorded: keep the used-nonce table within ``cap``."""
     enforce_bound(db, LtiUsedNonce, now=now, cap=cap)

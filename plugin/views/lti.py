@@ -163,7 +163,7 @@ def login_check() -> tuple[Response, int]:
     """Did the browser send back the cookie bound to this login's state?"""
     state = request.args.get("state", "")
     with get_db().session_scope() as session:
-        pending = nonces.peek_login(session, state, _now()) if 0 < len(state) <= 64 else None
+        pending = nonces.peek_login(session, state, _now()) if 0 < len(state) <= MAX_STATE else None
         kept = pending is not None and nonces.binding_matches(
             pending, request.cookies.get(BINDING_COOKIE)
         )

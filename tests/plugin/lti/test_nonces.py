@@ -52,14 +52,23 @@ def test_login_states_expire_and_are_single_use(tool: Flask) -> None:
     assert count(tool, LtiLoginState) == 1
 
 
+def _launch_spends(app: Flask, *, now: int, until: int) -> str:
+    """What a launch does: bound the used nonces, then consume a login and
+    record its nonce as used until ``until``; the nonce."""
+    issued = issue(app, now=now, cap=100)
+    with session_scope(app) as session:
+        nonces.bound_nonces(session, now=now, cap=20)
+        login = nonces.consume_login(session, issued.state, now, spend_nonce_until=until)
+        assert login is not None
+        return login.nonce
+
+
 def test_used_nonces_expire_and_are_bounded(tool: Flask) -> None:
-    with session_scope(tool) as session:
-        for i in range(30):
-            nonces.spend_nonce(session, "https://lms", f"n{i}", until=1100 + i, now=1000, cap=20)
+    spent = [_launch_spends(tool, now=1000, until=1100 + i) for i in range(30)]
     assert count(tool, LtiUsedNonce) <= 20
     with session_scope(tool) as session:
-        assert nonces.nonce_used(session, "https://lms", "n29")
-        nonces.spend_nonce(session, "https://lms", "late", until=5000, now=2000, cap=20)
+        assert nonces.nonce_used(session, "https://lms", spent[-1])
+    _launch_spends(tool, now=2000, until=5000)
     assert count(tool, LtiUsedNonce) == 1  # everything else had expired
 
 
