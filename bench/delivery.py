@@ -150,7 +150,7 @@ def measure(
         time.sleep(4)  # let every worker start and poll an empty queue
         backlog = [s for e in session_events(BACKLOG // 2) for s in statements_of(e)]
         with database.session_scope() as session:
-            outbox.enqueue(session, backlog, flush=False)
+            outbox.enqueue(session, backlog)
         committed = time.perf_counter()
         wait_stored(database, len(backlog))
         throughput = len(backlog) / (time.perf_counter() - committed)

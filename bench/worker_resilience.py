@@ -128,7 +128,7 @@ class Recorder(threading.Thread):
         while not self.halt.is_set():
             built = [s for e in session_events(1) for s in statements_of(e)]  # fresh uuid4 ids
             with self.database.session_scope() as session:
-                outbox.enqueue(session, built, flush=False)
+                outbox.enqueue(session, built)
             now = time.time()
             self.commits.update({str(s["id"]).lower(): now for s in built})
             self.halt.wait(PACE)
@@ -278,7 +278,7 @@ def delivery_round(
         before = _formal(database)
         backlog = [s for e in session_events(BACKLOG // 2) for s in statements_of(e)]
         with database.session_scope() as session:
-            outbox.enqueue(session, backlog, flush=False)
+            outbox.enqueue(session, backlog)
         seconds = wait_stored(database, len(backlog))
         gained = _formal(database) - before
         if sync is not None and (sync.poll() is not None or _formal(database) >= SYNC_TOTAL):

@@ -45,10 +45,10 @@ def current_grant() -> Grant | None:
         grant = None
         if raw:
             session = db_session()
-            token = tokens.authenticate(session, raw, datetime.now(UTC))
-            if token is not None:
-                grant = Grant.of(token)
-                if session.dirty:
+            known = tokens.authenticate(session, raw, datetime.now(UTC))
+            if known is not None:
+                grant = known.grant
+                if known.wrote:
                     session.commit()  # its last use
         g.api_grant = grant
     found: Grant | None = g.api_grant

@@ -53,6 +53,14 @@ api_token_team = Table(
 )
 
 
+_SCOPES = frozenset(str(s) for s in Scope)
+
+
+def scope_set(scopes: str) -> frozenset[Scope]:
+    """The scopes in a token's space-separated ``scopes`` (unknown ones dropped)."""
+    return frozenset(Scope(s) for s in scopes.split() if s in _SCOPES)
+
+
 class ApiToken(Base):
     __tablename__ = "api_token"
 
@@ -85,7 +93,7 @@ class ApiToken(Base):
 
     @property
     def scope_set(self) -> frozenset[Scope]:
-        return frozenset(Scope(s) for s in self.scopes.split() if s in set(Scope))
+        return scope_set(self.scopes)
 
 
 class IdempotentRequest(Base):

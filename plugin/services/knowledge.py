@@ -20,7 +20,7 @@ from plugin.services import input_rules as rules
 from plugin.services import recording
 from plugin.services.catalogue import topic_by_slug, topic_ref, value_ref
 from plugin.services.errors import Checks
-from plugin.services.people import Actor, members_among, require_leader_of, statement_identity
+from plugin.services.people import Actor, leader_and_members, statement_identity
 from plugin.services.publishing import Publishing
 from plugin.services.record_access import own_active_record, set_participants
 from statements.builders import (
@@ -65,12 +65,14 @@ class _Checked:
     material_url: str
     notes: str
     extra_materials: tuple[Material, ...]
+    leader: Person | None = None  # who checked it (None when re-stating a stored record)
 
 
 def check(
     session: Session, actor: Actor, team_id: int | None, data: SessionInput, now: datetime
 ) -> _Checked:
-    team = require_leader_of(session, actor, team_id)
+    wanted = list(dict.fromkeys(data.people))
+    leader, found = leader_and_members(session, actor, team_id, wanted)
     checks = Checks()
     title = rules.title(checks, "title", data.title, required=True)
     topic = topic_by_slug(session, data.topic)
@@ -81,8 +83,6 @@ def check(
     value = session.get(CompanyValue, data.value_id) if data.value_id is not None else None
     if data.value_id is not None and (value is None or value.retired_at is not None):
         checks.fail("value", _("Choose one of the company values offered."))
-    wanted = list(dict.fromkeys(data.people))
-    found = members_among(session, team, wanted)
     if len(wanted) > MAX_ATTENDEES:
         checks.fail("people", _("Choose at most %(max)d attendees.", max=MAX_ATTENDEES))
     elif actor.person_id in wanted:
@@ -118,6 +118,7 @@ def check(
         material_url,
         notes,
         data.extra_materials,
+        leader,
     )
 
 
@@ -164,7 +165,7 @@ def record_session(
     session: Session, actor: Actor, *, data: SessionInput, pub: Publishing, now: datetime
 ) -> LeaderLedRecord:
     checked = check(session, actor, actor.team_id, data, now)
-    leader = session.get_one(Person, actor.person_id)
+    leader = checked.leader or session.get_one(Person, actor.person_id)
     row = LeaderLedRecord(
         kind=RecordKind.KNOWLEDGE_SESSION,
         leader_id=leader.id,
@@ -192,7 +193,7 @@ def update_session(
 ) -> LeaderLedRecord:
     row = own_active_record(session, actor, record_id, kinds=(RecordKind.KNOWLEDGE_SESSION,))
     checked = check(session, actor, row.team_id, data, now)
-    leader = session.get_one(Person, actor.person_id)
+    leader = checked.leader or session.get_one(Person, actor.person_id)
     _apply(row, checked)
     set_participants(row, ParticipantRole.ATTENDEE, [p.id for p in checked.people])
     return recording.correct(

@@ -31,8 +31,7 @@ from plugin.services.catalogue import topic_by_slug, topic_ref, value_ref
 from plugin.services.errors import Checks
 from plugin.services.people import (
     Actor,
-    members_among,
-    require_leader_of,
+    leader_and_members,
     statement_identity,
 )
 from plugin.services.publishing import Publishing
@@ -71,6 +70,7 @@ class _Checked:
     minutes: int
     occurred_at: datetime
     notes: str
+    leader: Person | None = None  # who checked it (None when re-stating a stored record)
 
 
 def relationship(leader_id: int, person_id: int, site: str) -> uuid.UUID:
@@ -82,12 +82,11 @@ def relationship(leader_id: int, person_id: int, site: str) -> uuid.UUID:
 def check(
     session: Session, actor: Actor, team_id: int | None, data: MomentInput, now: datetime
 ) -> _Checked:
-    team = require_leader_of(session, actor, team_id)
+    wanted = list(dict.fromkeys(data.people))
+    leader, found = leader_and_members(session, actor, team_id, wanted)
     checks = Checks()
     if data.kind not in KINDS:
         checks.fail("kind", _("Choose coaching or mentoring."))
-    wanted = list(dict.fromkeys(data.people))
-    found = members_among(session, team, wanted)
     if not wanted:
         checks.fail("people", _("Choose at least one person."))
     elif len(wanted) > MAX_PEOPLE:
@@ -116,6 +115,7 @@ def check(
         minutes,
         occurred_at,
         notes,
+        leader,
     )
 
 
@@ -180,7 +180,7 @@ def record_moment(
 ) -> LeaderLedRecord:
     """Store the moment and queue its statements, in the caller's transaction."""
     checked = check(session, actor, actor.team_id, data, now)
-    leader = session.get_one(Person, actor.person_id)
+    leader = checked.leader or session.get_one(Person, actor.person_id)
     row = LeaderLedRecord(
         leader_id=leader.id,
         team_id=actor.team_id,
@@ -208,7 +208,7 @@ def update_moment(
     """Correct a moment: its statements are voided and replaced."""
     row = own_active_record(session, actor, record_id, kinds=tuple(KINDS.values()))
     checked = check(session, actor, row.team_id, data, now)
-    leader = session.get_one(Person, actor.person_id)
+    leader = checked.leader or session.get_one(Person, actor.person_id)
     _apply(row, checked)
     set_participants(row, ParticipantRole.LEARNER, [p.id for p in checked.people])
     leader_identity = statement_identity(session, leader)

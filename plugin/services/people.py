@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from plugin.i18n import _
 from plugin.models.people import Membership, Person, PersonIdentifier, Role, Team
 from plugin.services.errors import NotAllowed
+from plugin.services.privacy.subjects import known_owner
 from statements.identity import Identity
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def statement_identity(session: Session, person: Person) -> Identity:
     if person.statement_key:
         identity = identity_from_key(person.statement_key, person.display_name)
         if identity is not None:
+            known_owner(session, person.statement_key, person.id)
             return identity  # the usual case: no query
     accounts = session.scalars(
         select(PersonIdentifier.key)
@@ -63,6 +65,7 @@ def statement_identity(session: Session, person: Person) -> Identity:
     for key in accounts:
         identity = identity_from_key(key, person.display_name)
         if identity is not None:
+            known_owner(session, key, person.id)
             return identity
     raise NotAllowed(
         _(
@@ -114,6 +117,26 @@ def team_members(
         .order_by(Person.display_name, Person.id)
     ).all()
     return [(person, role) for person, role in rows if person.id not in skip]
+
+
+def leader_and_members(
+    session: Session, actor: Actor, team_id: int | None, person_ids: Iterable[int]
+) -> tuple[Person, dict[int, Person]]:
+    """:func:`require_leader_of` and :func:`members_among` in one query:
+    NotAllowed unless ``actor`` leads the team, else the leader's own
+    :class:`Person` and those of ``person_ids`` who belong to it."""
+    if actor.role is not Role.LEADER or team_id is None:
+        raise NotAllowed(_("Only a leader of this course can do this."))
+    wanted = set(person_ids)
+    rows = session.execute(
+        select(Person, Membership.role)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.team_id == team_id, Person.id.in_(wanted | {actor.person_id}))
+    ).all()
+    leader = next((p for p, role in rows if p.id == actor.person_id and role is Role.LEADER), None)
+    if leader is None:
+        raise NotAllowed(_("You are not a leader of this course."))
+    return leader, {person.id: person for person, _role in rows if person.id in wanted}
 
 
 def members_among(session: Session, team_id: int, person_ids: Iterable[int]) -> dict[int, Person]:

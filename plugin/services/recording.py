@@ -21,7 +21,7 @@ from plugin.models.records import (
     RecordStatement,
     StatementRole,
 )
-from plugin.services.outbox import enqueue
+from plugin.services.outbox import enqueue, statement_ids
 from statements.builders import DEFAULT_OPTIONS, BuildOptions, StatementVoided, statement_voided
 from statements.identity import Identity
 
@@ -56,13 +56,15 @@ def record(
     if not statements:
         raise RecordError("a record needs at least one statement")
     row.participants.extend(participants)
-    # A new record has no statements yet: start the collection empty, so the
-    # links added below are in it without reading them back after the flush.
-    if "statements" not in row.__dict__:
-        row.statements = []
+    # The links go in with the record and its participants (one flush); the
+    # outbox rows need the record's id, so they follow it.
+    row.statements = [
+        RecordStatement(statement_id=sid, role=StatementRole.STATES)
+        for sid in dict.fromkeys(statement_ids(statements))
+    ]
     session.add(row)
     session.flush()
-    _attach(session, row, statements, StatementRole.STATES, lrs)
+    enqueue(session, statements, lrs=lrs, record_id=row.id)
     return row
 
 
@@ -127,8 +129,9 @@ def _attach(
     role: StatementRole,
     lrs: str | None,
 ) -> None:
-    """Queue ``statements`` and link their ids to ``row``; flushed by the commit."""
-    queued = enqueue(session, statements, lrs=lrs, record_id=row.id, flush=False)
+    """Queue ``statements`` and link their ids to ``row`` (the links are flushed with it)."""
+    queued = enqueue(session, statements, lrs=lrs, record_id=row.id)
     # One outbox row per receiving LRS, one link per statement.
-    ids = dict.fromkeys(outbox_row.statement_id for outbox_row in queued)
-    session.add_all(RecordStatement(record=row, statement_id=sid, role=role) for sid in ids)
+    session.add_all(
+        RecordStatement(record=row, statement_id=sid, role=role) for sid in dict.fromkeys(queued)
+    )

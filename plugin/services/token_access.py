@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.i18n import _
-from plugin.models.api import ApiToken, Scope, TokenKind
+from plugin.models.api import Scope, TokenKind
 from plugin.models.people import Membership, Role, Team
 from plugin.models.records import LeaderLedRecord
 from plugin.services.errors import Invalid, NotAllowed, NotFound
@@ -33,17 +33,6 @@ class Grant:
     person_id: int | None  # the one person it acts as or for
     team_ids: frozenset[int]  # empty: not limited to teams
     created_by: int | None
-
-    @classmethod
-    def of(cls, token: ApiToken) -> Grant:
-        return cls(
-            token.id,
-            token.kind,
-            token.scope_set,
-            token.person_id,
-            frozenset(t.id for t in token.teams),
-            token.created_by_id,
-        )
 
     @property
     def organisation_wide(self) -> bool:

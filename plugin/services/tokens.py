@@ -15,14 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
 
 from plugin.i18n import _
-from plugin.models.api import ApiToken, Scope, TokenKind
+from plugin.models.api import ApiToken, Scope, TokenKind, api_token_team, scope_set
 from plugin.models.people import Membership, Person, Role, Team
 from plugin.services.errors import Checks, NotFound
 from plugin.services.people import Actor
+from plugin.services.token_access import Grant
 
 PREFIX = "llt_"
 HINT_LENGTH = 12
@@ -123,27 +124,59 @@ def is_live(token: ApiToken, now: datetime) -> bool:
     return token.revoked_at is None and _aware(token.expires_at) > now
 
 
-def authenticate(session: Session, raw: str, now: datetime) -> ApiToken | None:
-    """The live token whose secret is ``raw`` (None when unknown, expired or revoked).
+@dataclass(frozen=True)
+class Authenticated:
+    grant: Grant
+    #: Its last use was written: the caller commits it.
+    wrote: bool
 
-    Its last use is set on the token (at most once a minute); the caller commits.
+
+def authenticate(session: Session, raw: str, now: datetime) -> Authenticated | None:
+    """The grant of the live token whose secret is ``raw`` (None when
+    unknown, expired or revoked), read in one query without ORM objects
+    (this runs on every API call). Its last use is written at most once a
+    minute; the caller commits it.
     """
     if not raw.startswith(PREFIX) or len(raw) > 200:
         return None
-    token = (
-        session.execute(
-            select(ApiToken)
-            .where(ApiToken.token_hash == digest(raw))
-            .options(joinedload(ApiToken.teams))  # one round trip per API call
+    token = ApiToken.__table__.c
+    rows = session.execute(
+        select(
+            token.id,
+            token.kind,
+            token.scopes,
+            token.person_id,
+            token.created_by_id,
+            token.expires_at,
+            token.revoked_at,
+            token.last_used_at,
+            api_token_team.c.team_id,
         )
-        .unique()
-        .scalar_one_or_none()
-    )
-    if token is None or not is_live(token, now):
+        .outerjoin(api_token_team, api_token_team.c.token_id == token.id)
+        .where(token.token_hash == digest(raw))
+    ).all()
+    if not rows:
         return None
-    if token.last_used_at is None or _aware(token.last_used_at) < now - LAST_USED_EVERY:
-        token.last_used_at = now
-    return token
+    first = rows[0]
+    if first.revoked_at is not None or _aware(first.expires_at) <= now:
+        return None
+    wrote = first.last_used_at is None or _aware(first.last_used_at) < now - LAST_USED_EVERY
+    if wrote:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == first.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    grant = Grant(
+        token_id=first.id,
+        kind=TokenKind(first.kind),
+        scopes=scope_set(first.scopes),
+        person_id=first.person_id,
+        team_ids=frozenset(row.team_id for row in rows if row.team_id is not None),
+        created_by=first.created_by_id,
+    )
+    return Authenticated(grant, wrote)
 
 
 def personal_tokens(session: Session, person_id: int) -> Sequence[ApiToken]:

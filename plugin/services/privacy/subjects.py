@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from plugin.models.people import PersonIdentifier
@@ -83,14 +83,28 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + CHUNK]
 
 
+#: ``session.info`` key: identity key -> person id, for the people whose
+#: statement identity this session has already built
+#: (:func:`plugin.services.people.statement_identity`), so indexing the
+#: statements just built about them needs no lookup.
+KNOWN_OWNERS = "leaderled.known_owners"
+
+
+def known_owner(session: Session, key: str, person_id: int) -> None:
+    """Remember that identity ``key`` names ``person_id`` for this session."""
+    session.info.setdefault(KNOWN_OWNERS, {})[key] = person_id
+
+
 def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
     """Identity key -> local person id, for the keys that name someone.
 
     A person's statement identity is always one of their identifiers too
-    (launches and the roster link it), so one indexed lookup suffices.
+    (launches and the roster link it), so one indexed lookup suffices; the
+    keys this session built statements with are known without one.
     """
-    wanted = sorted(set(keys))
-    found: dict[str, int] = {}
+    known: dict[str, int] = session.info.get(KNOWN_OWNERS, {})
+    wanted = sorted(set(keys) - known.keys())
+    found = {key: known[key] for key in set(keys) & known.keys()}
     for chunk in _chunks(wanted):
         found.update(
             session.execute(
@@ -109,7 +123,7 @@ def index_statements(session: Session, statements: Iterable[Mapping[str, Any]]) 
     and mark the targets of voiding statements voided; in the caller's session."""
     named = [read(s) for s in statements]
     owners = owners_of(session, {key for n in named for key in n.everyone})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in named:
         people: dict[int, bool] = {}
         for key in item.everyone:
@@ -117,16 +131,17 @@ def index_statements(session: Session, statements: Iterable[Mapping[str, Any]]) 
                 person = owners[key]
                 people[person] = people.get(person, False) or key in item.actor
         rows += [
-            StatementSubject(
-                statement_id=item.statement_id,
-                person_id=person,
-                actor=is_actor,
-                voiding=item.voids is not None,
-                voided=False,
-            )
+            {
+                "statement_id": item.statement_id,
+                "person_id": person,
+                "actor": is_actor,
+                "voiding": item.voids is not None,
+                "voided": False,
+            }
             for person, is_actor in people.items()
         ]
-    session.add_all(rows)
+    if rows:
+        session.execute(insert(cast(Table, StatementSubject.__table__)), rows)
     targets = sorted({n.voids for n in named if n.voids})
     for chunk in _chunks(targets):
         session.execute(

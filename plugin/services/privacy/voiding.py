@@ -66,7 +66,7 @@ class Voider:
         """Queue a void for each id not voided by this voider yet; returns how many."""
         fresh = sorted({s.lower() for s in statement_ids} - self.targets)
         if fresh:
-            enqueue(self.session, [self.build(sid) for sid in fresh], flush=False)
+            enqueue(self.session, [self.build(sid) for sid in fresh])
         return len(fresh)
 
 
