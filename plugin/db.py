@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -37,6 +38,51 @@ SEND_LRS = "leaderled.send_lrs"
 
 #: SQLite ``PRAGMA synchronous`` values a launch may commit with.
 LAUNCH_SYNCHRONOUS = ("normal", "full")
+
+
+#: A pooled connection given back less than this many seconds ago is used
+#: without a ping first (see :func:`ping_when_idle`).
+PING_AFTER_IDLE_SECONDS = 5.0
+_RETURNED_AT = "leaderled.returned_at"
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a ping before use only when it has been
+    idle a while, instead of before every use (``pool_pre_ping``).
+
+    A ping is a round trip: a tenth of an API write's, a quarter of a
+    launch's validation on PostgreSQL (issues 12 and 17). A connection that
+    went back to the pool moments ago is almost surely alive; one idle for
+    longer may have been closed by the server, a proxy or a firewall, and a
+    dead one is replaced before use, as with ``pool_pre_ping`` (the pool
+    retries the checkout on :class:`~sqlalchemy.exc.DisconnectionError`).
+    What is given up: after a database restart, a request that takes a
+    connection used within the last seconds fails once; SQLAlchemy then
+    drops every connection opened before the failure, and the request is
+    answered with a 503 and ``Retry-After`` (:mod:`plugin.views.errors`).
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is not None and time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError(str(error)) from error
+            raise
 
 
 class Base(DeclarativeBase):
@@ -73,9 +119,9 @@ class Database:
         sqlite = url.startswith("sqlite")
         if sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        else:
-            kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **kwargs)
+        if not sqlite:
+            ping_when_idle(self.engine)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.launch_engine = self.engine
@@ -209,6 +255,14 @@ def db_session() -> Session:
         g.db_session = get_db().sessionmaker()
     session: Session = g.db_session
     return session
+
+
+def rollback_request_session() -> None:
+    """End the request's transaction, if it has one (after its connection was
+    lost, so that what the error page reads runs on a new one)."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
 
 
 def _close_request_session(_exc: BaseException | None) -> None:

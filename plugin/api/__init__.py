@@ -18,6 +18,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -38,8 +39,10 @@ from plugin.api import (
 )
 from plugin.api.auth import SECURITY_SCHEME
 from plugin.api.schemas import ProblemSchema
+from plugin.db import rollback_request_session
 from plugin.extensions import csrf
 from plugin.services.errors import ServiceError
+from plugin.views.errors import RETRY_AFTER_LOST_DATABASE, database_lost
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,17 @@ def _http_error(error: HTTPException) -> Response:
     return problems.from_http(error)
 
 
+def _database_error(error: DBAPIError) -> Response:
+    """A connection lost under the request (see plugin.views.errors)."""
+    if not error.connection_invalidated:
+        return _unexpected(error)
+    log.warning("database connection lost during an API request: %s", type(error.orig))
+    rollback_request_session()
+    return problems.problem(
+        503, database_lost(), headers={"Retry-After": RETRY_AFTER_LOST_DATABASE}
+    )
+
+
 def _unexpected(error: Exception) -> Response:
     log.exception("API request failed: %s", type(error).__name__)
     return problems.from_http(InternalServerError())
@@ -126,6 +140,7 @@ for _bp in RESOURCES:
     ratelimit.limit_blueprint(_bp)
     _bp.register_error_handler(ServiceError, _service_error)
     _bp.register_error_handler(HTTPException, _http_error)
+    _bp.register_error_handler(DBAPIError, _database_error)
     _bp.register_error_handler(Exception, _unexpected)
 
 

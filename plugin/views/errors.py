@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from plugin.db import rollback_request_session
 from plugin.i18n import _, lazy
 
 #: The page's heading in the page's language (Werkzeug's names are English only).
@@ -45,8 +47,35 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or best == "application/json"
 
 
+#: Seconds a client is asked to wait after a lost database connection.
+RETRY_AFTER_LOST_DATABASE = "1"
+
+
+def database_lost() -> str:
+    return _(
+        "Leaderled lost its connection to its database and has opened a new one. "
+        "Nothing was saved by this request: try again."
+    )
+
+
 def register(app: Flask) -> None:
     from plugin.lti.keys import KeysUnavailable
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError) -> tuple[Response | str, int, dict[str, str]]:
+        """A connection that died under a request (a database restart): 503,
+        try again; the pool has already replaced it. Any other database
+        error is a 500 like every unexpected one."""
+        if not exc.connection_invalidated:
+            raise exc  # logged and answered as any other unexpected error
+        app.logger.warning("database connection lost during a request: %s", type(exc.orig))
+        rollback_request_session()
+        headers = {"Retry-After": RETRY_AFTER_LOST_DATABASE}
+        message = database_lost()
+        if _wants_json():
+            return jsonify(error="Service Unavailable", message=message), 503, headers
+        page = render_template("error.html", code=503, title=TITLES[503], message=message)
+        return page, 503, headers
 
     @app.errorhandler(KeysUnavailable)
     def keys_unavailable(exc: KeysUnavailable) -> tuple[Response | str, int]:
