@@ -85,6 +85,26 @@ def ping_when_idle(engine: Engine) -> None:
             raise
 
 
+_MEMOS = "leaderled.memos"
+
+
+def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
+    """A dict named ``name`` that lives as long as the session's current
+    transaction: for what one query of the transaction read along and a
+    later step would otherwise read again. A new transaction starts with
+    new memos, so nothing read in one is trusted in the next; outside a
+    transaction the memo is a fresh dict that nothing keeps."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return {}
+    owner, memos = session.info.get(_MEMOS, (None, {}))
+    if owner is not transaction:
+        memos = {}
+        session.info[_MEMOS] = (transaction, memos)
+    found: dict[Any, Any] = memos.setdefault(name, {})
+    return found
+
+
 class Base(DeclarativeBase):
     """Declarative base for every model; stable constraint names for Alembic."""
 

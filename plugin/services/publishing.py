@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.config import Settings
+from plugin.db import transaction_memo
 from plugin.models.lti import IdentityMode, LtiPlatform
 from plugin.models.people import Team
 from statements.builders import BuildOptions
@@ -37,16 +38,29 @@ def publishing_for(session: Session, settings: Settings, issuer: str | None) -> 
     return _publishing(settings, platform)
 
 
+#: :func:`plugin.db.transaction_memo` of team id -> its platform (or None),
+#: as a query of this transaction already read it.
+TEAM_PLATFORMS = "team_platforms"
+
+
+def remember_platforms(session: Session, platforms: dict[int, LtiPlatform | None]) -> None:
+    """Note the platforms of teams read along with something else, so
+    :func:`publishing_for_team` needs no query of its own in this session."""
+    transaction_memo(session, TEAM_PLATFORMS).update(platforms)
+
+
 def publishing_for_team(session: Session, settings: Settings, team_id: int | None) -> Publishing:
-    """:func:`publishing_for` the platform of team ``team_id``, in one query."""
-    platform = (
-        session.scalar(
-            select(LtiPlatform)
-            .join(Team, Team.platform_issuer == LtiPlatform.issuer)
-            .where(Team.id == team_id)
-        )
-        if team_id is not None
-        else None
+    """:func:`publishing_for` the platform of team ``team_id``, in one query
+    (none when this transaction has read it already)."""
+    if team_id is None:
+        return _publishing(settings, None)
+    known: dict[int, LtiPlatform | None] = transaction_memo(session, TEAM_PLATFORMS)
+    if team_id in known:
+        return _publishing(settings, known[team_id])
+    platform = session.scalar(
+        select(LtiPlatform)
+        .join(Team, Team.platform_issuer == LtiPlatform.issuer)
+        .where(Team.id == team_id)
     )
     return _publishing(settings, platform)
 

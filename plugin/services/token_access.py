@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from plugin.i18n import _
 from plugin.models.api import Scope, TokenKind
+from plugin.models.lti import LtiPlatform
 from plugin.models.people import Membership, Role, Team
 from plugin.models.records import LeaderLedRecord
 from plugin.services.errors import Invalid, NotAllowed, NotFound
 from plugin.services.people import Actor, require_leader_of
+from plugin.services.publishing import remember_platforms
 from plugin.services.record_feed import Reach
 
 
@@ -52,6 +54,25 @@ def _teams_where(session: Session, person_id: int, roles: tuple[Role, ...]) -> l
     )
 
 
+def _teams_led_with_platforms(session: Session, person_id: int) -> list[int]:
+    """The teams ``person_id`` leads; their platforms are read along and
+    remembered for :func:`plugin.services.publishing.publishing_for_team`,
+    which the write needs next."""
+    rows = (
+        session.execute(
+            select(Membership.team_id, LtiPlatform)
+            .join(Team, Team.id == Membership.team_id)
+            .outerjoin(LtiPlatform, LtiPlatform.issuer == Team.platform_issuer)
+            .where(Membership.person_id == person_id, Membership.role == Role.LEADER)
+            .order_by(Membership.team_id)
+        )
+        .tuples()
+        .all()
+    )
+    remember_platforms(session, dict(rows))
+    return [team_id for team_id, _platform in rows]
+
+
 def writer(session: Session, grant: Grant, *, leader_id: int | None, team_id: int | None) -> Actor:
     """The leader (and team) a write through this token is for."""
     if grant.person_id is not None:
@@ -63,7 +84,7 @@ def writer(session: Session, grant: Grant, *, leader_id: int | None, team_id: in
     else:
         leader = leader_id
     if team_id is None:
-        led = [t for t in _teams_where(session, leader, (Role.LEADER,)) if grant.covers_team(t)]
+        led = [t for t in _teams_led_with_platforms(session, leader) if grant.covers_team(t)]
         if len(led) > 1:
             raise Invalid(
                 {"team_id": _("This leader leads several teams; name the team (team_id).")}

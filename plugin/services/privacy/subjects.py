@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from plugin.db import transaction_memo
 from plugin.models.people import PersonIdentifier
 from plugin.models.privacy import StatementSubject
 from statements.identity import Identity
@@ -83,16 +84,16 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + CHUNK]
 
 
-#: ``session.info`` key: identity key -> person id, for the people whose
-#: statement identity this session has already built
+#: :func:`plugin.db.transaction_memo` of identity key -> person id, for the
+#: people whose statement identity this transaction has already built
 #: (:func:`plugin.services.people.statement_identity`), so indexing the
 #: statements just built about them needs no lookup.
-KNOWN_OWNERS = "leaderled.known_owners"
+KNOWN_OWNERS = "known_owners"
 
 
 def known_owner(session: Session, key: str, person_id: int) -> None:
-    """Remember that identity ``key`` names ``person_id`` for this session."""
-    session.info.setdefault(KNOWN_OWNERS, {})[key] = person_id
+    """Remember that identity ``key`` names ``person_id`` in this transaction."""
+    transaction_memo(session, KNOWN_OWNERS)[key] = person_id
 
 
 def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
@@ -100,9 +101,9 @@ def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
 
     A person's statement identity is always one of their identifiers too
     (launches and the roster link it), so one indexed lookup suffices; the
-    keys this session built statements with are known without one.
+    keys this transaction built statements with are known without one.
     """
-    known: dict[str, int] = session.info.get(KNOWN_OWNERS, {})
+    known: dict[str, int] = transaction_memo(session, KNOWN_OWNERS)
     wanted = sorted(set(keys) - known.keys())
     found = {key: known[key] for key in set(keys) & known.keys()}
     for chunk in _chunks(wanted):
