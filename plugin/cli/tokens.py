@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from plugin.db import get_db
 from plugin.models.api import ApiToken, Scope, TokenKind
-from plugin.models.people import Person
+from plugin.models.people import Person, Role
 from plugin.services import tokens
 from plugin.services.errors import Invalid
 
 
-def _person(session: Session, ref: str) -> int:
+def _person(session: Session, ref: str, option: str = "--person") -> int:
     """A person by id or email."""
     if ref.isdigit() and session.get(Person, int(ref)) is not None:
         return int(ref)
@@ -30,9 +30,21 @@ def _person(session: Session, ref: str) -> int:
     ).all()
     if len(found) != 1:
         raise click.BadParameter(
-            f"{ref!r} names {'no' if not found else 'more than one'} person", param_hint="--person"
+            f"{ref!r} names {'no' if not found else 'more than one'} person", param_hint=option
         )
     return int(found[0])
+
+
+def _lnd_admin(session: Session, ref: str) -> int:
+    """The L&D admin a service token is made for (by id or email)."""
+    person_id = _person(session, ref, "--created-by")
+    if not tokens.teams_of(session, person_id, (Role.LND_ADMIN,)):
+        raise click.BadParameter(
+            f"{ref!r} is not an L&D admin of any course; a token made on someone's behalf "
+            "must be made on behalf of L&D",
+            param_hint="--created-by",
+        )
+    return person_id
 
 
 @click.group()
@@ -59,6 +71,13 @@ def token() -> None:
 @click.option("--person", help="Id or email of the person it acts as (personal) or for.")
 @click.option("--team", "teams", multiple=True, type=int, help="Team id; repeat for several.")
 @click.option("--days", type=int, default=tokens.DEFAULT_DAYS, show_default=True)
+@click.option(
+    "--created-by",
+    help=(
+        "Id or email of the L&D admin the token is made for. An organisation-wide "
+        "token acts as them where L&D acts (trainer pairings name who paired)."
+    ),
+)
 @with_appcontext
 def create(  # noqa: PLR0917 - one parameter per option
     name: str,
@@ -67,10 +86,12 @@ def create(  # noqa: PLR0917 - one parameter per option
     person: str | None,
     teams: tuple[int, ...],
     days: int,
+    created_by: str | None,
 ) -> None:
     """Create a token and print its secret (once)."""
     with get_db().session_scope() as session:
         person_id = _person(session, person) if person else None
+        creator = _lnd_admin(session, created_by) if created_by else None
         try:
             made = tokens.create(
                 session,
@@ -82,7 +103,7 @@ def create(  # noqa: PLR0917 - one parameter per option
                     person_id=person_id,
                     team_ids=teams,
                 ),
-                created_by=None,
+                created_by=creator,
                 now=datetime.now(UTC),
             )
         except Invalid as invalid:
@@ -128,6 +149,7 @@ def _describe(item: ApiToken, now: datetime) -> dict[str, Any]:
         "status": status,
         "scopes": sorted(s.value for s in item.scope_set),
         "person_id": item.person_id,
+        "created_by": item.created_by_id,
         "team_ids": [t.id for t in item.teams],
         "expires_at": item.expires_at.isoformat(),
         "last_used_at": item.last_used_at.isoformat() if item.last_used_at else None,
