@@ -93,7 +93,9 @@ def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
     transaction: for what one query of the transaction read along and a
     later step would otherwise read again. A new transaction starts with
     new memos, so nothing read in one is trusted in the next; outside a
-    transaction the memo is a fresh dict that nothing keeps."""
+    transaction the memo is a fresh dict that nothing keeps. A savepoint
+    rolled back does not clear it: keep to facts that a savepoint's
+    rollback cannot undo (what was read, not what was written)."""
     transaction = session.get_transaction()
     if transaction is None:
         return {}

@@ -54,7 +54,7 @@ RETRY_AFTER_LOST_DATABASE = "1"
 def database_lost() -> str:
     return _(
         "Leaderled lost its connection to its database and has opened a new one. "
-        "Nothing was saved by this request: try again."
+        "This request may not have been completed: check whether it was, then try again."
     )
 
 

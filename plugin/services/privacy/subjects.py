@@ -91,9 +91,11 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
 KNOWN_OWNERS = "known_owners"
 
 
-def known_owner(session: Session, key: str, person_id: int) -> None:
-    """Remember that identity ``key`` names ``person_id`` in this transaction."""
-    transaction_memo(session, KNOWN_OWNERS)[key] = person_id
+def known_owner(session: Session, key: str, person_id: int | None) -> None:
+    """Remember that identity ``key`` names ``person_id`` in this transaction
+    (a person not yet flushed has no id: looked up as before)."""
+    if person_id is not None:
+        transaction_memo(session, KNOWN_OWNERS)[key] = person_id
 
 
 def owners_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
