@@ -103,8 +103,10 @@ def _answer(session: Session, goal: Goal, status: int) -> Response:
 def list_goals(args: dict[str, Any]) -> dict[str, Any]:
     """A person's goals: open ones by target date, then closed ones"""
     session = db_session()
-    person_id = token_access.person_of(session, grant(), args.get("person_id"))
-    return {"items": [goal_json(g) for g in goals.goals_of(session, person_id)]}
+    who = grant()
+    person_id = token_access.person_of(session, who, args.get("person_id"))
+    teams = who.team_ids or None  # a token limited to teams reads their goals only
+    return {"items": [goal_json(g) for g in goals.goals_of(session, person_id, teams)]}
 
 
 @bp.route("", methods=["POST"])

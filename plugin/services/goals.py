@@ -4,7 +4,7 @@ Leaderled only: the profile has no statement for a goal missed)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -139,10 +139,14 @@ def close_goal(
     return goal
 
 
-def goals_of(session: Session, person_id: int) -> Sequence[Goal]:
-    """Open goals by target date, then the closed ones, newest first."""
+def goals_of(
+    session: Session, person_id: int, teams: Collection[int] | None = None
+) -> Sequence[Goal]:
+    """Open goals by target date, then the closed ones, newest first; only
+    those set in ``teams`` when given (a token limited to teams)."""
+    query = select(Goal).where(Goal.person_id == person_id)
+    if teams is not None:
+        query = query.where(Goal.team_id.in_(list(teams)))
     return session.scalars(
-        select(Goal)
-        .where(Goal.person_id == person_id)
-        .order_by(Goal.status != GoalStatus.OPEN, Goal.due_on, Goal.closed_at.desc(), Goal.id)
+        query.order_by(Goal.status != GoalStatus.OPEN, Goal.due_on, Goal.closed_at.desc(), Goal.id)
     ).all()

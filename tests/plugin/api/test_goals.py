@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from plugin.db import session_scope
-from plugin.models import Goal, TokenKind
+from plugin.models import Goal, Membership, Role, TokenKind
 from tests.plugin.views.conftest import World
 
 from .conftest import auth, field_errors, make_token, outbox_count, templates_of
@@ -166,3 +166,26 @@ def test_the_same_goal_sent_twice_at_once_is_set_once(pages_app: Flask, world: W
     assert answers[0].get_json() == answers[1].get_json()
     assert goal_count(pages_app) == 1
     assert outbox_count(pages_app) == 1
+
+
+def test_a_token_limited_to_a_team_lists_only_that_teams_goals(
+    pages_app: Flask, world: World
+) -> None:
+    """Ada leads North and South; a service token of North reads her North
+    goal, not the one she set in South."""
+    with session_scope(pages_app) as session:
+        session.add(
+            Membership(person_id=world.people["ada"], team_id=world.other_team, role=Role.LEADER)
+        )
+    ada = make_token(pages_app, person=world.people["ada"])
+    client = pages_app.test_client()
+    for title, team in (("North goal", world.team), ("South goal", world.other_team)):
+        body = {"title": title, "due_on": SOON, "team_id": team}
+        made = client.post("/api/v1/goals", json=body, headers=auth(ada))
+        assert made.status_code == 201, made.get_json()
+    query = f"/api/v1/goals?person_id={world.people['ada']}"
+    north = make_token(pages_app, kind=TokenKind.SERVICE, teams=[world.team])
+    listed = client.get(query, headers=auth(north)).get_json()["items"]
+    assert [g["title"] for g in listed] == ["North goal"]
+    everywhere = client.get("/api/v1/goals", headers=auth(ada)).get_json()["items"]
+    assert sorted(g["title"] for g in everywhere) == ["North goal", "South goal"]
