@@ -1,0 +1,52 @@
+"""In a real browser inside the demo LMS's iframe, 375 px wide, in English
+and Dutch: a database connection lost under a page is the 503 page asking
+to check and try again (axe-core clean), and the next load works.
+PostgreSQL only (the server ends the connections, as a restart does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import plugin.db
+from plugin.db import get_db
+from tests.plugin.postgres_faults import backends, postgres_only, terminate
+
+from .browser import LiveStack, assert_accessible
+from .test_browser_leader import _open_as
+
+pytestmark = pytest.mark.browser
+
+TRY_AGAIN = {"en": "check whether it was, then try again", "nl": "probeer het dan opnieuw"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_lost_connection_is_a_page_that_says_try_again(
+    live_stack: LiveStack,
+    browser: Any,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    url = postgres_only(database_url)
+    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)  # never pinged
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    engine = get_db(live_stack.app).engine
+    with backends(engine) as pids:
+        frame = _open_as(page, live_stack, "leader", lang=lang)
+        frame.locator("#record-coaching").wait_for(timeout=20_000)
+    terminate(url, pids)
+
+    tool = page.frame(name="tool")
+    assert tool is not None
+    library = live_stack.tool_url + "/library/"
+    lost = tool.goto(library)
+    assert lost is not None
+    assert lost.status == 503
+    assert TRY_AGAIN[lang] in frame.locator("main").inner_text()
+    assert_accessible(tool, f"the lost-connection page ({lang})")
+
+    again = tool.goto(library)
+    assert again is not None
+    assert again.status == 200
