@@ -142,10 +142,10 @@ class Database:
         if sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         self.engine: Engine = create_engine(url, **kwargs)
-        if not sqlite:
-            ping_when_idle(self.engine)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            ping_when_idle(self.engine)
         self.launch_engine = self.engine
         if sqlite and launch_synchronous != "full" and _on_disk(url):
             # Connections set up once, when opened: no statement per launch.
