@@ -290,9 +290,7 @@ def _pylti(platform: TestPlatform, reg: ToolRegistration) -> Any:
 def _validation(app: Flask, platform: TestPlatform, reg: ToolRegistration, f: Figures) -> None:
     settings = lti_settings(app)
     cache = key_cache(app)
-    # The engine the launch view validates on (on SQLite its commits do not
-    # wait for the disk unless LEADERLED_SQLITE_LAUNCH_SYNCHRONOUS=full).
-    engine = get_db(app).launch_engine
+    database = get_db(app)
     public = platform.private_key.public_key()
     build = _pylti(platform, reg)
     profiler = _profiler()
@@ -318,7 +316,10 @@ def _validation(app: Flask, platform: TestPlatform, reg: ToolRegistration, f: Fi
             profiler.enable()
         start = time.process_time()
         for item in batch:
-            with engine.begin() as conn:
+            # The connection the launch view validates on (autocommit; on
+            # SQLite its commits do not wait for the disk unless
+            # LEADERLED_SQLITE_LAUNCH_SYNCHRONOUS=full).
+            with database.launch_checks() as conn:
                 validate_launch(
                     conn, item.request, keys=cache, settings=settings, now=int(time.time())
                 )

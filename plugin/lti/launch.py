@@ -1,4 +1,5 @@
-"""What a validated launch creates: person, team, membership and a session.
+"""What a validated launch creates: person, team, membership, a session
+and the record of its used nonce.
 
 Kept apart from validation so that a failed check can never have stored any
 of these: the caller only gets here once :func:`validate_launch` returned.
@@ -13,11 +14,11 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
-from plugin.lti import identity, registrations, roles
+from plugin.lti import identity, nonces, registrations, roles
 from plugin.lti import session as launch_session
 from plugin.lti.claims import ROLES
 from plugin.lti.settings import LtiSettings
-from plugin.lti.validation import ValidatedLaunch
+from plugin.lti.validation import ValidatedLaunch, nonce_expiry
 from plugin.models.lti import LtiLaunchSession
 from plugin.models.people import Person, Role, Team
 
@@ -75,6 +76,14 @@ def complete_launch(
         frame_origin=frame_origin,
     )
     created = launch_session.create_session(session, row, now=now, settings=settings)
+    nonces.record_nonce(
+        session,
+        issuer=launch.platform.issuer,
+        nonce=launch.claims["nonce"],
+        until=nonce_expiry(launch.claims, settings),
+        now=now,
+        cap=settings.max_used_nonces,
+    )
     session.flush()
     return CompletedLaunch(
         launch=launch,

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Select, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from plugin.lti.bounds import enforce_bound
@@ -94,7 +94,9 @@ _login_t = LtiLoginState.__table__
 _nonce_t = LtiUsedNonce.__table__
 _LOGIN_COLUMNS = [_login_t.c[field] for field in Login.__slots__]
 # Built once: a launch only binds its values (no statement building per launch).
-_CONSUME = delete(LtiLoginState).where(_login_t.c.state == bindparam("state"))
+_CONSUME = (
+    delete(LtiLoginState).where(_login_t.c.state == bindparam("state")).returning(*_LOGIN_COLUMNS)
+)
 _RELAYED = _login_t.c.storage_target.is_not(None)
 _CONSUME_VARIANTS = {
     # (keep_for_storage, binding given) -> the DELETE's condition beyond the state
@@ -103,31 +105,6 @@ _CONSUME_VARIANTS = {
     (True, False): _CONSUME.where(~_RELAYED),
     (True, True): _CONSUME.where(~_RELAYED | (_login_t.c.binding_hash == bindparam("binding"))),
 }
-_INSERT_NONCE = insert(LtiUsedNonce)
-
-
-def _consume_and_spend(consume: Delete) -> Select[Any]:
-    """PostgreSQL: consume the login and record its nonce in one statement
-    (``WITH consumed AS (DELETE ... RETURNING ...) INSERT ...``), one round
-    trip instead of two. SQLite has no DML in a CTE."""
-    consumed = consume.returning(*_LOGIN_COLUMNS).cte("consumed")
-    spent = (
-        insert(LtiUsedNonce)
-        .from_select(
-            ["issuer", "nonce", "expires_at"],
-            select(consumed.c.issuer, consumed.c.nonce, bindparam("nonce_expires_at")).where(
-                consumed.c.expires_at > bindparam("now")
-            ),
-        )
-        .cte("spent")
-    )
-    return select(*consumed.c).add_cte(spent)
-
-
-_CONSUME_RETURNING = {
-    key: stmt.returning(*_LOGIN_COLUMNS) for key, stmt in _CONSUME_VARIANTS.items()
-}
-_CONSUME_AND_SPEND = {key: _consume_and_spend(stmt) for key, stmt in _CONSUME_VARIANTS.items()}
 
 
 def consume_login(
@@ -137,7 +114,6 @@ def consume_login(
     *,
     keep_for_storage: bool = False,
     binding: str | None = None,
-    spend_nonce_until: int | None = None,
 ) -> Login | None:
     """The login for ``state``, deleted so it can never be used again.
 
@@ -146,51 +122,35 @@ def consume_login(
     platform offers its storage is left in place (None) unless ``binding``
     is its browser's: that launch goes through the platform-storage relay
     page, which posts it again.
-
-    With ``spend_nonce_until`` the login's nonce is recorded as used until
-    then, in the same transaction (the caller rolls it back with a launch
-    that fails): one statement on PostgreSQL, a second one on SQLite.
     """
     conn = db.connection() if isinstance(db, Session) else db
     key = (keep_for_storage, bool(binding))
     params: dict[str, Any] = {"state": state}
     if keep_for_storage and binding:
         params["binding"] = digest(binding)
-    in_one = spend_nonce_until is not None and conn.dialect.name == "postgresql"
-    if in_one:
-        params["now"] = now
-        params["nonce_expires_at"] = max(spend_nonce_until or 0, now + 1)
-        row = conn.execute(_CONSUME_AND_SPEND[key], params).first()
-    else:
-        row = conn.execute(_CONSUME_RETURNING[key], params).first()
+    row = conn.execute(_CONSUME_VARIANTS[key], params).first()
     if row is None:
         return None
     login = Login(*row)
     if login.expires_at <= now:
         return None
-    if spend_nonce_until is not None and not in_one:
-        conn.execute(
-            _INSERT_NONCE,
-            {
-                "issuer": login.issuer,
-                "nonce": login.nonce,
-                "expires_at": max(spend_nonce_until, now + 1),
-            },
-        )
     return login
+
+
+def record_nonce(
+    session: Session, *, issuer: str, nonce: str, until: int, now: int, cap: int
+) -> None:
+    """Record a stored launch's nonce as used until ``until``, in the
+    launch's transaction (flushed with its other rows; a refused launch
+    records nothing). Single use does not rest on this record: the nonce is
+    bound to its login, consumed at validation. It tells a replayed launch
+    apart from a forged nonce (:func:`nonce_used`)."""
+    enforce_bound(session, LtiUsedNonce, now=now, cap=cap)
+    session.add(LtiUsedNonce(issuer=issuer, nonce=nonce, expires_at=max(until, now + 1)))
 
 
 def binding_matches(row: Login | LtiLoginState, binding: str | None) -> bool:
     return bool(binding) and hmac.compare_digest(row.binding_hash, digest(binding or ""))
-
-
-_PEEK = select(*_LOGIN_COLUMNS).where(_login_t.c.state == bindparam("state"))
-
-
-def peek(conn: Connection, state: str) -> Login | None:
-    """The login for ``state`` without consuming it, expired or not."""
-    row = conn.execute(_PEEK, {"state": state}).first()
-    return Login(*row) if row is not None else None
 
 
 _NONCE_USED = select(_nonce_t.c.nonce).where(
@@ -201,8 +161,3 @@ _NONCE_USED = select(_nonce_t.c.nonce).where(
 def nonce_used(db: Session | Connection, issuer: str, nonce: str) -> bool:
     conn = db.connection() if isinstance(db, Session) else db
     return conn.execute(_NONCE_USED, {"issuer": issuer, "nonce": nonce}).first() is not None
-
-
-def bound_nonces(db: Session | Connection, *, now: int, cap: int) -> None:
-    """Before a nonce is recorded: keep the used-nonce table within ``cap``."""
-    enforce_bound(db, LtiUsedNonce, now=now, cap=cap)

@@ -153,13 +153,6 @@ class PlatformKeyCache:
                     entry.kid_refetch_at = now
                 return self._key(entry, jwks_url, kid)
 
-    def holds(self, kid: str) -> bool:
-        """Whether a cached, unexpired key set publishes ``kid``: then
-        :meth:`key_for` answers without the network for its platform."""
-        now = self._clock()
-        with self._lock:
-            return any(kid in e.keys and now < e.expires_at for e in self._entries.values())
-
     def _due(self, entry: _Entry | None, kid: str, now: float) -> str | None:
         """Why the key set must be fetched now ("stale" or "kid"), or None."""
         if entry is None or now >= entry.expires_at:

@@ -1,18 +1,18 @@
 """The launch validation chain of DESIGN.md section 8, one check per step.
 
 Each step raises :class:`LtiError` with a sentence an LMS admin can act on.
-The only writes: consuming the login state together with recording its
-nonce as used (one statement on PostgreSQL), and adding the deployment of an
-auto-approving platform. The caller runs them in the launch's transaction
-and commits them with whatever the launch creates, or rolls all of it back
-and then consumes the login on its own (a state is single use even when the
-launch fails). It runs on a Core :class:`Connection`: an ORM session's
-bookkeeping would cost more than the statements.
+It runs on a Core :class:`Connection` in autocommit mode (an ORM session's
+bookkeeping would cost more than the statements, and a transaction's BEGIN
+and COMMIT are two round trips more than the one statement it needs). Its
+only writes commit as they run: consuming the login state, first, so a
+state is single use whether the launch then passes or not; and, once every
+check passed, adding the deployment of an auto-approving platform. The
+launch's nonce is recorded with what the launch stores
+(:func:`plugin.lti.nonces.record_nonce`).
 """
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hmac
 import json
@@ -23,7 +23,8 @@ from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.lti import claims as c
@@ -92,17 +93,11 @@ MAX_STATE = 64
 
 
 def check_state(
-    conn: Connection,
-    request: LaunchRequest,
-    now: int,
-    *,
-    relay: bool = False,
-    nonce_until: int | None = None,
+    conn: Connection, request: LaunchRequest, now: int, *, relay: bool = False
 ) -> Login:
-    """Consume the login named by ``state`` (recording its nonce as used
-    until ``nonce_until``, when given) and check it belongs to this browser.
-    With ``relay`` a login the platform-storage relay page may still need is
-    left in place (:class:`LeftForRelay`)."""
+    """Consume the login named by ``state`` and check it belongs to this
+    browser. With ``relay`` a login the platform-storage relay page may
+    still need is left in place (:class:`LeftForRelay`)."""
     state = request.state
     login = None
     if state and len(state) <= MAX_STATE:
@@ -112,7 +107,6 @@ def check_state(
             now,
             keep_for_storage=relay,
             binding=request.binding,
-            spend_nonce_until=nonce_until,
         )
         if login is None and relay:
             raise LeftForRelay
@@ -326,45 +320,6 @@ def check_issuer(db: Session | Connection, token: ParsedToken, login: Login) -> 
 _RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
 
 
-def prefetch_platform_keys(
-    session: Session, request: LaunchRequest, keys: PlatformKeyCache
-) -> None:
-    """Fetch the signing platform's key set, when the cache lacks the token's
-    key, before the launch's transaction opens: a network wait (seconds, for
-    a slow platform) must not hold the database's write lock (SQLite's is one
-    for the whole database).
-
-    Read only and best effort: it fetches only where the launch itself would
-    (a login in flight for this issuer, a registered client, an approved
-    deployment or an auto-approving platform); the launch then runs every
-    check in order, and a key that cannot be had is refused there.
-    """
-    id_token, state = request.id_token, request.state
-    if not id_token or not state or len(state) > MAX_STATE:
-        return
-    try:
-        header_segment = id_token.split(".", 1)[0]
-        if len(header_segment) > 2048:
-            return
-        padded = header_segment + "=" * (-len(header_segment) % 4)
-        header = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, UnicodeDecodeError):
-        return
-    kid = header.get("kid") if isinstance(header, dict) else None
-    if not isinstance(kid, str) or not kid or keys.holds(kid):
-        return
-    login = nonces.peek(session.connection(), state)
-    if login is None:
-        return
-    try:
-        token = parse_token(id_token)
-        registration = check_issuer(session, token, login)
-        check_registered(token.payload, registration, login)
-        keys.key_for(registration.platform.jwks_url, check_header(token))
-    except LtiError:
-        return
-
-
 def verify_signature(
     token: ParsedToken, kid: str, platform: LtiPlatform, keys: PlatformKeyCache
 ) -> dict[str, Any]:
@@ -569,13 +524,18 @@ def check_registered(
 
 
 _ADD_DEPLOYMENT = insert(LtiDeployment).returning(LtiDeployment.id, LtiDeployment.created_at)
+_ADDED_DEPLOYMENT = select(LtiDeployment.id, LtiDeployment.created_at).where(
+    LtiDeployment.client_pk == bindparam("client_pk"),
+    LtiDeployment.deployment_id == bindparam("deployment_id"),
+)
 
 
 def check_deployment(
     conn: Connection, payload: dict[str, Any], registration: Registration, login: Login
 ) -> tuple[LtiClient, LtiDeployment]:
     """The registered client and its active deployment; an auto-approving
-    platform's new deployment is added (only once the signature verified)."""
+    platform's new deployment is added (only once the signature verified),
+    or found when a concurrent first launch added it a moment ago."""
     client, deployment_id = check_registered(payload, registration, login)
     deployment = registration.deployment
     if deployment is None:
@@ -584,25 +544,22 @@ def check_deployment(
             "deployment_id": deployment_id,
             "status": DeploymentStatus.ACTIVE,
         }
-        added = conn.execute(_ADD_DEPLOYMENT, values).one()
+        try:
+            added = conn.execute(_ADD_DEPLOYMENT, values).one()
+        except IntegrityError:
+            conn.rollback()
+            added = conn.execute(_ADDED_DEPLOYMENT, values).one()
         registrations.written_on(conn)
         # A transient copy, like the cached ones: referred to by id only.
         deployment = LtiDeployment(id=added.id, created_at=added.created_at, **values)
     return client, deployment
 
 
-def nonce_expiry(payload: dict[str, Any], now: int, settings: LtiSettings) -> int:
-    """Until when a launch's nonce stays recorded: until its token could no
-    longer pass :func:`check_times`. Read from claims not verified yet (the
-    nonce is recorded as the login is consumed, before the checks; a launch
-    that fails them is rolled back), so odd values are clamped to what a
-    valid token could give."""
-    exp, iat = payload.get("exp"), payload.get("iat")
-    leeway, max_age = settings.clock_leeway, settings.max_token_age
-    if not (_is_time(exp) and _is_time(iat)):
-        return now + 1
-    until = min(int(exp), int(iat) + max_age) + leeway
-    return min(max(until, now + 1), now + max_age + 2 * leeway)
+def nonce_expiry(payload: dict[str, Any], settings: LtiSettings) -> int:
+    """Until when a launch's nonce stays recorded: until its token (which
+    passed :func:`check_times`) could no longer pass them."""
+    exp, iat = payload["exp"], payload["iat"]
+    return int(min(exp, iat + settings.max_token_age) + settings.clock_leeway)
 
 
 def validate_launch(
@@ -614,9 +571,10 @@ def validate_launch(
     now: int,
     relay: bool = False,
 ) -> ValidatedLaunch:
-    """Run every check; raise the first failure. ``conn`` is in the
-    launch's transaction, which the caller commits or rolls back; ``relay``
-    as in :func:`check_state`."""
+    """Run every check; raise the first failure. ``conn`` is in autocommit
+    mode (:meth:`plugin.db.Database.launch_checks`): what it writes is
+    committed whether the launch passes or not; ``relay`` as in
+    :func:`check_state`."""
     token: ParsedToken | None = None
     malformed: LtiError | None = None
     if request.id_token:
@@ -624,11 +582,7 @@ def validate_launch(
             token = parse_token(request.id_token)
         except LtiError as error:
             malformed = error  # reported after the state's checks, as ever
-    nonce_until = None
-    if token is not None:
-        nonces.bound_nonces(conn, now=now, cap=settings.max_used_nonces)
-        nonce_until = nonce_expiry(token.payload, now, settings)
-    login = check_state(conn, request, now, relay=relay, nonce_until=nonce_until)
+    login = check_state(conn, request, now, relay=relay)
     if malformed is not None:
         raise malformed
     if token is None:

@@ -45,7 +45,6 @@ from plugin.lti.validation import (
     MAX_STATE,
     LaunchRequest,
     LeftForRelay,
-    prefetch_platform_keys,
     validate_launch,
 )
 from plugin.models.lti import LtiLaunchSession, LtiPlatform
@@ -275,56 +274,36 @@ def launch() -> Response | tuple[str, int]:
 def _validate_and_complete(
     launch_request: LaunchRequest, now: int, frame_origin: str | None, *, relay: bool
 ) -> CompletedLaunch:
-    """Consume the login, validate and store the launch in one transaction
+    """Validate the launch, then store it in a transaction of its own
     (:class:`LeftForRelay`: the login was left for the relay page, see
-    :func:`plugin.lti.nonces.consume_login`). A launch that fails any check
-    (or breaks) is rolled back and its login then consumed on its own: single
-    use even when the launch fails. Two first launches of the same person or course at
-    once (two iframes) collide on a unique key; the loser runs once more and
+    :func:`plugin.lti.nonces.consume_login`). Validation consumes the login
+    first, committed at once: single use even when a check then fails or the
+    storing breaks. Two first launches of the same person or course at once
+    (two iframes) collide on a unique key; the loser stores once more and
     then finds the rows the winner created."""
     settings = lti_settings()
-    state = launch_request.state
-    usable = state if state and len(state) <= MAX_STATE else None
-    # On the launch's engine: the registration it reads is cached per engine.
-    with get_db().launch_scope() as session:
-        prefetch_platform_keys(session, launch_request, key_cache())
+    # No lock is held while validation may fetch the platform's key set (a
+    # network wait of seconds, for a slow platform): its connection commits
+    # each statement as it runs.
+    with get_db().launch_checks() as conn:
+        validated = validate_launch(
+            conn, launch_request, keys=key_cache(), settings=settings, now=now, relay=relay
+        )
+    origin = frame_origin or next(iter(platform_origins(validated.platform)), None)
     for attempt in (1, 2):
         try:
             with get_db().launch_scope() as session:
-                validated = validate_launch(
-                    session.connection(),
-                    launch_request,
-                    keys=key_cache(),
-                    settings=settings,
-                    now=now,
-                    relay=relay,
-                )
-                origin = frame_origin or next(iter(platform_origins(validated.platform)), None)
                 return complete_launch(
                     session, validated, settings=settings, now=now, frame_origin=origin
                 )
         except IntegrityError:
             if attempt == 2:
                 break
-        except LeftForRelay:
-            raise
-        except Exception:
-            # A refused launch, or one that broke: its login is spent all the same.
-            _spend_login(usable, now)
-            raise
-    _spend_login(usable, now)
     raise LtiError(
         "Another launch for the same person was being stored at the same moment. Start the "
         "launch again from the course page.",
         status=409,
     )
-
-
-def _spend_login(state: str | None, now: int) -> None:
-    """Consume the login of a launch that failed, in a transaction of its own."""
-    if state is not None:
-        with get_db().launch_scope() as session:
-            nonces.consume_login(session, state, now)
 
 
 # Cross-site POSTs from the LMS, protected by state + nonce instead of a CSRF token.

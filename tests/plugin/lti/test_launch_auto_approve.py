@@ -1,17 +1,22 @@
 """A launch of an auto-approving platform adds its new deployment (issue 17:
-validation writes it with Core on the launch's connection, so the
+validation writes it with Core on its autocommit connection, so the
 registration cache is dropped by hand, not by an ORM event)."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from plugin.db import session_scope
+from plugin.lti import registrations
 from plugin.lti_platform import mutators as m
 from plugin.lti_platform.presets import User
-from plugin.models import DeploymentStatus, LtiDeployment
+from plugin.models import DeploymentStatus, LtiDeployment, LtiLaunchSession
 
 from .conftest import DEPLOYMENT_ID, LivePlatform, launch, register, spec_for, stored
 
@@ -44,3 +49,30 @@ def test_a_refused_launch_adds_no_deployment(
     assert response.status_code == 400
     with session_scope(tool) as session:
         assert list(session.scalars(select(LtiDeployment))) == []
+
+
+def test_a_deployment_added_by_a_concurrent_first_launch_is_found(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first launches of a new deployment at once both read "not there
+    yet"; the second one's insert collides with the first's and finds its row
+    (the login is consumed by then, so a retry of the whole launch could not)."""
+    reg = register(tool, moodle, auto_approve=True)
+    with session_scope(tool) as session:
+        session.execute(delete(LtiDeployment))
+    first, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, user=User(sub="1")))
+    assert first.status_code == 200, first.get_data(as_text=True)
+    read = registrations.lookup
+
+    def read_before_the_other_launch_added_it(*args: Any) -> Any:
+        found = read(*args)
+        return dataclasses.replace(found, deployment=None) if found is not None else None
+
+    monkeypatch.setattr(registrations, "lookup", read_before_the_other_launch_added_it)
+    second, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, user=User(sub="2")))
+    assert second.status_code == 200, second.get_data(as_text=True)
+    with session_scope(tool) as session:
+        deployments = list(session.scalars(select(LtiDeployment.id)))
+        used = set(session.scalars(select(LtiLaunchSession.deployment_pk)))
+    assert len(deployments) == 1
+    assert used == set(deployments)

@@ -25,23 +25,29 @@ from .conftest import LivePlatform, login, register, spec_for, stored
 
 # (first launch of a person, the same person again), per database. The first
 # launch here is also the process's first from this platform: one more read
-# (the platform's key set URL), made before the launch's transaction so the
-# key fetch holds no write lock. PostgreSQL consumes the login and records
-# its nonce in one statement; SQLite has no DML in a CTE, so it takes two.
+# (its registration, then cached for a few seconds). Validation consumes the
+# login in one statement of its own (autocommit: no BEGIN and COMMIT around
+# it); the launch's rows, its used nonce among them, are stored in one
+# transaction after it.
 EXPECTED = {
-    "sqlite": (11, 5),
-    "postgresql": (10, 4),
+    "sqlite": (10, 5),
+    "postgresql": (10, 5),
 }
+
+
+AUTOCOMMIT = "[autocommit] "
 
 
 @contextmanager
 def counted(app: Flask) -> Iterator[list[str]]:
     """The SQL text of every statement the app's engines run meanwhile (on
-    SQLite a launch's transaction has an engine of its own)."""
+    SQLite a launch's transaction has an engine of its own), marked when it
+    ran in autocommit mode."""
     seen: list[str] = []
 
-    def record(*args: Any) -> None:
-        seen.append(str(args[2]))
+    def record(conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        seen.append((AUTOCOMMIT if autocommit else "") + statement)
 
     database = get_db(app)
     engines = {database.engine, database.launch_engine}
@@ -81,3 +87,12 @@ def test_statements_per_launch(
     expected_first, expected_again = EXPECTED[dialect]
     shown = "\n".join(["first:", *first, "again:", *again])
     assert (len(first), len(again)) == (expected_first, expected_again), shown
+    # Validation's statements (consuming the login, then on the first launch
+    # reading the registration) commit as they run, so no lock is held while
+    # the platform's key set is fetched; what the launch stores commits
+    # together, after them.
+    for statements, validating in ((first, 2), (again, 1)):
+        assert statements[0].startswith(AUTOCOMMIT + "DELETE FROM lti_login_state"), shown
+        autocommitted = [s.startswith(AUTOCOMMIT) for s in statements]
+        stored_after = len(statements) - validating
+        assert autocommitted == [True] * validating + [False] * stored_after, shown

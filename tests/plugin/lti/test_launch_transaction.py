@@ -1,5 +1,5 @@
-"""The login is consumed in the launch's own transaction (issue 17): a launch
-that is refused or breaks is rolled back, and its login still spent."""
+"""The login is consumed as validation starts, committed at once (issue 17):
+a launch that is refused or breaks stores nothing, and its login is spent."""
 
 from __future__ import annotations
 

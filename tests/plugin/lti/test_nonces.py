@@ -53,13 +53,15 @@ def test_login_states_expire_and_are_single_use(tool: Flask) -> None:
 
 
 def _launch_spends(app: Flask, *, now: int, until: int) -> str:
-    """What a launch does: bound the used nonces, then consume a login and
-    record its nonce as used until ``until``; the nonce."""
+    """What a launch does: consume a login, then, storing the launch, record
+    its nonce as used until ``until`` (bounding the used nonces); the nonce."""
     issued = issue(app, now=now, cap=100)
     with session_scope(app) as session:
-        nonces.bound_nonces(session, now=now, cap=20)
-        login = nonces.consume_login(session, issued.state, now, spend_nonce_until=until)
+        login = nonces.consume_login(session, issued.state, now)
         assert login is not None
+        nonces.record_nonce(
+            session, issuer=login.issuer, nonce=login.nonce, until=until, now=now, cap=20
+        )
         return login.nonce
 
 
