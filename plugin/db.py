@@ -21,6 +21,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,33 @@ def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
     return found
 
 
+def first_row(
+    conn: Connection, compiled: SQLCompiler, params: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row of one statement compiled once for ``conn``'s dialect,
+    run on the driver's cursor: SQLAlchemy's statement events, logging and
+    error handling (a lost connection is invalidated and raised as its
+    ``DBAPIError``), without building an execution context and a result.
+
+    For the one statement on the way of every LTI launch (issue 17), where
+    that machinery cost more than the round trip. ``Connection._cursor_execute``
+    is what SQLAlchemy's dialects use for such statements (sequences,
+    defaults); it is not public API, hence SQLAlchemy pinned below 2.1 and
+    the launch tests on both databases (a statement counted, a lost
+    connection answered with a 503).
+    """
+    values: Any = params
+    if compiled.positiontup is not None:
+        values = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.cursor()
+    try:
+        conn._cursor_execute(cursor, compiled.string, values)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return tuple(row) if row is not None else None
+
+
 class Base(DeclarativeBase):
     """Declarative base for every model; stable constraint names for Alembic."""
 
@@ -159,7 +187,7 @@ class Database:
         self.launch_sessionmaker = sessionmaker(
             self.launch_engine, expire_on_commit=False, info=info
         )
-        self._launch_autocommit = self.launch_engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.checks_engine = self._checks_engine(url, kwargs, sqlite, launch_synchronous)
 
     @property
     def is_sqlite(self) -> bool:
@@ -189,6 +217,24 @@ class Database:
         with _transaction(self.launch_sessionmaker) as session:
             yield session
 
+    def _checks_engine(
+        self, url: str, kwargs: dict[str, Any], sqlite: bool, launch_synchronous: str
+    ) -> Engine:
+        """The engine of :meth:`launch_checks`: its connections are put in
+        autocommit mode once, when opened (switching a pooled connection
+        at every checkout and back at every return cost a fifth of a
+        launch's validation on PostgreSQL). An in-memory SQLite database
+        cannot be opened twice: there the launch engine switches."""
+        if sqlite and not _on_disk(url):
+            return self.launch_engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine = create_engine(url, isolation_level="AUTOCOMMIT", **kwargs)
+        if sqlite:
+            pragmas = partial(_sqlite_pragmas, synchronous=launch_synchronous)
+            event.listen(engine, "connect", pragmas)
+        else:
+            ping_when_idle(engine)
+        return engine
+
     @contextmanager
     def launch_checks(self) -> Iterator[Connection]:
         """A connection in autocommit mode for an LTI launch's validation
@@ -197,14 +243,16 @@ class Database:
         (consuming the login) is then one round trip, where a transaction
         would add a BEGIN and a COMMIT (two thirds of the validation's cost
         on PostgreSQL, issue 17); the launch's rows are stored afterwards in
-        a :meth:`launch_scope` of their own."""
-        with self._launch_autocommit.connect() as conn:
+        a :meth:`launch_scope` of their own. The connection goes back to its
+        pool before that: a launch holds one connection at a time."""
+        with self.checks_engine.connect() as conn:
             yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
         if self.launch_engine is not self.engine:
             self.launch_engine.dispose()
+        self.checks_engine.dispose()
 
 
 @contextmanager

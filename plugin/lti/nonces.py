@@ -15,9 +15,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, Dialect, bindparam, delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
+from plugin.db import first_row
 from plugin.lti.bounds import enforce_bound
 from plugin.models.lti import LtiLoginState, LtiUsedNonce
 
@@ -121,20 +123,34 @@ def consume_login(
     state only one gets the row. With ``keep_for_storage`` a login whose
     platform offers its storage is left in place (None) unless ``binding``
     is its browser's: that launch goes through the platform-storage relay
-    page, which posts it again.
+    page, which posts it again. Run as :func:`plugin.db.first_row`: every
+    launch runs it.
     """
     conn = db.connection() if isinstance(db, Session) else db
     key = (keep_for_storage, bool(binding))
     params: dict[str, Any] = {"state": state}
     if keep_for_storage and binding:
         params["binding"] = digest(binding)
-    row = conn.execute(_CONSUME_VARIANTS[key], params).first()
+    row = first_row(conn, _compiled_consume(conn.dialect, key), params)
     if row is None:
         return None
     login = Login(*row)
     if login.expires_at <= now:
         return None
     return login
+
+
+_compiled: dict[tuple[str, tuple[bool, bool]], SQLCompiler] = {}
+
+
+def _compiled_consume(dialect: Dialect, key: tuple[bool, bool]) -> SQLCompiler:
+    """The DELETE for ``key``, compiled once per dialect."""
+    found = _compiled.get((dialect.name, key))
+    if found is None:
+        compiled = _CONSUME_VARIANTS[key].compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        found = _compiled[(dialect.name, key)] = compiled
+    return found
 
 
 def record_nonce(

@@ -46,6 +46,7 @@ def test_only_the_launch_engine_commits_without_waiting_for_the_disk(tool: Flask
     assert database.launch_engine is not database.engine
     assert _synchronous(database.engine) == 2  # FULL
     assert _synchronous(database.launch_engine) == 1  # NORMAL
+    assert _synchronous(database.checks_engine) == 1  # the login consumed as validation starts
 
 
 @pytest.mark.usefixtures("sqlite_only")
@@ -55,6 +56,7 @@ def test_full_makes_launches_wait_like_everything_else(database_url: str) -> Non
         database = get_db(app)
         assert database.launch_engine is database.engine
         assert _synchronous(database.engine) == 2
+        assert _synchronous(database.checks_engine) == 2
     finally:
         wipe(app)
 
@@ -75,13 +77,16 @@ def test_the_launch_engine_writes_only_what_a_launch_stores(
         if match:
             written.append(match.group(2).lower())
 
-    engine = get_db(tool).launch_engine
+    database = get_db(tool)
+    engines = (database.launch_engine, database.checks_engine)
     reg = register(tool, moodle)
-    event.listen(engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         response, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
     assert {"lti_login_state", "lti_used_nonce", "lti_launch_session"} <= set(written)
     assert set(written) <= LAUNCH_TABLES

@@ -40,17 +40,16 @@ AUTOCOMMIT = "[autocommit] "
 
 @contextmanager
 def counted(app: Flask) -> Iterator[list[str]]:
-    """The SQL text of every statement the app's engines run meanwhile (on
-    SQLite a launch's transaction has an engine of its own), marked when it
-    ran in autocommit mode."""
+    """The SQL text of every statement the app's engines run meanwhile (a
+    launch's validation has an engine of its own, and so has its transaction
+    on SQLite), marked when it ran in autocommit mode."""
     seen: list[str] = []
 
     def record(conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
-        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        seen.append((AUTOCOMMIT if autocommit else "") + statement)
+        seen.append((AUTOCOMMIT if _autocommit(conn) else "") + statement)
 
     database = get_db(app)
-    engines = {database.engine, database.launch_engine}
+    engines = {database.engine, database.launch_engine, database.checks_engine}
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
     try:
@@ -58,6 +57,14 @@ def counted(app: Flask) -> Iterator[list[str]]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", record)
+
+
+def _autocommit(conn: Any) -> bool:
+    """Whether the driver's connection commits each statement as it runs."""
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        return driver.isolation_level is None
+    return bool(driver.autocommit)
 
 
 def _launch(app: Flask, client: FlaskClient, live: LivePlatform, reg: Any, sub: str) -> list[str]:
