@@ -14,8 +14,8 @@ the figures), as a server that has run a while is warm; the full test ends
 with a run without one, for comparison. Locust starts the users over 5 s
 (:data:`SPAWN_RATE`) and counts from when all of them run, for the full
 ``seconds``. ``python -m bench api_load`` runs
-the full test; ``run(users=5, seconds=5)``
-is the small version the test suite runs. Loopback only, bounded in time:
+the full test; ``run(users=5, seconds=5)`` (``--quick``) is the small
+version the test suite runs. Loopback only, bounded in time:
 locust stops itself (``-t``), and the server is ended afterwards. Beside
 locust's figures it prints the server's own time per request (its access
 log) and its CPU per request (/proc), which tell waiting in the server's
@@ -43,6 +43,7 @@ import requests
 from sqlalchemy import func, select
 
 from bench._core_setup import scratch_database
+from bench._size import size
 from lrs_client import LRSClient
 from plugin.config import Settings
 from plugin.db import Database
@@ -441,11 +442,15 @@ HEADER = (
 )
 
 
+#: Users and seconds of each run (``--quick``: a few users for a few seconds).
+USERS, SECONDS = size(50, 5), size(60, 5)
+
+
 def main() -> None:
     """Both servers, one after the other, on the same machine."""
-    results = [run(server=server) for server in SERVERS]
+    results = [run(users=USERS, seconds=SECONDS, server=server) for server in SERVERS]
     # The same load on a process that has answered nothing yet, for comparison.
-    results.append(run(server=SERVERS[0], warm_up=False))
+    results.append(run(users=USERS, seconds=SECONDS, server=SERVERS[0], warm_up=False))
     print(HEADER)
     for result in results:
         print(report(result))

@@ -11,9 +11,9 @@ counts less than wall time would):
   dict and the platform's key set in its tool configuration (keys cached);
 - Leaderled's token checks without the database;
 - Leaderled's ``validate_launch`` (every check of DESIGN.md section 8: state
-  consumed with its nonce recorded, registration read, committed), in a
-  transaction of its own on a Core connection checked out of the launch
-  engine, as the launch view runs it in the launch's transaction;
+  consumed and committed, registration read) on a connection checked out of
+  the engine the launch view validates on (autocommit); the launch's nonce
+  is recorded with what the launch stores, in the full launch below;
 - the complete ``POST /lti/launch`` (validation, person, identifiers, team,
   membership, session, page).
 

@@ -112,24 +112,32 @@ def first_row(
     conn: Connection, compiled: SQLCompiler, params: dict[str, Any]
 ) -> tuple[Any, ...] | None:
     """The first row of one statement compiled once for ``conn``'s dialect,
-    run on the driver's cursor: SQLAlchemy's statement events, logging and
-    error handling (a lost connection is invalidated and raised as its
-    ``DBAPIError``), without building an execution context and a result.
+    run on the driver's cursor: what :meth:`Connection.execute` does of
+    note (it begins a transaction unless one is open, as ``execute`` does,
+    so the caller commits or it is rolled back; statement events and
+    logging; a driver error, a lost connection among them, handled and
+    raised as SQLAlchemy's ``DBAPIError``), without building an execution
+    context and a result.
 
     For the one statement on the way of every LTI launch (issue 17), where
     that machinery cost more than the round trip. ``Connection._cursor_execute``
-    is what SQLAlchemy's dialects use for such statements (sequences,
-    defaults); it is not public API, hence SQLAlchemy pinned below 2.1 and
-    the launch tests on both databases (a statement counted, a lost
-    connection answered with a 503).
+    and ``_handle_dbapi_exception`` are what SQLAlchemy's dialects use for
+    such statements (sequences, defaults); they are not public API, hence
+    SQLAlchemy pinned below 2.1 and the launch tests on both databases (a
+    statement counted, a lost connection answered with a 503).
     """
     values: Any = params
     if compiled.positiontup is not None:
         values = tuple(params[name] for name in compiled.positiontup)
+    if not conn.in_transaction():
+        conn.begin()
     cursor = conn.connection.cursor()
     try:
         conn._cursor_execute(cursor, compiled.string, values)
-        row = cursor.fetchone()
+        try:
+            row = cursor.fetchone()  # SQLite in autocommit mode commits here
+        except Exception as error:
+            conn._handle_dbapi_exception(error, compiled.string, values, cursor, None)
     finally:
         cursor.close()
     return tuple(row) if row is not None else None
@@ -144,10 +152,10 @@ class Base(DeclarativeBase):
 class Database:
     """Owns the engine and the session factory of one application.
 
-    On SQLite, LTI launches commit through an engine of their own (see
-    :meth:`launch_scope`) whose connections commit without waiting for the
-    disk unless ``launch_synchronous`` is ``"full"``; every other
-    transaction commits with ``synchronous=FULL``.
+    On SQLite, LTI launches commit through engines of their own (see
+    :meth:`launch_checks` and :meth:`launch_scope`) whose connections commit
+    without waiting for the disk unless ``launch_synchronous`` is
+    ``"full"``; every other transaction commits with ``synchronous=FULL``.
     """
 
     def __init__(
@@ -201,9 +209,8 @@ class Database:
 
     @contextmanager
     def launch_scope(self) -> Iterator[Session]:
-        """One transaction of an LTI launch (the consumed login, the used
-        nonce, the person, team and launch session it stores), like
-        :meth:`session_scope`.
+        """The transaction that stores an LTI launch (the used nonce, the
+        person, team and launch session), like :meth:`session_scope`.
 
         On SQLite in WAL mode with ``synchronous=NORMAL``, such a commit does
         not wait for the disk: a power cut (not a crash of the process) may
@@ -212,7 +219,9 @@ class Database:
         still commits with ``synchronous=FULL``, which makes everything
         written before it durable as well; so nothing a durable commit
         depends on can be lost. The fsync is the costliest part of a launch
-        on SQLite (issue 17). Only launches write here: keep it that way.
+        on SQLite (issue 17). Only launches write here and through
+        :meth:`launch_checks` (the consumed login, an auto-approved
+        deployment): keep it that way.
         """
         with _transaction(self.launch_sessionmaker) as session:
             yield session
@@ -224,7 +233,10 @@ class Database:
         autocommit mode once, when opened (switching a pooled connection
         at every checkout and back at every return cost a fifth of a
         launch's validation on PostgreSQL). An in-memory SQLite database
-        cannot be opened twice: there the launch engine switches."""
+        cannot be opened twice: there the launch engine switches, and since
+        its pool gives a thread one connection, taking it commits whatever
+        that thread had open (fine for the demos and tests it serves; run
+        anything real on a file or on PostgreSQL)."""
         if sqlite and not _on_disk(url):
             return self.launch_engine.execution_options(isolation_level="AUTOCOMMIT")
         engine = create_engine(url, isolation_level="AUTOCOMMIT", **kwargs)

@@ -140,16 +140,18 @@ def consume_login(
     return login
 
 
-_compiled: dict[tuple[str, tuple[bool, bool]], SQLCompiler] = {}
+_compiled: dict[tuple[type[Dialect], str, tuple[bool, bool]], SQLCompiler] = {}
 
 
 def _compiled_consume(dialect: Dialect, key: tuple[bool, bool]) -> SQLCompiler:
-    """The DELETE for ``key``, compiled once per dialect."""
-    found = _compiled.get((dialect.name, key))
+    """The DELETE for ``key``, compiled once per dialect and driver (the
+    driver sets the placeholders). Compiling twice in a race is harmless."""
+    cache_key = (type(dialect), dialect.paramstyle, key)
+    found = _compiled.get(cache_key)
     if found is None:
         compiled = _CONSUME_VARIANTS[key].compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
-        found = _compiled[(dialect.name, key)] = compiled
+        found = _compiled[cache_key] = compiled
     return found
 
 

@@ -160,7 +160,8 @@ def _written(session: Session) -> None:
 
 def written_on(conn: Connection) -> None:
     """A write to a registration table made with Core on ``conn`` (no ORM
-    event sees it): drop the cache now and again once it commits."""
+    event sees it): drop the cache now and again once it commits (on a
+    connection in autocommit mode it has already, and now is enough)."""
     clear()
     event.listen(conn, "commit", _cleared, once=True)
 

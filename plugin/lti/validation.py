@@ -18,7 +18,7 @@ import hmac
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
@@ -406,9 +406,9 @@ def check_audience(payload: dict[str, Any], login: Login) -> None:
 
 def check_nonce(conn: Connection, payload: dict[str, Any], login: Login) -> str:
     """The nonce must be the one issued with this login's state. That alone
-    makes it single use (the state was deleted as it was read, and its nonce
-    recorded with it); the used-nonce store only tells a replay apart from a
-    mismatch, so it is read on failure."""
+    makes it single use (the state was deleted as it was read); the
+    used-nonce store, written with each stored launch, only tells a replay
+    apart from a mismatch, so it is read on failure."""
     nonce = payload.get("nonce")
     if not isinstance(nonce, str) or not nonce:
         raise LtiError("The id_token has no 'nonce'; LTI 1.3 requires one.")
@@ -524,9 +524,10 @@ def check_registered(
 
 
 _ADD_DEPLOYMENT = insert(LtiDeployment).returning(LtiDeployment.id, LtiDeployment.created_at)
-_ADDED_DEPLOYMENT = select(LtiDeployment.id, LtiDeployment.created_at).where(
-    LtiDeployment.client_pk == bindparam("client_pk"),
-    LtiDeployment.deployment_id == bindparam("deployment_id"),
+_deployment_t = LtiDeployment.__table__
+_DEPLOYMENT_ROW = select(*_deployment_t.columns).where(
+    _deployment_t.c.client_pk == bindparam("client_pk"),
+    _deployment_t.c.deployment_id == bindparam("deployment_id"),
 )
 
 
@@ -534,25 +535,32 @@ def check_deployment(
     conn: Connection, payload: dict[str, Any], registration: Registration, login: Login
 ) -> tuple[LtiClient, LtiDeployment]:
     """The registered client and its active deployment; an auto-approving
-    platform's new deployment is added (only once the signature verified),
-    or found when a concurrent first launch added it a moment ago."""
+    platform's new deployment is added (only once the signature verified).
+    When the insert collides, the row that was added meanwhile (a concurrent
+    first launch, or the CLI) is read and checked like a registered one."""
     client, deployment_id = check_registered(payload, registration, login)
     deployment = registration.deployment
-    if deployment is None:
-        values = {
-            "client_pk": client.id,
-            "deployment_id": deployment_id,
-            "status": DeploymentStatus.ACTIVE,
-        }
-        try:
-            added = conn.execute(_ADD_DEPLOYMENT, values).one()
-        except IntegrityError:
-            conn.rollback()
-            added = conn.execute(_ADDED_DEPLOYMENT, values).one()
-        registrations.written_on(conn)
+    if deployment is not None:
+        return client, deployment
+    values = {"client_pk": client.id, "deployment_id": deployment_id}
+    try:
+        added = conn.execute(_ADD_DEPLOYMENT, {**values, "status": DeploymentStatus.ACTIVE}).one()
+    except IntegrityError:
+        conn.rollback()
+        row = conn.execute(_DEPLOYMENT_ROW, values).first()
+        if row is None:  # not a deployment added meanwhile: the client went
+            raise LaunchForbidden(
+                f"Client id '{login.client_id}' is no longer registered for platform "
+                f"'{registration.platform.issuer}'."
+            ) from None
         # A transient copy, like the cached ones: referred to by id only.
-        deployment = LtiDeployment(id=added.id, created_at=added.created_at, **values)
-    return client, deployment
+        found = LtiDeployment(**row._asdict())
+        check_registered(payload, replace(registration, deployment=found), login)
+        return client, found
+    registrations.written_on(conn)
+    return client, LtiDeployment(
+        id=added.id, created_at=added.created_at, status=DeploymentStatus.ACTIVE, **values
+    )
 
 
 def nonce_expiry(payload: dict[str, Any], settings: LtiSettings) -> int:

@@ -18,7 +18,15 @@ from plugin.lti_platform import mutators as m
 from plugin.lti_platform.presets import User
 from plugin.models import DeploymentStatus, LtiDeployment, LtiLaunchSession
 
-from .conftest import DEPLOYMENT_ID, LivePlatform, launch, register, spec_for, stored
+from .conftest import (
+    DEPLOYMENT_ID,
+    NOTHING_STORED,
+    LivePlatform,
+    launch,
+    register,
+    spec_for,
+    stored,
+)
 
 
 def test_first_launch_adds_the_deployment_and_the_next_one_finds_it(
@@ -51,6 +59,18 @@ def test_a_refused_launch_adds_no_deployment(
         assert list(session.scalars(select(LtiDeployment))) == []
 
 
+def _read_before_it_was_added(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registration as a launch read it a moment before the deployment
+    was added (by a concurrent first launch, or the CLI)."""
+    read = registrations.lookup
+
+    def stale(*args: Any) -> Any:
+        found = read(*args)
+        return dataclasses.replace(found, deployment=None) if found is not None else None
+
+    monkeypatch.setattr(registrations, "lookup", stale)
+
+
 def test_a_deployment_added_by_a_concurrent_first_launch_is_found(
     tool: Flask, tool_client: FlaskClient, moodle: LivePlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -62,13 +82,7 @@ def test_a_deployment_added_by_a_concurrent_first_launch_is_found(
         session.execute(delete(LtiDeployment))
     first, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, user=User(sub="1")))
     assert first.status_code == 200, first.get_data(as_text=True)
-    read = registrations.lookup
-
-    def read_before_the_other_launch_added_it(*args: Any) -> Any:
-        found = read(*args)
-        return dataclasses.replace(found, deployment=None) if found is not None else None
-
-    monkeypatch.setattr(registrations, "lookup", read_before_the_other_launch_added_it)
+    _read_before_it_was_added(monkeypatch)
     second, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg, user=User(sub="2")))
     assert second.status_code == 200, second.get_data(as_text=True)
     with session_scope(tool) as session:
@@ -76,3 +90,23 @@ def test_a_deployment_added_by_a_concurrent_first_launch_is_found(
         used = set(session.scalars(select(LtiLaunchSession.deployment_pk)))
     assert len(deployments) == 1
     assert used == set(deployments)
+
+
+def test_a_pending_deployment_found_on_collision_is_refused(
+    tool: Flask, tool_client: FlaskClient, moodle: LivePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row the insert collided with is checked like any registered one:
+    one added meanwhile as pending (auto-approval just switched off) is not
+    launched into."""
+    reg = register(tool, moodle, auto_approve=True)
+    with session_scope(tool) as session:
+        for deployment in session.scalars(select(LtiDeployment)):
+            deployment.status = DeploymentStatus.PENDING
+    _read_before_it_was_added(monkeypatch)
+    refused, _ = launch(tool_client, moodle, reg, spec_for(moodle, reg))
+    assert refused.status_code == 403, refused.get_data(as_text=True)
+    assert "waiting for approval" in refused.get_data(as_text=True)
+    assert stored(tool) == NOTHING_STORED
+    with session_scope(tool) as session:
+        statuses = list(session.scalars(select(LtiDeployment.status)))
+    assert statuses == [DeploymentStatus.PENDING]

@@ -66,9 +66,9 @@ def test_launch_that_breaks_spends_its_login(
 def test_the_platform_keys_are_fetched_before_the_launch_locks_anything(
     tool: Flask, tool_client: FlaskClient, moodle: LivePlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A key set download can take seconds: it must not run inside the launch's
-    transaction, where the consumed login is locked (PostgreSQL) or the whole
-    database is (SQLite's one write lock)."""
+    """A key set download can take seconds: it must not run while the launch
+    holds a lock, on the consumed login (PostgreSQL) or on the whole
+    database (SQLite's one write lock)."""
     reg = register(tool, moodle)
     form = _form(tool_client, moodle, reg)
     engine = get_db(tool).engine
