@@ -22,7 +22,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.wrappers import Response
 
 from plugin import csp, metrics
@@ -299,6 +299,16 @@ def _validate_and_complete(
         except IntegrityError:
             if attempt == 2:
                 break
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # Not the generic "try again": this form's login is spent.
+            raise LtiError(
+                "The connection to the database was lost while your launch was being stored "
+                "(the database may have restarted). Start the launch again from the course "
+                "page.",
+                status=503,
+            ) from error
     raise LtiError(
         "Another launch for the same person was being stored at the same moment. Start the "
         "launch again from the course page.",

@@ -51,3 +51,33 @@ def test_a_connection_lost_under_validation_is_a_503_and_the_launch_then_works(
     again = tool_client.post("/lti/launch", data=form)
     assert again.status_code == 200, again.get_data(as_text=True)
     assert stored(tool)["lti_launch_session"] == 2
+
+
+def test_a_connection_lost_while_storing_says_to_start_again_from_the_course(
+    database_url: str,
+    tool: Flask,
+    tool_client: FlaskClient,
+    moodle: LivePlatform,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Validation has consumed the login by then: the 503 says to start again
+    from the course page (posting the same form again is refused as used),
+    not the generic "try again"."""
+    postgres_url = postgres_only(database_url)
+    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    reg = register(tool, moodle)
+    with backends(get_db(tool).launch_engine) as pids:
+        first = tool_client.post("/lti/launch", data=_form(tool_client, moodle, reg))
+    assert first.status_code == 200, first.get_data(as_text=True)
+    form = _form(tool_client, moodle, reg)
+    terminate(postgres_url, pids)
+
+    lost = tool_client.post("/lti/launch", data=form)
+    assert lost.status_code == 503, lost.get_data(as_text=True)
+    assert "Start the launch again from the course page" in lost.get_data(as_text=True)
+    again = tool_client.post("/lti/launch", data=form)
+    assert again.status_code == 400
+    assert "already used" in again.get_data(as_text=True)
+    assert stored(tool)["lti_launch_session"] == 1
+    fresh = tool_client.post("/lti/launch", data=_form(tool_client, moodle, reg))
+    assert fresh.status_code == 200, fresh.get_data(as_text=True)
