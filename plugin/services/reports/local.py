@@ -9,7 +9,8 @@ grouped rows (a few per kind, team or person) into the figures.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,7 +64,7 @@ from plugin.services.reports.kinds import (
 )
 from plugin.services.reports.passes import (
     FormalSums,
-    Participation,
+    ParticipationRow,
     RecordGroup,
     aware,
     formal_pass,
@@ -83,7 +84,6 @@ F = FormalRecord
 
 # Sets of kinds, for the tens of thousands of membership tests in folding.
 _TEACHING = frozenset(TEACHING_KINDS)
-_COACHING = frozenset(COACHING_KINDS)
 _SELF_LEARNING = frozenset(SELF_LEARNING)
 
 # The drill-down below narrows by the same rules as the passes.
@@ -136,15 +136,68 @@ def _expectations_and_goals(groups: Sequence[RecordGroup]) -> tuple[Expectations
     )
 
 
-def _reach(participations: Sequence[Participation]) -> Reach:
-    everyone: set[int] = set()
-    by_leader: dict[int, set[int]] = defaultdict(set)
-    for person_id, leader_id, _team, kind, _role, _n, _s, _last in participations:
-        if kind in _TEACHING:
-            everyone.add(person_id)
-            by_leader[leader_id].add(person_id)
-    leaders = tuple(LeaderReach(lid, len(people)) for lid, people in sorted(by_leader.items()))
-    return Reach(len(everyone), leaders)
+#: Where each mode's count sits in a row of sums (its seconds sit 3 further),
+#: in the order of ``MixFigures``' fields.
+_SLOT = {Mode.EXPERIENTIAL: 0, Mode.SOCIAL: 1, Mode.FORMAL: 2}
+_KIND_SLOT = {kind: _SLOT[mode] for kind, mode in KIND_MODE.items()}
+# The same by the names the participations pass returns.
+_SLOT_BY_NAME = {kind.name: slot for kind, slot in _KIND_SLOT.items()}
+_TEACHING_NAMES = frozenset(kind.name for kind in TEACHING_KINDS)
+_COACHING_NAMES = frozenset(kind.name for kind in COACHING_KINDS)
+_LEARNER = ParticipantRole.LEARNER.name
+
+
+@dataclass
+class Learners:
+    """The participations pass folded once for reach, coaching and the mix."""
+
+    #: Everyone taught, and who each leader taught.
+    taught: set[int] = field(default_factory=set)
+    by_leader: dict[int, set[int]] = field(default_factory=dict)
+    #: (learner, team) -> [coaching and mentoring sessions, the last one].
+    coached: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
+    #: (learner, team or None) -> the mix's six sums (``MixFigures``' fields).
+    by_pair: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
+
+
+def fold_learners(rows: Iterable[ParticipationRow]) -> Learners:
+    """One loop over the (tens of thousands of) grouped participations."""
+    folded = Learners()
+    taught, by_leader, coached, by_pair = (
+        folded.taught,
+        folded.by_leader,
+        folded.coached,
+        folded.by_pair,
+    )
+    for person_id, leader_id, team_id, kind, role, n, s, last in rows:
+        if kind in _TEACHING_NAMES:
+            taught.add(person_id)
+            people = by_leader.get(leader_id)
+            if people is None:
+                people = by_leader[leader_id] = set()
+            people.add(person_id)
+            if kind in _COACHING_NAMES and role == _LEARNER and team_id is not None:
+                found = coached.get((person_id, team_id))
+                if found is None:
+                    coached[(person_id, team_id)] = [n, last]
+                else:
+                    found[0] += n
+                    if found[1] is None or (last is not None and last > found[1]):
+                        found[1] = last
+        slot = _SLOT_BY_NAME[kind]
+        sums = by_pair.get((person_id, team_id))
+        if sums is None:
+            sums = by_pair[(person_id, team_id)] = [0, 0, 0, 0, 0, 0]
+        sums[slot] += n
+        sums[slot + 3] += s
+    return folded
+
+
+def _reach(learners: Learners) -> Reach:
+    leaders = tuple(
+        LeaderReach(lid, len(people)) for lid, people in sorted(learners.by_leader.items())
+    )
+    return Reach(len(learners.taught), leaders)
 
 
 def _last_coaching_before(
@@ -189,27 +242,26 @@ _CHUNK = 500
 
 
 def _coaching(
-    session: Session, scope: Scope, participations: Sequence[Participation], as_of: datetime
+    session: Session, scope: Scope, learners: Learners, as_of: datetime
 ) -> tuple[MemberCoaching, ...]:
     members = select(Membership.person_id, Membership.team_id).where(
         Membership.role == Role.LEARNER
     )
     if scope.team_ids is not None:
         members = members.where(Membership.team_id.in_(scope.team_ids))
-    found: dict[tuple[int, int], tuple[int, datetime | None]] = {}
-    learner = ParticipantRole.LEARNER
-    for person_id, _leader, team_id, kind, role, n, _s, last_at in participations:
-        if kind in _COACHING and role is learner and team_id is not None:
-            sessions, last = found.get((person_id, team_id), (0, None))
-            if last is None or (last_at is not None and last_at > last):
-                last = last_at
-            found[(person_id, team_id)] = (sessions + n, last)
-    pairs = sorted((int(p), int(t)) for p, t in session.connection().execute(members).tuples())
-    pairs.sort(key=lambda pair: pair[1])
+    found = learners.coached
+    pairs = sorted(
+        ((int(p), int(t)) for p, t in session.connection().execute(members).tuples()),
+        key=lambda pair: (pair[1], pair[0]),
+    )
     earlier = _last_coaching_before(session, scope, {p for p, t in pairs if (p, t) not in found})
     result = []
     for person_id, team_id in pairs:
-        sessions, last = found.get((person_id, team_id), (0, earlier.get((person_id, team_id))))
+        coaching = found.get((person_id, team_id))
+        if coaching is None:
+            sessions, last = 0, earlier.get((person_id, team_id))
+        else:
+            sessions, last = coaching[0], _aware(coaching[1])
         days = max((as_of - last).days, 0) if last is not None else None
         result.append(MemberCoaching(person_id, team_id, sessions, last, days))
     return tuple(result)
@@ -339,12 +391,6 @@ def _topics_and_values(
     )
 
 
-#: Where each mode's count sits in a row of sums (its seconds sit 3 further),
-#: in the order of ``MixFigures``' fields.
-_SLOT = {Mode.EXPERIENTIAL: 0, Mode.SOCIAL: 1, Mode.FORMAL: 2}
-_KIND_SLOT = {kind: _SLOT[mode] for kind, mode in KIND_MODE.items()}
-
-
 def _add(sums: dict[Any, list[int]], key: Any, row: Sequence[int]) -> None:
     found = sums.get(key)
     if found is None:
@@ -360,30 +406,25 @@ def _mix_rows(sums: dict[int, list[int]]) -> tuple[MixRow, ...]:
 
 def _mix_from(
     groups: Sequence[RecordGroup],
-    participations: Sequence[Participation],
+    learners: Learners,
     formal: dict[int, FormalSums],
     team_people: Sequence[tuple[int, int]],
 ) -> Mix:
     """The 70-20-10 mix: learners in records, what people recorded of their own
     learning, and their formal records (a person's counting for each of their
     teams in scope). Summed first by (person, team) in flat rows of six (the
-    order of ``MixFigures``' fields), then into people, teams and the
-    organisation: a whole organisation is tens of thousands of grouped rows."""
-    by_pair: dict[tuple[int, int | None], list[int]] = {}
-
-    def count(person_id: int, team_id: int | None, kind: RecordKind, n: int, s: int) -> None:
-        slot = _KIND_SLOT[kind]
-        found = by_pair.get((person_id, team_id))
-        if found is None:
-            found = by_pair[(person_id, team_id)] = [0, 0, 0, 0, 0, 0]
-        found[slot] += n
-        found[slot + 3] += s
-
-    for person_id, _leader, team_id, kind, _role, n, s, _last in participations:
-        count(person_id, team_id, kind, n, s)
+    order of ``MixFigures``' fields; the learners' part already so summed by
+    ``fold_learners``), then into people, teams and the organisation: a whole
+    organisation is tens of thousands of grouped rows."""
+    by_pair = {key: list(row) for key, row in learners.by_pair.items()}
     for leader_id, team_id, kind, n, s in groups:
         if kind in _SELF_LEARNING:
-            count(leader_id, team_id, kind, n, s)
+            slot = _KIND_SLOT[kind]
+            pair = by_pair.get((leader_id, team_id))
+            if pair is None:
+                pair = by_pair[(leader_id, team_id)] = [0, 0, 0, 0, 0, 0]
+            pair[slot] += n
+            pair[slot + 3] += s
     people: dict[int, list[int]] = {}
     teams: dict[int, list[int]] = {}
     for (person_id, team_id), row in by_pair.items():
@@ -406,16 +447,6 @@ def _mix_from(
         for i, value in enumerate(row):
             organisation[i] += value
     return Mix(MixFigures(*organisation), _mix_rows(teams), _mix_rows(people))
-
-
-def _mix(session: Session, scope: Scope) -> Mix:
-    """The mix alone (the report page's line over time)."""
-    return _mix_from(
-        records_pass(session, scope),
-        participations_pass(session, scope),
-        formal_pass(session, scope),
-        memberships(session, scope),
-    )
 
 
 def _formal_teams(
@@ -457,7 +488,7 @@ def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> I
     as_of = min(scope.period.end, now or datetime.now(UTC))
     roomy_sorts(session)
     groups = records_pass(session, scope)
-    participations = participations_pass(session, scope)
+    learners = fold_learners(participations_pass(session, scope))
     formal = formal_pass(session, scope)
     team_people = memberships(session, scope)
     teaching = _leaders_teaching(session, scope, groups)
@@ -467,15 +498,15 @@ def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> I
         scope=scope,
         leaders_teaching=teaching,
         hours_by_kind=_hours_by_kind(groups),
-        reach=_reach(participations),
-        coaching=_coaching(session, scope, participations, as_of),
+        reach=_reach(learners),
+        coaching=_coaching(session, scope, learners, as_of),
         ratings=_ratings(session, scope),
         train_the_trainer=_train_the_trainer(session, scope, teaching.leaders),
         expectations=expectations,
         goals=goals,
         topics=topics,
         values=values,
-        mix=_mix_from(groups, participations, formal, team_people),
+        mix=_mix_from(groups, learners, formal, team_people),
         formal=_formal_teams(session, scope, groups, formal, team_people),
     )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,7 +40,6 @@ from plugin.models.formal import FormalRecord
 from plugin.models.people import Membership
 from plugin.models.records import (
     LeaderLedRecord,
-    ParticipantRole,
     RecordKind,
     RecordParticipant,
     RecordState,
@@ -112,7 +111,6 @@ def formal_where(scope: Scope) -> list[ColumnElement[bool]]:
 #: Kinds and roles as stored (their names), mapped here: SQLAlchemy's enum
 #: conversion of every grouped row cost more than the grouping.
 KIND_BY_NAME = {kind.name: kind for kind in RecordKind}
-_ROLE = {role.name: role for role in ParticipantRole}
 
 
 def core_rows(session: Session, query: Select[Any]) -> Sequence[Row[Any]]:
@@ -147,23 +145,18 @@ def records_pass(session: Session, scope: Scope) -> list[RecordGroup]:
     return [RecordGroup(lid, tid, KIND_BY_NAME[kind], n, int(s)) for lid, tid, kind, n, s in rows]
 
 
-class Participation(NamedTuple):
-    """One learner's part in records of one leader, team, kind and role; the
-    last one's time only for coaching and mentoring (the only figure using it)."""
-
-    person_id: int
-    leader_id: int
-    team_id: int | None
-    kind: RecordKind
-    role: ParticipantRole
-    records: int
-    seconds: int
-    last_coached: datetime | None
+#: One learner's part in records of one leader, team, kind and role, as the
+#: database returns it: (learner, leader, team, kind name, role name, records,
+#: seconds, the last coaching or mentoring). A whole organisation's year is
+#: tens of thousands of these: they are folded as they come
+#: (``local.fold_learners``), since building an object for each cost about as
+#: much as the folding.
+ParticipationRow = tuple[int, int, int | None, str, str, int, int, datetime | None]
 
 
-def participations_pass(session: Session, scope: Scope) -> list[Participation]:
+def participations_pass(session: Session, scope: Scope) -> Sequence[ParticipationRow]:
     """Learners (a learning role) in records of the kinds they learn in, in the
-    scope's period, by (learner, leader, team, kind, role)."""
+    scope's period, by (learner, leader, team, kind, role): ``ParticipationRow``."""
     coached = case((R.kind.in_(COACHING_KINDS), R.occurred_at))
     rows = core_rows(
         session,
@@ -181,10 +174,7 @@ def participations_pass(session: Session, scope: Scope) -> list[Participation]:
         .where(*records_where(scope, PARTICIPANT_LEARNING), P.role.in_(LEARNING_ROLES))
         .group_by(P.person_id, R.leader_id, R.team_id, R.kind, P.role),
     )
-    return [
-        Participation(pid, lid, tid, KIND_BY_NAME[kind], _ROLE[role], n, int(s), aware(last))
-        for pid, lid, tid, kind, role, n, s, last in rows
-    ]
+    return cast("Sequence[ParticipationRow]", rows)
 
 
 @dataclass(frozen=True)
