@@ -27,6 +27,7 @@ from plugin.services import reports
 from plugin.services.errors import Invalid, NotFound, ServiceError
 from plugin.services.privacy import access_log
 from plugin.services.reports import Indicator, ReportPeriod, Scope
+from plugin.services.reports.collector import collector_paused
 from plugin.services.reports.trend import mix_by_period
 from plugin.views import launch_context as ctx
 from plugin.views import report_page
@@ -151,7 +152,16 @@ def _report(
     session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool = True
 ) -> report_page.Report:
     """The report's tables; ``trend`` adds the line over the last periods
-    (one more computation per period, so only where it is shown)."""
+    (one more computation per period, so only where it is shown). Built with
+    the garbage collector paused, as the figures are (``collector_paused``):
+    an organisation's tables are thousands of rows and links."""
+    with collector_paused():
+        return _built_report(session, chosen, scope, trend=trend)
+
+
+def _built_report(
+    session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool
+) -> report_page.Report:
     found = reports.compute(session, scope)
     built = report_page.build(found, report_page.names_for(session, found), _drill_url(chosen))
     if not trend:

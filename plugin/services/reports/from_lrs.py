@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from lrs_client import Page
 from plugin.models.people import Membership, PersonIdentifier, Team
 from plugin.models.records import ParticipantRole, RecordKind
+from plugin.services.reports.collector import collector_paused
 from plugin.services.reports.figures import Indicators
 from plugin.services.reports.rows import FormalRow, RecordRow, Roster, compute_rows
 from plugin.services.reports.scope import Scope
@@ -341,12 +342,17 @@ def compute_from_statements(
     profile_base: str,
     now: datetime | None = None,
 ) -> Indicators:
-    """Every indicator for ``scope`` from statements alone (plus the roster)."""
-    rebuilder = Rebuilder(directory, profile_base)
-    for statement in statements:
-        rebuilder.add(statement)
-    records, formal, roster = rebuilder.rows()
-    return compute_rows(scope, records, formal, roster, now=now)
+    """Every indicator for ``scope`` from statements alone (plus the roster).
+
+    The garbage collector is paused meanwhile (``collector_paused``): decoded
+    statements are acyclic and freed as each is classified, while the collector
+    kept walking what the rebuilder holds."""
+    with collector_paused():
+        rebuilder = Rebuilder(directory, profile_base)
+        for statement in statements:
+            rebuilder.add(statement)
+        records, formal, roster = rebuilder.rows()
+        return compute_rows(scope, records, formal, roster, now=now)
 
 
 _DONE = object()

@@ -31,6 +31,7 @@ from plugin.models.records import (
     StatementRole,
 )
 from plugin.services.errors import Invalid
+from plugin.services.reports.collector import collector_paused
 from plugin.services.reports.figures import (
     DrillRow,
     Expectations,
@@ -414,9 +415,9 @@ def _mix_from(
     learning, and their formal records (a person's counting for each of their
     teams in scope). Summed first by (person, team) in flat rows of six (the
     order of ``MixFigures``' fields; the learners' part already so summed by
-    ``fold_learners``), then into people, teams and the organisation: a whole
-    organisation is tens of thousands of grouped rows."""
-    by_pair = {key: list(row) for key, row in learners.by_pair.items()}
+    ``fold_learners``, whose sums this adds to), then into people, teams and the
+    organisation: a whole organisation is tens of thousands of grouped rows."""
+    by_pair = learners.by_pair
     for leader_id, team_id, kind, n, s in groups:
         if kind in _SELF_LEARNING:
             slot = _KIND_SLOT[kind]
@@ -486,6 +487,11 @@ def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> I
     passes (:mod:`.passes`) rather than scanning the period once each.
     """
     as_of = min(scope.period.end, now or datetime.now(UTC))
+    with collector_paused():
+        return _compute(session, scope, as_of)
+
+
+def _compute(session: Session, scope: Scope, as_of: datetime) -> Indicators:
     roomy_sorts(session)
     groups = records_pass(session, scope)
     learners = fold_learners(participations_pass(session, scope))
