@@ -58,6 +58,21 @@ def database_lost() -> str:
     )
 
 
+def _error_page(code: int, title: Any, message: Any) -> str:
+    """The error page, in the viewer's language. Choosing the language reads the
+    launch session: when that is the request's first database use and its
+    connection has died (a database restart), the error page itself would fail
+    (a plain 500 from Flask); the pool has replaced the connection, so the
+    request's transaction is ended and the page rendered again on a new one."""
+    try:
+        return render_template("error.html", code=code, title=title, message=message)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        rollback_request_session()
+        return render_template("error.html", code=code, title=title, message=message)
+
+
 def register(app: Flask) -> None:
     from plugin.lti.keys import KeysUnavailable
 
@@ -74,8 +89,7 @@ def register(app: Flask) -> None:
         message = database_lost()
         if _wants_json():
             return jsonify(error="Service Unavailable", message=message), 503, headers
-        page = render_template("error.html", code=503, title=TITLES[503], message=message)
-        return page, 503, headers
+        return _error_page(503, TITLES[503], message), 503, headers
 
     @app.errorhandler(KeysUnavailable)
     def keys_unavailable(exc: KeysUnavailable) -> tuple[Response | str, int]:
@@ -85,7 +99,7 @@ def register(app: Flask) -> None:
         )
         if _wants_json():
             return jsonify(error="Service Unavailable", message=message), 503
-        return render_template("error.html", code=503, title=TITLES[503], message=message), 503
+        return _error_page(503, TITLES[503], message), 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:
@@ -100,4 +114,4 @@ def register(app: Flask) -> None:
         if code in MESSAGES and message == type(exc).description:
             message = MESSAGES[code]
         title = TITLES.get(code, exc.name)
-        return render_template("error.html", code=code, title=title, message=message), code
+        return _error_page(code, title, message), code

@@ -64,3 +64,22 @@ def test_a_connection_lost_under_a_page_is_a_503_page_and_the_next_load_works(
     assert lost.headers["Retry-After"] == "1"
     assert "try again" in lost.get_data(as_text=True)
     assert leader.get("/library/").status_code == 200
+
+
+def test_a_connection_lost_while_rendering_an_error_page_still_gives_that_page(
+    database_url: str, pages_app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 405's page is the request's first database use (its language comes from
+    the launch session): a dead connection there is not a plain 500."""
+    postgres_url = postgres_only(database_url)
+    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    leader = sign_in(pages_app, world, "ada")
+    engine = get_db(pages_app).engine
+    with backends(engine) as pids:
+        assert leader.get("/library/").status_code == 200
+    terminate(postgres_url, pids)
+
+    refused = leader.delete("/library/")
+    assert refused.status_code == 405, refused.get_data(as_text=True)
+    assert "This page cannot be used that way" in refused.get_data(as_text=True)
+    assert leader.get("/library/").status_code == 200
