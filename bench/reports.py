@@ -181,6 +181,14 @@ def generate(database: Database) -> dict[str, int]:
     }
 
 
+def _six_to_the_end(scope: Scope) -> list[ReportPeriod]:
+    """Six periods as long as the scope's (a year or a quarter), the last ending
+    with the data: the x axis of the report page's trend."""
+    if scope.period == ReportPeriod.year(scope.period.start.year):
+        return [ReportPeriod.year(2026 - n) for n in reversed(range(6))]
+    return [ReportPeriod.quarter(2026 - n // 4, 4 - n % 4) for n in reversed(range(6))]
+
+
 QUERIES: dict[str, Callable[..., Any]] = {
     # The three grouped passes most figures are folded from (reports.passes) ...
     "records pass (hours, teaching, goals, self-recorded mix)": passes.records_pass,
@@ -191,6 +199,9 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "train_the_trainer": lambda s, scope: figures._train_the_trainer(s, scope, 0),
     "topics_values": figures._topics_and_values,
     "organisation mix alone (the page's trend, per period)": trend.organisation_mix,
+    "the page's trend: six periods to the end of the data": lambda s, scope: trend.mix_by_period(
+        s, scope, _six_to_the_end(scope)
+    ),
 }
 
 

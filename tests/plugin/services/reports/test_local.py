@@ -313,6 +313,31 @@ def test_the_trend_counts_the_same_organisation_mix_as_the_report(
     assert mix_by_period(session, scope, [scope.period]) == [expected]
 
 
+@pytest.mark.parametrize("which", ["months", "a gap", "overlapping"])
+def test_the_trend_counts_each_of_several_periods_as_its_report(
+    seeded: tuple[Session, ReportWorld], which: str
+) -> None:
+    """The leader-led records of all the periods are read in one scan and put in
+    their period; each period's mix must be that period's report's."""
+    session, w = seeded
+    periods = {
+        # November 2024 to April 2025: records in four of the six.
+        "months": [
+            ReportPeriod.month(2024, 11),
+            ReportPeriod.month(2024, 12),
+            *(ReportPeriod.month(2025, m) for m in range(1, 5)),
+        ],
+        "a gap": [ReportPeriod.month(2025, 1), ReportPeriod.month(2025, 3)],
+        "overlapping": [Q1, ReportPeriod.month(2025, 2), ReportPeriod.year(2025)],
+    }[which]
+    for teams in (None, frozenset({w.teams["north"]})):
+        expected = [
+            compute(session, Scope(period, teams), now=LATER).mix.organisation for period in periods
+        ]
+        assert len({(m.experiential_count, m.social_count) for m in expected}) > 1
+        assert mix_by_period(session, Scope(Q1, teams), periods) == expected
+
+
 def test_a_rating_of_a_deleted_session_is_no_longer_counted(
     seeded: tuple[Session, ReportWorld],
 ) -> None:
