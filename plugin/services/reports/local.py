@@ -401,6 +401,13 @@ def _add(sums: dict[Any, list[int]], key: Any, row: Sequence[int]) -> None:
             found[i] += value
 
 
+def _mix_row(slot: int, count: int, seconds: int) -> list[int]:
+    """A row of the mix's six sums holding one mode's count and seconds."""
+    row = [0, 0, 0, 0, 0, 0]
+    row[slot], row[slot + 3] = count, seconds
+    return row
+
+
 def _mix_rows(sums: dict[int, list[int]]) -> tuple[MixRow, ...]:
     return tuple(MixRow(key, MixFigures(*sums[key])) for key in sorted(sums))
 
@@ -420,12 +427,7 @@ def _mix_from(
     by_pair = learners.by_pair
     for leader_id, team_id, kind, n, s in groups:
         if kind in _SELF_LEARNING:
-            slot = _KIND_SLOT[kind]
-            pair = by_pair.get((leader_id, team_id))
-            if pair is None:
-                pair = by_pair[(leader_id, team_id)] = [0, 0, 0, 0, 0, 0]
-            pair[slot] += n
-            pair[slot + 3] += s
+            _add(by_pair, (leader_id, team_id), _mix_row(_KIND_SLOT[kind], n, s))
     people: dict[int, list[int]] = {}
     teams: dict[int, list[int]] = {}
     for (person_id, team_id), row in by_pair.items():
@@ -434,15 +436,11 @@ def _mix_from(
             _add(teams, team_id, row)
     formal_slot = _SLOT[Mode.FORMAL]
     for person_id, sums in formal.items():
-        row = [0, 0, 0, 0, 0, 0]
-        row[formal_slot], row[formal_slot + 3] = sums.outcomes, sums.seconds
-        _add(people, person_id, row)
+        _add(people, person_id, _mix_row(formal_slot, sums.outcomes, sums.seconds))
     for team_id, person_id in team_people:
         found = formal.get(person_id)
         if found is not None:
-            row = [0, 0, 0, 0, 0, 0]
-            row[formal_slot], row[formal_slot + 3] = found.outcomes, found.seconds
-            _add(teams, team_id, row)
+            _add(teams, team_id, _mix_row(formal_slot, found.outcomes, found.seconds))
     organisation = [0, 0, 0, 0, 0, 0]
     for row in people.values():
         for i, value in enumerate(row):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 import plugin.db
@@ -48,17 +49,23 @@ def test_a_connection_lost_under_an_api_write_is_a_503_and_the_next_write_works(
     assert _records(pages_app) == 2  # the lost request stored nothing
 
 
+def _leader_whose_connections_died(
+    database_url: str, app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> FlaskClient:
+    """ada, signed in, after a page load whose connections the server then ended."""
+    postgres_url = postgres_only(database_url)
+    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    leader = sign_in(app, world, "ada")
+    with backends(get_db(app).engine) as pids:
+        assert leader.get("/library/").status_code == 200
+    terminate(postgres_url, pids)
+    return leader
+
+
 def test_a_connection_lost_under_a_page_is_a_503_page_and_the_next_load_works(
     database_url: str, pages_app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    postgres_url = postgres_only(database_url)
-    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
-    leader = sign_in(pages_app, world, "ada")
-    engine = get_db(pages_app).engine
-    with backends(engine) as pids:
-        assert leader.get("/library/").status_code == 200
-    terminate(postgres_url, pids)
-
+    leader = _leader_whose_connections_died(database_url, pages_app, world, monkeypatch)
     lost = leader.get("/library/")
     assert lost.status_code == 503
     assert lost.headers["Retry-After"] == "1"
@@ -71,14 +78,7 @@ def test_a_connection_lost_while_rendering_an_error_page_still_gives_that_page(
 ) -> None:
     """A 405's page is the request's first database use (its language comes from
     the launch session): a dead connection there is not a plain 500."""
-    postgres_url = postgres_only(database_url)
-    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
-    leader = sign_in(pages_app, world, "ada")
-    engine = get_db(pages_app).engine
-    with backends(engine) as pids:
-        assert leader.get("/library/").status_code == 200
-    terminate(postgres_url, pids)
-
+    leader = _leader_whose_connections_died(database_url, pages_app, world, monkeypatch)
     refused = leader.delete("/library/")
     assert refused.status_code == 405, refused.get_data(as_text=True)
     assert "This page cannot be used that way" in refused.get_data(as_text=True)
