@@ -396,9 +396,13 @@ def _add(sums: dict[Any, list[int]], key: Any, row: Sequence[int]) -> None:
     found = sums.get(key)
     if found is None:
         sums[key] = list(row)
-    else:
-        for i, value in enumerate(row):
-            found[i] += value
+    else:  # written out: tens of thousands of calls
+        found[0] += row[0]
+        found[1] += row[1]
+        found[2] += row[2]
+        found[3] += row[3]
+        found[4] += row[4]
+        found[5] += row[5]
 
 
 def _mix_row(slot: int, count: int, seconds: int) -> list[int]:
@@ -441,10 +445,7 @@ def _mix_from(
         found = formal.get(person_id)
         if found is not None:
             _add(teams, team_id, _mix_row(formal_slot, found.outcomes, found.seconds))
-    organisation = [0, 0, 0, 0, 0, 0]
-    for row in people.values():
-        for i, value in enumerate(row):
-            organisation[i] += value
+    organisation = [sum(column) for column in zip(*people.values(), strict=True)] or [0] * 6
     return Mix(MixFigures(*organisation), _mix_rows(teams), _mix_rows(people))
 
 
