@@ -222,24 +222,22 @@ def _last_coaching_before(
     )
     if scope.team_ids is not None:
         query = query.where(R.team_id.in_(scope.team_ids))
-    queries = [query]
     if len(person_ids) <= _FEW_PEOPLE:
-        ids = sorted(person_ids)
-        chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-        queries = [query.where(P.person_id.in_(chunk)) for chunk in chunks]
+        query = query.where(P.person_id.in_(sorted(person_ids)))
     found: dict[tuple[int, int], datetime] = {}
-    for narrowed in queries:
-        for person_id, team_id, last in session.execute(narrowed).tuples():
-            moment = _aware(last)
-            if moment is not None and team_id is not None and int(person_id) in person_ids:
-                found[(int(person_id), int(team_id))] = moment
+    for person_id, team_id, last in session.execute(query).tuples():
+        moment = _aware(last)
+        if moment is not None and team_id is not None and int(person_id) in person_ids:
+            found[(int(person_id), int(team_id))] = moment
     return found
 
 
-#: Up to this many people, the history before the period is looked up person by
-#: person (in chunks); more, and one grouped scan of it is cheaper.
+#: Up to this many people, the history before the period is looked up for them
+#: alone (one IN list); more, and one grouped scan of all of it is cheaper. One
+#: list, not chunks of 500: each chunk read the records before the period again
+#: (591 people of an organisation's quarter were 2 x 14 ms on PostgreSQL). 2,000
+#: ids and a scope's teams stay below SQLite's 32,766 variables (3.32 and later).
 _FEW_PEOPLE = 2000
-_CHUNK = 500
 
 
 def _coaching(

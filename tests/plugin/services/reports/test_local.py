@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+import plugin.services.reports.local as reports_local
 from plugin.db import session_scope
 from plugin.models.records import LeaderLedRecord, RecordKind, RecordState
 from plugin.services.errors import Invalid
@@ -207,6 +208,20 @@ def test_coaching_days_count_to_now_while_the_period_runs(
     found = compute(session, Scope(Q1), now=datetime(2025, 3, 2, 10, tzinfo=UTC))
     eli = next(row for row in found.coaching if row.person_id == w.people["eli"])
     assert eli.days_since == 1
+
+
+@pytest.mark.parametrize("few", [2000, 0], ids=["their ids", "one grouped scan"])
+def test_the_last_coaching_before_the_period_is_found_either_way(
+    seeded: tuple[Session, ReportWorld], monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """dee had no coaching in Q1: her last one (r4, 2024-12-20) is looked up for
+    the members without one alone, or, past ``_FEW_PEOPLE`` of them, by one
+    grouped scan of the history; both find it, and only for her team."""
+    session, w = seeded
+    monkeypatch.setattr(reports_local, "_FEW_PEOPLE", few)
+    found = compute(session, Scope(Q1), now=LATER)
+    without = [row for row in found.coaching if row.sessions == 0]
+    assert without == [MemberCoaching(w.people["dee"], w.teams["north"], 0, at(12, 20, 2024), 101)]
 
 
 def test_an_empty_period_has_zero_figures(seeded: tuple[Session, ReportWorld]) -> None:
