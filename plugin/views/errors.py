@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -42,6 +42,13 @@ MESSAGES: dict[int, Any] = {
 }
 
 
+#: Lazy, like the titles: the page's language is chosen while the page renders,
+#: where a connection lost meanwhile is handled (``_error_page``).
+KEYS_UNAVAILABLE = lazy(
+    "Leaderled cannot use its signing keys right now; its administrator has been told."
+)
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return request.path.startswith("/api/") or best == "application/json"
@@ -69,6 +76,9 @@ def _error_page(code: int, title: Any, message: Any) -> str:
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
+        current_app.logger.warning(
+            "database connection lost while rendering an error page: %s", type(error.orig)
+        )
         rollback_request_session()
         return render_template("error.html", code=code, title=title, message=message)
 
@@ -94,12 +104,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(KeysUnavailable)
     def keys_unavailable(exc: KeysUnavailable) -> tuple[Response | str, int]:
         app.logger.error("tool keys unavailable: %s", exc)
-        message = _(
-            "Leaderled cannot use its signing keys right now; its administrator has been told."
-        )
         if _wants_json():
-            return jsonify(error="Service Unavailable", message=message), 503
-        return _error_page(503, TITLES[503], message), 503
+            return jsonify(error="Service Unavailable", message=str(KEYS_UNAVAILABLE)), 503
+        return _error_page(503, TITLES[503], KEYS_UNAVAILABLE), 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:

@@ -8,7 +8,12 @@ was a fifth of an organisation-wide report's time (about 100 ms of 450 to
 freed by reference counting as they go out of use. The collector is paused
 for the report and resumed after; it is process-wide, so concurrent reports
 share one pause, resumed when the last ends, and a collector someone else
-disabled stays disabled.
+disabled before the first report stays disabled. Other requests' threads
+run meanwhile without cyclic collection: a report lasts well under a second
+and reports are rare (L&D and leaders), so whatever cyclic garbage they
+leave waits that long (``leaderled report lrs`` holds the pause for its whole
+pull, in a process of its own). Use it around a report's work in a plain function,
+never around a ``yield`` (an abandoned generator would hold the pause).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ grouped rows (a few per kind, team or person) into the figures.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -146,6 +147,8 @@ _SLOT_BY_NAME = {kind.name: slot for kind, slot in _KIND_SLOT.items()}
 _TEACHING_NAMES = frozenset(kind.name for kind in TEACHING_KINDS)
 _COACHING_NAMES = frozenset(kind.name for kind in COACHING_KINDS)
 _LEARNER = ParticipantRole.LEARNER.name
+# fold_learners looks for coaching among the teaching kinds only.
+assert _COACHING_NAMES <= _TEACHING_NAMES
 
 
 @dataclass
@@ -157,7 +160,8 @@ class Learners:
     by_leader: dict[int, set[int]] = field(default_factory=dict)
     #: (learner, team) -> [coaching and mentoring sessions, the last one].
     coached: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
-    #: (learner, team or None) -> the mix's six sums (``MixFigures``' fields).
+    #: (learner, team or None) -> the mix's six sums (``MixFigures``' fields);
+    #: ``_mix_from`` adds the recorders' own learning to them (once per report).
     by_pair: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
 
 
@@ -236,8 +240,9 @@ def _last_coaching_before(
 #: alone (one IN list); more, and one grouped scan of all of it is cheaper. One
 #: list, not chunks of 500: each chunk read the records before the period again
 #: (591 people of an organisation's quarter were 2 x 14 ms on PostgreSQL). 2,000
-#: ids and a scope's teams stay below SQLite's 32,766 variables (3.32 and later).
-_FEW_PEOPLE = 2000
+#: ids and a scope's teams stay below SQLite's 32,766 variables (3.32 and
+#: later); an older SQLite allows 999, so there fewer go in the list.
+_FEW_PEOPLE = 2000 if sqlite3.sqlite_version_info >= (3, 32) else 400
 
 
 def _coaching(

@@ -61,3 +61,26 @@ def test_a_collector_that_was_off_stays_off() -> None:
     with collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_crossed_reports_resume_when_the_last_ends() -> None:
+    """First in, second in, first out (still paused), second out (resumed): a
+    save-and-restore per report would leave the collector off here."""
+    second_in = threading.Event()
+    first_out = threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with collector_paused():
+            second_in.wait(5)
+        first_out.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    with collector_paused():
+        second_in.set()
+        assert first_out.wait(5)
+        seen.append(gc.isenabled())
+    thread.join(5)
+    seen.append(gc.isenabled())
+    assert seen == [False, True]

@@ -38,6 +38,7 @@ from plugin.services.reports import (
     compute,
     drill,
 )
+from plugin.services.reports.local import fold_learners
 from plugin.services.reports.naive import load_rows
 from plugin.services.reports.rows import compute_rows
 from plugin.services.reports.trend import mix_by_period
@@ -222,6 +223,32 @@ def test_the_last_coaching_before_the_period_is_found_either_way(
     found = compute(session, Scope(Q1), now=LATER)
     without = [row for row in found.coaching if row.sessions == 0]
     assert without == [MemberCoaching(w.people["dee"], w.teams["north"], 0, at(12, 20, 2024), 101)]
+
+
+def test_the_fold_adds_a_learners_rows_and_keeps_the_last_coaching() -> None:
+    """bo (person 2) in team 7: coached by ada (1) once, mentored by cy (3)
+    twice (the later), attended one of ada's sessions; a row without a team
+    counts towards the mix but not towards a member's coaching."""
+    early, late = datetime(2025, 2, 1, 10), datetime(2025, 3, 5, 9)
+    folded = fold_learners(
+        [
+            (2, 1, 7, "COACHING_MOMENT", "LEARNER", 1, 1800, early),
+            (2, 3, 7, "MENTORING_SESSION", "LEARNER", 2, 600, late),
+            (2, 1, 7, "KNOWLEDGE_SESSION", "ATTENDEE", 1, 3600, None),
+            (2, 1, None, "COACHING_MOMENT", "LEARNER", 1, 300, datetime(2025, 3, 9)),
+            (4, 3, 7, "TTT_SESSION", "NEW_TRAINER", 1, 7200, None),
+        ]
+    )
+    assert folded.taught == {2}
+    assert folded.by_leader == {1: {2}, 3: {2}}
+    assert folded.coached == {(2, 7): [3, late]}
+    # Coaching, mentoring and a knowledge session are social (the 20), a
+    # train-the-trainer session formal (the 10); in MixFigures' field order.
+    assert folded.by_pair == {
+        (2, 7): [0, 4, 0, 0, 6000, 0],
+        (2, None): [0, 1, 0, 0, 300, 0],
+        (4, 7): [0, 0, 1, 0, 0, 7200],
+    }
 
 
 def test_an_empty_period_has_zero_figures(seeded: tuple[Session, ReportWorld]) -> None:
