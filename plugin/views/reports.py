@@ -148,20 +148,14 @@ def _drill_url(chosen: ReportFilter) -> report_page.DrillUrl:
     return make
 
 
+@collector_paused()
 def _report(
     session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool = True
 ) -> report_page.Report:
     """The report's tables; ``trend`` adds the line over the last periods
     (one more computation per period, so only where it is shown). Built with
-    the garbage collector paused, as the figures are (``collector_paused``):
-    an organisation's tables are thousands of rows and links."""
-    with collector_paused():
-        return _built_report(session, chosen, scope, trend=trend)
-
-
-def _built_report(
-    session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool
-) -> report_page.Report:
+    the garbage collector paused, as the figures are: an organisation's
+    tables are thousands of rows and links."""
     found = reports.compute(session, scope)
     built = report_page.build(found, report_page.names_for(session, found), _drill_url(chosen))
     if not trend:

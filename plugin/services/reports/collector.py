@@ -12,8 +12,9 @@ disabled before the first report stays disabled. Other requests' threads
 run meanwhile without cyclic collection: a report lasts well under a second
 and reports are rare (L&D and leaders), so whatever cyclic garbage they
 leave waits that long (``leaderled report lrs`` holds the pause for its whole
-pull, in a process of its own). Use it around a report's work in a plain function,
-never around a ``yield`` (an abandoned generator would hold the pause).
+pull, in a process of its own). Use it on a plain function (``@collector_paused()``)
+or around a block, never around a ``yield`` (an abandoned generator would hold
+the pause).
 """
 
 from __future__ import annotations

@@ -334,6 +334,7 @@ class Rebuilder:
         return records, formal, self.directory.roster
 
 
+@collector_paused()
 def compute_from_statements(
     scope: Scope,
     statements: Iterable[Mapping[str, Any]],
@@ -344,15 +345,14 @@ def compute_from_statements(
 ) -> Indicators:
     """Every indicator for ``scope`` from statements alone (plus the roster).
 
-    The garbage collector is paused meanwhile (``collector_paused``): decoded
-    statements are acyclic and freed as each is classified, while the collector
-    kept walking what the rebuilder holds."""
-    with collector_paused():
-        rebuilder = Rebuilder(directory, profile_base)
-        for statement in statements:
-            rebuilder.add(statement)
-        records, formal, roster = rebuilder.rows()
-        return compute_rows(scope, records, formal, roster, now=now)
+    The garbage collector is paused meanwhile: decoded statements are acyclic
+    and freed as each is classified, while the collector kept walking what the
+    rebuilder holds."""
+    rebuilder = Rebuilder(directory, profile_base)
+    for statement in statements:
+        rebuilder.add(statement)
+    records, formal, roster = rebuilder.rows()
+    return compute_rows(scope, records, formal, roster, now=now)
 
 
 _DONE = object()

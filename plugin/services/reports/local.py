@@ -481,6 +481,7 @@ def _formal_teams(
     return tuple(found_rows)
 
 
+@collector_paused()
 def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> Indicators:
     """Every indicator for ``scope`` (already authorised by ``scope_for``).
 
@@ -489,11 +490,6 @@ def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> I
     passes (:mod:`.passes`) rather than scanning the period once each.
     """
     as_of = min(scope.period.end, now or datetime.now(UTC))
-    with collector_paused():
-        return _compute(session, scope, as_of)
-
-
-def _compute(session: Session, scope: Scope, as_of: datetime) -> Indicators:
     roomy_sorts(session)
     groups = records_pass(session, scope)
     learners = fold_learners(participations_pass(session, scope))

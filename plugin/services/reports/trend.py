@@ -4,8 +4,8 @@ The line shows only the organisation's hours per mode, so each earlier period
 is counted by kind (and the formal records by person, whose whole seconds add
 up to the organisation's), never folded into per-person and per-team rows;
 on PostgreSQL the leader-led records of all the periods are read in one scan
-per source. The scope (teams, kinds) is the one ``scope_for`` already authorised; only the
-period changes.
+per source. The scope (teams, kinds) is the one ``scope_for`` already
+authorised; only the period changes.
 """
 
 from __future__ import annotations

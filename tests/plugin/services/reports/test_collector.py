@@ -84,3 +84,11 @@ def test_crossed_reports_resume_when_the_last_ends() -> None:
     thread.join(5)
     seen.append(gc.isenabled())
     assert seen == [False, True]
+
+
+def test_a_decorated_function_runs_paused_each_call() -> None:
+    @collector_paused()
+    def report() -> bool:
+        return gc.isenabled()
+
+    assert [report(), gc.isenabled(), report(), gc.isenabled()] == [False, True, False, True]
