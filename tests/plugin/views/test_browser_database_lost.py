@@ -1,10 +1,13 @@
 """In a real browser inside the demo LMS's iframe, 375 px wide, in English
 and Dutch: a database connection lost under a page is the 503 page asking
 to check and try again (axe-core clean), and the next load works.
-PostgreSQL only (the server ends the connections, as a restart does)."""
+A 405 page whose language choice meets the dead connection is that page too.
+PostgreSQL only (the server ends the connections, as a restart does).
+Screenshots go to /tmp/shots-database-lost/."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,8 @@ from .test_browser_leader import _open_as
 
 pytestmark = pytest.mark.browser
 
+#: Screenshots of the pages, to look at (not compared).
+SHOTS = Path("/tmp/shots-database-lost")
 TRY_AGAIN = {"en": "check whether it was, then try again", "nl": "probeer het dan opnieuw"}
 
 
@@ -46,7 +51,51 @@ def test_a_lost_connection_is_a_page_that_says_try_again(
     assert lost.status == 503
     assert TRY_AGAIN[lang] in frame.locator("main").inner_text()
     assert_accessible(tool, f"the lost-connection page ({lang})")
+    SHOTS.mkdir(exist_ok=True)
+    page.locator("#tool").screenshot(path=str(SHOTS / f"503-lost-connection-{lang}.png"))
 
     again = tool.goto(library)
+    assert again is not None
+    assert again.status == 200
+
+
+NOT_THAT_WAY = {
+    "en": "This page cannot be used that way",
+    "nl": "Deze pagina werkt zo niet",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_lost_connection_under_an_error_page_still_gives_that_page(
+    live_stack: LiveStack,
+    browser: Any,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    """A GET of the launch endpoint is a 405 routed before any view: choosing
+    its page's language is the request's first database use. With the
+    connection dead there, the page is still the 405 in the launch's language
+    (not a bare 500), axe-core clean, and the next load works."""
+    url = postgres_only(database_url)
+    monkeypatch.setattr(plugin.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    engine = get_db(live_stack.app).engine
+    with backends(engine) as pids:
+        frame = _open_as(page, live_stack, "leader", lang=lang)
+        frame.locator("#record-coaching").wait_for(timeout=20_000)
+    terminate(url, pids)
+
+    tool = page.frame(name="tool")
+    assert tool is not None
+    refused = tool.goto(live_stack.tool_url + "/lti/launch")
+    assert refused is not None
+    assert refused.status == 405
+    assert NOT_THAT_WAY[lang] in frame.locator("main").inner_text()
+    assert_accessible(tool, f"the 405 page after a lost connection ({lang})")
+    SHOTS.mkdir(exist_ok=True)
+    page.locator("#tool").screenshot(path=str(SHOTS / f"405-after-lost-connection-{lang}.png"))
+
+    again = tool.goto(live_stack.tool_url + "/library/")
     assert again is not None
     assert again.status == 200
