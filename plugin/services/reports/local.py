@@ -76,7 +76,7 @@ from plugin.services.reports.passes import (
     participations_pass,
     records_pass,
     records_where,
-    roomy_sorts,
+    report_settings,
 )
 from plugin.services.reports.scope import Scope
 
@@ -490,7 +490,7 @@ def compute(session: Session, scope: Scope, *, now: datetime | None = None) -> I
     passes (:mod:`.passes`) rather than scanning the period once each.
     """
     as_of = min(scope.period.end, now or datetime.now(UTC))
-    roomy_sorts(session)
+    report_settings(session)
     groups = records_pass(session, scope)
     learners = fold_learners(participations_pass(session, scope))
     formal = formal_pass(session, scope)

@@ -30,7 +30,7 @@ from plugin.services.reports.passes import (
     core_rows,
     formal_pass,
     records_where,
-    roomy_sorts,
+    report_settings,
 )
 from plugin.services.reports.scope import ReportPeriod, Scope
 
@@ -105,7 +105,7 @@ def mix_by_period(
     period (the time rule of a formal record depends on the period's bounds)."""
     if not periods:
         return []
-    roomy_sorts(session)
+    report_settings(session)
     one_scan = session.get_bind().dialect.name == "postgresql" and _apart(periods)
     if len(periods) > 1 and not one_scan:
         return [mix_by_period(session, scope, [period])[0] for period in periods]
