@@ -76,7 +76,8 @@ class LeaderLedRecord(Base):
     __tablename__ = "leader_led_record"
     __table_args__ = (
         Index("ix_leader_led_record_leader_time", "leader_id", "occurred_at"),
-        # Reports: a kind over a period, with what they sum (migration 0100).
+        # Reports: a kind over a period, with what they sum and group by
+        # (migrations 0100, 0125).
         Index(
             "ix_leader_led_record_report",
             "kind",
@@ -85,6 +86,8 @@ class LeaderLedRecord(Base):
             "team_id",
             "leader_id",
             "duration_seconds",
+            "topic",
+            "company_value_id",
         ),
     )
 
