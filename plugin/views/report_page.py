@@ -27,8 +27,12 @@ from plugin.views.report_tables import Column, Format, Row, Table
 MODES = (Mode.EXPERIENTIAL, Mode.SOCIAL, Mode.FORMAL)
 #: Bars in the team chart; the table beside it has every team.
 CHART_TEAMS = 12
-#: Above this many people the page links the per-person mix's CSV instead.
-PAGE_PEOPLE = 200
+#: Above this many people the page links the per-person mix's CSV instead; other
+#: tables show their first this many rows (the most telling first: members
+#: longest without coaching, leaders who reached most) and link the whole CSV.
+#: An organisation's coaching table is one row per member: thousands of rows
+#: are no page for a phone, nor quick to render.
+PAGE_ROWS = 200
 
 #: Makes the drill-down URL of (indicator, key); the view binds the filters.
 DrillUrl = Callable[[Indicator, str | None], str]

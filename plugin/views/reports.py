@@ -196,7 +196,8 @@ def index() -> str | tuple[str, int]:
         ),
         report=built,
         tables={t.id: t for t in built.all_tables},
-        show_people=mix_people is not None and len(mix_people.rows) <= report_page.PAGE_PEOPLE,
+        show_people=mix_people is not None and len(mix_people.rows) <= report_page.PAGE_ROWS,
+        page_rows=report_page.PAGE_ROWS,
         query=chosen.query_string(),
     )
 

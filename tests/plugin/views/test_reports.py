@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from plugin.db import session_scope
 from plugin.models import LeaderLedRecord
 from plugin.models.privacy import AccessLogEntry
 from plugin.models.records import RecordStatement
+from plugin.views import report_page
 
 from .conftest import World, csrf_token, sign_in
 
@@ -115,6 +117,35 @@ def test_the_mix_csv_has_every_team_and_the_hours(
     assert by_team["Team North"][2] == "0.5"
     assert by_team["Team South"][2] == "0.8"
     assert by_team["Everyone in this report"][2] == "1.2"
+
+
+def _body_rows(html: str, table_id: str) -> list[str]:
+    """The rows of one table on the page (its tbody)."""
+    table = html.split(f'id="table-{table_id}"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr>.*?</tr>", table.split("<tbody>", 1)[1], flags=re.S)
+
+
+def test_long_tables_show_their_first_rows_and_link_the_whole_csv(
+    pages_app: Flask, world: World, coached: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = sign_in(pages_app, world, "cy")
+    whole = _csv_rows(_get(client, "/reports/coaching.csv"))[1:]
+    assert len(whole) >= 2  # Bo and Hal, at least: more rows than the page will show
+    monkeypatch.setattr(report_page, "PAGE_ROWS", 1)
+    html = _get(client, "/reports/").get_data(as_text=True)
+    shown = _body_rows(html, "coaching")
+    assert len(shown) == 1
+    assert f"The first 1 of {len(whole)} rows." in html
+    assert 'id="coaching-shown"' in html
+    assert 'id="csv-coaching"' in html
+    # The CSV is still the whole table, and the shown row is its first.
+    assert len(_csv_rows(_get(client, "/reports/coaching.csv"))[1:]) == len(whole)
+    assert whole[0][0] in shown[0]
+    # A table that fits shows every row and no such line.
+    monkeypatch.setattr(report_page, "PAGE_ROWS", 200)
+    html = _get(client, "/reports/").get_data(as_text=True)
+    assert len(_body_rows(html, "coaching")) == len(whole)
+    assert 'id="coaching-shown"' not in html
 
 
 def test_dutch_csv_uses_semicolons_and_a_decimal_comma(
