@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-import secrets
 import statistics
 import tempfile
 import time
@@ -31,19 +30,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
+from bench._launch import ISSUER, deployment, signed_in
 from bench._size import size
 from plugin import create_app, migrate
 from plugin.db import session_scope
-from plugin.lti.claims import CONTEXT
-from plugin.lti.nonces import digest
-from plugin.lti.session import SESSION_COOKIE
 from plugin.models import (
     FormalRecord,
     LeaderLedRecord,
-    LtiClient,
-    LtiDeployment,
-    LtiLaunchSession,
-    LtiPlatform,
     Membership,
     OutboxRow,
     Person,
@@ -52,11 +45,9 @@ from plugin.models import (
     Role,
     Team,
 )
-from plugin.models.lti import DeploymentStatus
 from plugin.models.outbox import OutboxState
 from plugin.models.records import ParticipantRole, RecordKind, RecordState
 
-ISSUER = "https://moodle.example.org"
 RECORDS = int(os.environ.get("BENCH_PAGES_RECORDS", str(size(5000, 30))))
 PEOPLE = int(os.environ.get("BENCH_PAGES_PEOPLE", str(size(500, 12))))
 REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", str(size(15, 2))))
@@ -72,13 +63,9 @@ def _fill(app: Flask, records: int, people: int) -> dict[str, int]:
     rng = random.Random(7)
     now = datetime.now(UTC)
     with session_scope(app) as session:
-        platform = LtiPlatform(
-            issuer=ISSUER, name="Moodle", auth_login_url=ISSUER + "/a", jwks_url=ISSUER + "/j"
-        )
-        client = LtiClient(platform=platform, client_id="bench")
-        deployment = LtiDeployment(client=client, deployment_id="1", status=DeploymentStatus.ACTIVE)
+        deployment_pk = deployment(session)
         team = Team(platform_issuer=ISSUER, context_id="course", title="A large course")
-        session.add_all([platform, client, deployment, team])
+        session.add(team)
         session.flush()
         person_rows = [
             {"display_name": f"Person {n:04d}", "statement_key": f"account {ISSUER} {n}"}
@@ -184,29 +171,13 @@ def _fill(app: Flask, records: int, people: int) -> dict[str, int]:
             "learner": learner,
             "admin": admin,
             "team": team.id,
-            "deployment": deployment.id,
+            "deployment": deployment_pk,
             "record": record_ids[len(record_ids) // 2],
         }
 
 
 def _signed_in(app: Flask, world: dict[str, int], who: str, role: Role) -> FlaskClient:
-    token = secrets.token_urlsafe(32)
-    with session_scope(app) as session:
-        session.add(
-            LtiLaunchSession(
-                token_hash=digest(token),
-                deployment_pk=world["deployment"],
-                person_id=world[who],
-                team_id=world["team"],
-                role=role,
-                message_type="LtiResourceLinkRequest",
-                claims={"sub": who, CONTEXT: {"id": "course"}},
-                expires_at=int(time.time()) + 3600,
-            )
-        )
-    client = app.test_client()
-    client.set_cookie(SESSION_COOKIE, token)
-    return client
+    return signed_in(app, world["deployment"], world[who], world["team"], role)
 
 
 def _time(get: Callable[[], Any], repeat: int) -> tuple[float, float]:

@@ -31,14 +31,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bench._core_setup import scratch_database
+from bench._launch import deployment, signed_in
 from bench._size import TINY
-from plugin import migrate
-from plugin.db import Database
+from plugin import create_app, migrate
+from plugin.db import Database, session_scope
 from plugin.models.catalogue import CompanyValue
 from plugin.models.formal import FormalRecord
 from plugin.models.people import Membership, Person, Role, Team
@@ -259,6 +260,39 @@ def _plan(database: Database, name: str, scope: Scope) -> str:
     return sql + "\n\n" + "\n".join(" | ".join(str(c) for c in row) for row in rows)
 
 
+#: The report page as L&D opens it, per scope (the filters' query string).
+PAGES = {
+    "organisation, quarter": "period=quarter&at=2025-Q2",
+    "organisation, year": "period=year&at=2025",
+    "one team, year": "period=year&at=2025&team=1",
+}
+
+
+def _page_times(label: str, url: str) -> None:
+    """Server time of the report page through the WSGI app: the launch session,
+    every figure, the line over six periods, the tables and the HTML."""
+    app = create_app({"database_url": url, "secret_key": "bench", "public_url": "http://localhost"})
+    with session_scope(app) as session:
+        deployment_pk = deployment(session)
+        admin = int(session.scalar(select(func.max(Person.id))) or 0) + 1
+        session.add(Person(id=admin, display_name="L&D"))
+        session.add(Membership(person_id=admin, team_id=1, role=Role.LND_ADMIN))
+    client = signed_in(app, deployment_pk, admin, 1, Role.LND_ADMIN)
+    print(f"\n{label}: the report page (L&D), best of {ROUNDS}")
+    print("| scope | server time | HTML |")
+    print("|---|---|---|")
+    for scope_name, query in PAGES.items():
+        sizes: list[int] = []
+
+        def get(q: str = query, found: list[int] = sizes) -> None:
+            response = client.get(f"/reports/?{q}")
+            assert response.status_code == 200, response.status_code
+            found.append(len(response.get_data()))
+
+        seconds = _best(get)
+        print(f"| {scope_name} | {seconds * 1000:.0f} ms | {sizes[-1] / 1024:.0f} KB |", flush=True)
+
+
 def run(label: str, url: str) -> None:
     database = Database(url)
     began = time.perf_counter()
@@ -298,6 +332,7 @@ def run(label: str, url: str) -> None:
             whole = _best(lambda s=session, c=scope: figures.compute(s, c))  # type: ignore[misc]
         wholes[scope_name] = whole
         print(f"| **all (compute)** | **{whole * 1000:.0f} ms** |", flush=True)
+    _page_times(label, url)
     began = time.perf_counter()
     with database.session_scope() as session:
         rows = load_rows(session)

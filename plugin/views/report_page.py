@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 from plugin.i18n import current_language, lazy
 from plugin.models.catalogue import CompanyValue, TopicCategory
 from plugin.models.people import Person, Team
-from plugin.services.reports import Indicator, Indicators, MixFigures, Mode
+from plugin.services.reports import (
+    Indicator,
+    Indicators,
+    LeaderRating,
+    LeaderReach,
+    MemberCoaching,
+    MixFigures,
+    MixRow,
+    Mode,
+)
 from plugin.services.roles import name_of
 from plugin.views.charts import LineChart, StackedBars, line_chart, stacked_bars
 from plugin.views.labels import kind_label
@@ -62,13 +71,41 @@ class Names:
         return self.people.get(person_id, f"#{person_id}")
 
 
-def names_for(session: Session, found: Indicators) -> Names:
-    """Every name the tables show, in four queries."""
+@dataclass(frozen=True)
+class _Shown:
+    """The rows of the per-person tables a report shows, in their order: all of
+    them (a CSV), or for a page the first ``limit`` of each and no per-person
+    mix past ``limit`` people (it is sorted by name: its names alone were a
+    query of 10,000 people for an organisation)."""
+
+    people: tuple[MixRow, ...]
+    coaching: tuple[MemberCoaching, ...]
+    reach: tuple[LeaderReach, ...]
+    ratings: tuple[LeaderRating, ...]
+
+    @classmethod
+    def of(cls, found: Indicators, limit: int | None) -> _Shown:
+        people = found.mix.people if limit is None or len(found.mix.people) <= limit else ()
+        coaching = sorted(
+            found.coaching, key=lambda c: -(c.days_since if c.days_since is not None else 10**6)
+        )
+        reach = sorted(found.reach.by_leader, key=lambda r: -r.people)
+        return cls(
+            people,
+            tuple(coaching[:limit]),
+            tuple(reach[:limit]),
+            found.ratings.by_leader[:limit],
+        )
+
+
+def names_for(session: Session, found: Indicators, limit: int | None = None) -> Names:
+    """Every name the tables show (``limit``: as ``build`` cuts them), in four queries."""
+    shown = _Shown.of(found, limit)
     team_ids = {r.key for r in found.mix.teams} | {f.team_id for f in found.formal}
-    team_ids |= {c.team_id for c in found.coaching}
-    person_ids = {r.key for r in found.mix.people} | {c.person_id for c in found.coaching}
-    person_ids |= {r.leader_id for r in found.reach.by_leader}
-    person_ids |= {r.leader_id for r in found.ratings.by_leader}
+    team_ids |= {c.team_id for c in shown.coaching}
+    person_ids = {r.key for r in shown.people} | {c.person_id for c in shown.coaching}
+    person_ids |= {r.leader_id for r in shown.reach}
+    person_ids |= {r.leader_id for r in shown.ratings}
     return Names(
         teams=team_names(session, team_ids),
         people=person_names(session, person_ids),
@@ -253,9 +290,11 @@ def overview_table(found: Indicators, url: DrillUrl) -> Table:
     )
 
 
-def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
-    """Every table and chart of one report, complete (the CSV downloads)."""
+def build(found: Indicators, names: Names, url: DrillUrl, limit: int | None = None) -> Report:
+    """Every table and chart of one report: complete (the CSV downloads), or
+    with ``limit`` as a page shows them (the first rows, ``Table.total`` all)."""
     mix = found.mix
+    shown = _Shown.of(found, limit)
     team_rows = sorted(mix.teams, key=lambda r: names.team(r.key).casefold())
     mix_teams = Table(
         "mix-teams",
@@ -275,7 +314,7 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
             ),
         ),
     )
-    people_rows = sorted(mix.people, key=lambda r: names.person(r.key).casefold())
+    people_rows = sorted(shown.people, key=lambda r: names.person(r.key).casefold())
     mix_people = Table(
         "mix-people",
         lazy("The 70-20-10 mix per person"),
@@ -287,6 +326,7 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
             )
             for r in people_rows
         ),
+        total=len(mix.people),
     )
     by_kind = Table(
         "hours-by-kind",
@@ -313,8 +353,9 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
                 {"leader": names.person(r.leader_id), "people": r.people},
                 {"people": url(Indicator.REACH, str(r.leader_id))},
             )
-            for r in sorted(found.reach.by_leader, key=lambda r: -r.people)
+            for r in shown.reach
         ),
+        total=len(found.reach.by_leader),
     )
     coaching = Table(
         "coaching",
@@ -335,11 +376,9 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
                 },
                 {"sessions": url(Indicator.COACHING, str(c.person_id))},
             )
-            for c in sorted(
-                found.coaching,
-                key=lambda c: -(c.days_since if c.days_since is not None else 10**6),
-            )
+            for c in shown.coaching
         ),
+        total=len(found.coaching),
     )
     ratings = Table(
         "ratings",
@@ -354,8 +393,9 @@ def build(found: Indicators, names: Names, url: DrillUrl) -> Report:
                 {"leader": names.person(r.leader_id), "ratings": r.ratings, "average": r.average},
                 {"ratings": url(Indicator.RATINGS, str(r.leader_id))},
             )
-            for r in found.ratings.by_leader
+            for r in shown.ratings
         ),
+        total=len(found.ratings.by_leader),
     )
     topics = Table(
         "topics",

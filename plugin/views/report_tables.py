@@ -57,6 +57,13 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     note: Any = None
+    #: Rows in the whole table when ``rows`` holds only the first of them (a page).
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        """Rows in the whole table, shown or not."""
+        return len(self.rows) if self.total is None else self.total
 
 
 @cache

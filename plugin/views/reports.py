@@ -150,14 +150,21 @@ def _drill_url(chosen: ReportFilter) -> report_page.DrillUrl:
 
 @collector_paused()
 def _report(
-    session: Session, chosen: ReportFilter, scope: Scope, *, trend: bool = True
+    session: Session,
+    chosen: ReportFilter,
+    scope: Scope,
+    *,
+    trend: bool = True,
+    limit: int | None = None,
 ) -> report_page.Report:
     """The report's tables; ``trend`` adds the line over the last periods
-    (one more computation per period, so only where it is shown). Built with
-    the garbage collector paused, as the figures are: an organisation's
-    tables are thousands of rows and links."""
+    (one more computation per period, so only where it is shown); ``limit``
+    builds only the rows a page shows (a CSV has them all). Built with the
+    garbage collector paused, as the figures are: an organisation's tables
+    are thousands of rows and links."""
     found = reports.compute(session, scope)
-    built = report_page.build(found, report_page.names_for(session, found), _drill_url(chosen))
+    names = report_page.names_for(session, found, limit)
+    built = report_page.build(found, names, _drill_url(chosen), limit)
     if not trend:
         return built
     spans = previous_periods(chosen, TREND_PERIODS)
@@ -182,7 +189,7 @@ def index() -> str | tuple[str, int]:
         chosen, scope = _chosen()
     except FilterRefused as refused:
         return refused.page
-    built = _report(session, chosen, scope)
+    built = _report(session, chosen, scope, limit=report_page.PAGE_ROWS)
     mix_people = built.table("mix-people")
     return render_template(
         "reports/index.html",
@@ -196,7 +203,7 @@ def index() -> str | tuple[str, int]:
         ),
         report=built,
         tables={t.id: t for t in built.all_tables},
-        show_people=mix_people is not None and len(mix_people.rows) <= report_page.PAGE_ROWS,
+        show_people=mix_people is not None and mix_people.count <= report_page.PAGE_ROWS,
         page_rows=report_page.PAGE_ROWS,
         query=chosen.query_string(),
     )
