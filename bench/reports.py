@@ -241,8 +241,8 @@ def _plan(database: Database, name: str, scope: Scope) -> str:
     with _captured(engine) as captured, database.session_scope() as session:
         passes.report_settings(session)
         QUERIES[name](session, scope)
-    # The slowest query, not the report's SET LOCAL (timed with the BEGIN
-    # psycopg sends before it, it can be the slowest on tiny data).
+    # The slowest query, not the report's settings (timed with the BEGIN
+    # psycopg sends before them, they can be the slowest on tiny data).
     queries = [
         item
         for item in captured
@@ -255,7 +255,7 @@ def _plan(database: Database, name: str, scope: Scope) -> str:
         else "EXPLAIN QUERY PLAN "
     )
     with engine.connect() as conn:
-        passes.report_settings(Session(bind=conn))
+        passes.report_settings(conn)
         rows = conn.exec_driver_sql(prefix + sql, params).all()
     return sql + "\n\n" + "\n".join(" | ".join(str(c) for c in row) for row in rows)
 

@@ -37,8 +37,8 @@ MODES = (Mode.EXPERIENTIAL, Mode.SOCIAL, Mode.FORMAL)
 #: Bars in the team chart; the table beside it has every team.
 CHART_TEAMS = 12
 #: Above this many people the page links the per-person mix's CSV instead; other
-#: tables show their first this many rows (the most telling first: members
-#: longest without coaching, leaders who reached most) and link the whole CSV.
+#: tables show their first this many rows (``Shown``; the teams' tables by
+#: name) and link the whole CSV.
 #: An organisation's coaching table is one row per member: thousands of rows
 #: are no page for a phone, nor quick to render.
 PAGE_ROWS = 200
@@ -72,11 +72,13 @@ class Names:
 
 
 @dataclass(frozen=True)
-class _Shown:
+class Shown:
     """The rows of the per-person tables a report shows, in their order: all of
     them (a CSV), or for a page the first ``limit`` of each and no per-person
     mix past ``limit`` people (it is sorted by name: its names alone were a
-    query of 10,000 people for an organisation)."""
+    query of 10,000 people for an organisation). The most telling rows first:
+    members longest without coaching, leaders who reached most, leaders with
+    the most ratings."""
 
     people: tuple[MixRow, ...]
     coaching: tuple[MemberCoaching, ...]
@@ -84,23 +86,20 @@ class _Shown:
     ratings: tuple[LeaderRating, ...]
 
     @classmethod
-    def of(cls, found: Indicators, limit: int | None) -> _Shown:
+    def of(cls, found: Indicators, limit: int | None = None) -> Shown:
         people = found.mix.people if limit is None or len(found.mix.people) <= limit else ()
         coaching = sorted(
             found.coaching, key=lambda c: -(c.days_since if c.days_since is not None else 10**6)
         )
         reach = sorted(found.reach.by_leader, key=lambda r: -r.people)
-        return cls(
-            people,
-            tuple(coaching[:limit]),
-            tuple(reach[:limit]),
-            found.ratings.by_leader[:limit],
-        )
+        ratings = sorted(found.ratings.by_leader, key=lambda r: -r.ratings)
+        return cls(people, tuple(coaching[:limit]), tuple(reach[:limit]), tuple(ratings[:limit]))
 
 
-def names_for(session: Session, found: Indicators, limit: int | None = None) -> Names:
-    """Every name the tables show (``limit``: as ``build`` cuts them), in four queries."""
-    shown = _Shown.of(found, limit)
+def names_for(session: Session, found: Indicators, shown: Shown | None = None) -> Names:
+    """Every name the tables show (``shown``: the rows ``build`` is given), in four
+    queries."""
+    shown = shown or Shown.of(found)
     team_ids = {r.key for r in found.mix.teams} | {f.team_id for f in found.formal}
     team_ids |= {c.team_id for c in shown.coaching}
     person_ids = {r.key for r in shown.people} | {c.person_id for c in shown.coaching}
@@ -290,11 +289,12 @@ def overview_table(found: Indicators, url: DrillUrl) -> Table:
     )
 
 
-def build(found: Indicators, names: Names, url: DrillUrl, limit: int | None = None) -> Report:
-    """Every table and chart of one report: complete (the CSV downloads), or
-    with ``limit`` as a page shows them (the first rows, ``Table.total`` all)."""
+def build(found: Indicators, names: Names, url: DrillUrl, shown: Shown | None = None) -> Report:
+    """Every table and chart of one report: complete (the CSV downloads), or as a
+    page shows them (``Shown.of(found, limit)``: the first rows; ``Table.total``
+    counts all)."""
     mix = found.mix
-    shown = _Shown.of(found, limit)
+    shown = shown or Shown.of(found)
     team_rows = sorted(mix.teams, key=lambda r: names.team(r.key).casefold())
     mix_teams = Table(
         "mix-teams",

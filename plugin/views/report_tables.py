@@ -110,7 +110,10 @@ def _safe(text: str) -> str:
 
 
 def to_csv(table: Table, language: str) -> str:
-    """The table as CSV text, BOM first; labels in the page's language."""
+    """The table as CSV text, BOM first; labels in the page's language. Only a
+    whole table: one built for a page holds its first rows alone."""
+    if table.count != len(table.rows):
+        raise ValueError(f"table {table.id!r} holds {len(table.rows)} of {table.count} rows")
     separator, decimal_mark = csv_dialect(language)
     out = io.StringIO()
     out.write(BOM)

@@ -163,8 +163,9 @@ def _report(
     garbage collector paused, as the figures are: an organisation's tables
     are thousands of rows and links."""
     found = reports.compute(session, scope)
-    names = report_page.names_for(session, found, limit)
-    built = report_page.build(found, names, _drill_url(chosen), limit)
+    shown = report_page.Shown.of(found, limit)
+    names = report_page.names_for(session, found, shown)
+    built = report_page.build(found, names, _drill_url(chosen), shown)
     if not trend:
         return built
     spans = previous_periods(chosen, TREND_PERIODS)

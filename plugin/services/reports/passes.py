@@ -16,9 +16,10 @@ every figure built on it can be folded from the groups in Python:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -33,6 +34,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from plugin.models.formal import FormalRecord
@@ -269,17 +271,20 @@ def memberships(session: Session, scope: Scope) -> list[tuple[int, int]]:
 #:   hash with a worker, 1.4x to 1.8x faster on a 2-core machine. How many
 #:   workers stays the server's choice (``max_parallel_workers_per_gather``);
 #:   tables under ``min_parallel_table_scan_size`` get none.
-REPORT_SETTINGS = {
-    "work_mem": "32MB",
-    "parallel_setup_cost": "100",
-    "parallel_tuple_cost": "0.01",
-}
+REPORT_SETTINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "work_mem": "32MB",
+        "parallel_setup_cost": "100",
+        "parallel_tuple_cost": "0.01",
+    }
+)
 
 
-def report_settings(session: Session) -> None:
+def report_settings(bind: Session | Connection) -> None:
     """Give this transaction the report's PostgreSQL settings (``REPORT_SETTINGS``),
     in one round trip (``set_config(..., true)`` is ``SET LOCAL``)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    if dialect.name == "postgresql":
+        bind.execute(
             select(*(func.set_config(name, value, True) for name, value in REPORT_SETTINGS.items()))
         )

@@ -21,7 +21,7 @@ from plugin.services.reports import (
     ReportPeriod,
     Scope,
 )
-from plugin.views.report_page import Names, build
+from plugin.views.report_page import Names, Shown, build
 
 WHEN = datetime(2025, 3, 1, tzinfo=UTC)
 FOUND = Indicators(
@@ -32,7 +32,7 @@ FOUND = Indicators(
         MemberCoaching(11, 100, 0, None, None),  # never coached: the first shown
         MemberCoaching(12, 200, 1, WHEN, 90),
     ),
-    ratings=Ratings(3, 12, (0, 0, 1, 1, 1), (LeaderRating(1, 2, 9), LeaderRating(2, 1, 3))),
+    ratings=Ratings(3, 12, (0, 0, 1, 1, 1), (LeaderRating(1, 1, 3), LeaderRating(2, 2, 9))),
     mix=Mix(
         MixFigures(1, 1, 0, 60, 60, 0),
         (MixRow(100, MixFigures(1, 1, 0, 60, 60, 0)),),
@@ -53,7 +53,7 @@ def _url(indicator: Indicator, key: str | None) -> str:
 
 def _first_cells(app: Flask, limit: int | None) -> dict[str, tuple[list[str], int]]:
     with app.test_request_context("/"):
-        report = build(FOUND, NAMES, _url, limit)
+        report = build(FOUND, NAMES, _url, Shown.of(FOUND, limit))
     return {
         table_id: ([str(r.cells[key]) for r in table.rows], table.count)
         for table_id, key in (
@@ -70,7 +70,7 @@ def test_a_page_builds_the_first_rows_of_each_table_and_counts_them_all(app: Fla
     assert _first_cells(app, 1) == {
         "coaching": (["Dee"], 3),  # never coached comes first, then the longest ago
         "reach": (["Gus"], 3),  # who reached most first
-        "ratings": (["Ada"], 2),
+        "ratings": (["Gus"], 2),  # the most ratings first
         "mix-people": ([], 2),  # sorted by name: past the limit, not built at all
     }
 
@@ -79,7 +79,7 @@ def test_a_csv_builds_every_row_in_the_same_order(app: Flask) -> None:
     assert _first_cells(app, None) == {
         "coaching": (["Dee", "Hal", "Bo"], 3),
         "reach": (["Gus", "Ada", "Fay"], 3),
-        "ratings": (["Ada", "Gus"], 2),
+        "ratings": (["Gus", "Ada"], 2),
         "mix-people": (["Bo", "Dee"], 2),
     }
     # Within the limit a page is the whole table.

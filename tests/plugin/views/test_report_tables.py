@@ -4,7 +4,10 @@ a name from the LMS never opens as a formula."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+
+import pytest
 
 from plugin.views.report_tables import Column, Format, Row, Table, cell_text, to_csv
 
@@ -51,3 +54,11 @@ def test_page_cells_use_the_languages_marks() -> None:
     assert cell_text(50, Format.PERCENT, "nl") == "50,0%"
     assert cell_text(None, Format.COUNT, "en") == "–"
     assert cell_text("Team <North>", Format.TEXT, "en") == "Team <North>"  # Jinja escapes it
+
+
+def test_a_table_cut_for_a_page_is_no_csv() -> None:
+    cut = dataclasses.replace(TABLE, rows=TABLE.rows[:1], total=2)
+    assert cut.count == 2
+    with pytest.raises(ValueError, match="holds 1 of 2 rows"):
+        to_csv(cut, "en")
+    assert to_csv(dataclasses.replace(TABLE, total=2), "en") == to_csv(TABLE, "en")

@@ -135,9 +135,16 @@ def test_long_tables_show_their_first_rows_and_link_the_whole_csv(
     html = _get(client, "/reports/").get_data(as_text=True)
     shown = _body_rows(html, "coaching")
     assert len(shown) == 1
-    assert f"The first 1 of {len(whole)} rows." in html
+    assert f"The first 1 of {len(whole)} rows; the CSV has them all." in html
     assert 'id="coaching-shown"' in html
     assert 'id="csv-coaching"' in html
+    # The per-person mix (by name) is not on the page at all, its count is.
+    people = len(_csv_rows(_get(client, "/reports/mix-people.csv"))[1:])
+    assert people >= 2
+    assert f"{people} people: too many for one page." in html
+    assert 'id="table-mix-people"' not in html
+    # The teams' table is cut too: the chart's caption sends to its CSV.
+    assert "the table's CSV has every team." in html
     # The CSV is still the whole table, and the shown row is its first.
     assert len(_csv_rows(_get(client, "/reports/coaching.csv"))[1:]) == len(whole)
     assert whole[0][0] in shown[0]
