@@ -11,19 +11,28 @@ LRSs each has its own delivery loop and sync loop (a thread each, with its
 own client, queue and cursor), so one LRS that is down holds back none of
 the others. SIGTERM or SIGINT sets a
 stop flag: the batch or page in flight finishes, leases are released, the
-processes exit.
+processes exit, within ``SHUTDOWN_GRACE_SECONDS``: a child process still
+running then is killed, a helper thread left to end with its process (so a
+stuck call can never keep a stopped worker alive). SIGUSR1 prints every
+thread's stack to the worker's log (``faulthandler``), for a worker that
+seems stuck.
 """
 
 from __future__ import annotations
 
+import faulthandler
+import io
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
-from collections.abc import Callable
-from contextlib import nullcontext
+import time
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, replace
+from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
@@ -42,6 +51,10 @@ log = logging.getLogger(__name__)
 
 #: How much nicer than delivery the sync process is to the CPU (see ``os.nice``).
 SYNC_NICENESS = 10
+#: After SIGTERM, how long the worker waits for its children and helper threads
+#: to finish what they have in flight; below the 30 s after which container
+#: platforms send SIGKILL, so the worker ends its own way.
+SHUTDOWN_GRACE_SECONDS = 25.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,8 @@ def sync_options(settings: Settings, lrs: str = DEFAULT_LRS_NAME) -> SyncOptions
 
 
 def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
-    """SIGTERM and SIGINT set ``stop``; returns the handlers they replaced."""
+    """SIGTERM and SIGINT set ``stop``; returns the handlers they replaced.
+    SIGUSR1 dumps every thread's stack to stderr."""
 
     def handler(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
@@ -75,7 +89,45 @@ def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, handler)
+    # The process's own stderr (a test runner may have swapped sys.stderr for a
+    # buffer); none that has a file descriptor: no dump.
+    stderr = sys.__stderr__
+    if stderr is not None:
+        with suppress(ValueError, io.UnsupportedOperation):
+            faulthandler.register(signal.SIGUSR1, file=stderr, all_threads=True)
     return previous
+
+
+def stop_children(children: Sequence[BaseProcess], grace: float) -> None:
+    """SIGTERM every child still running and wait for them all, at most ``grace``
+    seconds; a child still running then is killed (and logged)."""
+    for child in children:
+        if child.is_alive():
+            child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            log.error(
+                "%s (pid %s) did not stop within %.0f s of SIGTERM: killed",
+                child.name,
+                child.pid,
+                grace,
+            )
+            child.kill()
+            child.join()
+
+
+def join_threads(threads: Sequence[threading.Thread], grace: float) -> None:
+    """Wait for ``threads`` (daemons), at most ``grace`` seconds in all; one still
+    running then is logged and left to end with the process."""
+    deadline = time.monotonic() + grace
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            log.error(
+                "%s did not stop within %.0f s; the process exits without it", thread.name, grace
+            )
 
 
 def job_database(settings: Settings) -> Database:
@@ -204,12 +256,15 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         if plan.sync:
             sync_loop(settings, stop, interval=plan.sync_interval, once=True)
         return stored
+    # Daemons, joined for at most the grace (``join_threads``): a stuck call in one
+    # never keeps a stopped worker alive.
     helpers: list[threading.Thread] = [
         # Seen by the web process's readiness check (/readyz).
         threading.Thread(
             target=heartbeat_loop,
             args=(settings.database_url, stop, _roles(plan)),
             name="leaderled-heartbeat",
+            daemon=True,
         )
     ]
     if plan.delivery:  # scores for LMS gradebooks go with this process's delivery
@@ -219,23 +274,29 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
                 args=(settings, stop),
                 kwargs={"interval": max(settings.delivery_poll_seconds, 1.0)},
                 name="leaderled-gradebook",
+                daemon=True,
             )
         )
         # Retention (DESIGN section 9) runs in the first process only.
         helpers.append(
             threading.Thread(
-                target=retention_loop, args=(settings, stop), name="leaderled-retention"
+                target=retention_loop,
+                args=(settings, stop),
+                name="leaderled-retention",
+                daemon=True,
             )
         )
-    syncing = None
     if plan.sync:
-        syncing = threading.Thread(
-            target=sync_loop,
-            args=(settings, stop),
-            kwargs={"interval": plan.sync_interval},
-            name="leaderled-sync",
+        helpers.insert(
+            0,
+            threading.Thread(
+                target=sync_loop,
+                args=(settings, stop),
+                kwargs={"interval": plan.sync_interval},
+                name="leaderled-sync",
+                daemon=True,
+            ),
         )
-        syncing.start()
     for helper in helpers:
         helper.start()
     try:
@@ -245,10 +306,7 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         return 0
     finally:
         stop.set()
-        if syncing is not None:
-            syncing.join()
-        for helper in helpers:
-            helper.join()
+        join_threads(helpers, SHUTDOWN_GRACE_SECONDS)
 
 
 def _roles(plan: RunPlan) -> str:
@@ -291,6 +349,7 @@ def run(settings: Settings, plan: RunPlan) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        faulthandler.unregister(signal.SIGUSR1)
 
 
 def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
@@ -318,9 +377,9 @@ def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         try:
             stored = run_loop(settings, here, stop)
         finally:
-            for child in children:
-                if child.is_alive() and not plan.once:
-                    child.terminate()  # SIGTERM: the child finishes its batch
-            for child in children:
-                child.join()
+            if plan.once:  # each delivers what is due, then exits
+                for child in children:
+                    child.join()
+            else:  # SIGTERM: each finishes its batch, within the grace
+                stop_children(children, SHUTDOWN_GRACE_SECONDS)
     return stored

@@ -142,7 +142,8 @@ def worker_env(database_url: str, endpoint: str, **settings: str) -> dict[str, s
 
 
 def start_worker(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
-    """``leaderled worker --no-sync`` as a real process (what an operator runs)."""
+    """``leaderled worker --no-sync`` as a real process (what an operator runs), in
+    a process group of its own with its children (a test can kill them all)."""
     with log.open("ab") as out:
         return subprocess.Popen(
             [LEADERLED, "worker", "--no-sync", *args],
@@ -150,4 +151,5 @@ def start_worker(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )

@@ -52,9 +52,21 @@ def _wait(predicate, within: float, what: str) -> None:  # type: ignore[no-untyp
         time.sleep(0.05)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> int:
+def _stop(process: subprocess.Popen[bytes], log: Path | None = None) -> int:
+    """SIGTERM, as an operator stops a worker; its exit code. One that outlives
+    the minute fails the test with its threads' stacks (SIGUSR1), and is killed
+    with its children first, so that it cannot go on delivering under the next
+    tests."""
     process.send_signal(signal.SIGTERM)
-    return process.wait(timeout=60)
+    try:
+        return process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        stacks = log.read_text(errors="replace")[-6000:] if log else ""
+        pytest.fail(f"worker {process.pid} still running 60 s after SIGTERM:\n{stacks}")
 
 
 def test_killed_workers_leave_nothing_lost_or_doubled(
@@ -97,7 +109,7 @@ def test_killed_workers_leave_nothing_lost_or_doubled(
     # A last worker picks up the rest, including rows whose lease the killed ones held.
     worker = start_worker(env, log=log)
     _wait(lambda: outbox_counts(database) == {"stored": len(ids)}, 120, "the rest delivered")
-    assert _stop(worker) == 0
+    assert _stop(worker, log) == 0
     held = lrs_ids(ll_client, activity)
     assert set(held) == set(ids)
     assert max(held.values()) == 1
@@ -137,7 +149,7 @@ def test_sqlite_refuses_a_second_worker(
         assert many.returncode != 0
         assert "SQLite allows one delivery worker" in many.stderr
     finally:
-        assert _stop(first) == 0
+        assert _stop(first, tmp_path / "first.log") == 0
 
 
 def test_four_workers_on_postgresql_post_each_statement_once(
@@ -163,7 +175,7 @@ def test_four_workers_on_postgresql_post_each_statement_once(
         try:
             _wait(lambda: outbox_counts(database) == {"stored": len(ids)}, 180, "delivery")
         finally:
-            codes = [_stop(w) for w in workers]
+            codes = [_stop(w, tmp_path / f"w{n}.log") for n, w in enumerate(workers)]
         assert codes == [0, 0]
         assert set(proxy.posted) == {i.lower() for i in ids}
         assert max(proxy.posted.values()) == 1, proxy.posted.most_common(3)
@@ -179,9 +191,15 @@ def test_sigterm_finishes_the_batch_and_releases_every_lease(
     activity = session_activity()
     ids = enqueue_attended(database, activity, 3000)
     env = worker_env(database_url, learning_locker.endpoint, delivery_batch_size="100")
-    worker = start_worker(env, log=tmp_path / "worker.log")
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log=log)
     _wait(lambda: outbox_counts(database).get("stored", 0) > 0, 60, "delivery to start")
-    assert _stop(worker) == 0
+    # SIGUSR1 prints where every thread is (for a worker that seems stuck) and
+    # stops nothing.
+    worker.send_signal(signal.SIGUSR1)
+    _wait(lambda: "plugin/jobs/runner.py" in log.read_text(errors="replace"), 30, "the stacks")
+    assert worker.poll() is None
+    assert _stop(worker, log) == 0
     counts = outbox_counts(database)
     assert "claimed" not in counts, counts  # nothing left leased to a stopped worker
     assert counts.get("pending", 0) > 0, "stopped too late to show anything"
