@@ -21,6 +21,7 @@ from plugin.jobs.connection import client_for, pull_targets, target
 from plugin.jobs.guard import WorkerBusy
 from plugin.jobs.health import LrsHealth, health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
+from plugin.jobs.shutdown import UncleanStop
 from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.services.outbox import OutboxError, now_ms, statement_text
@@ -74,7 +75,7 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
     )
     try:
         stored = run(_settings(), plan)
-    except (PlanError, WorkerBusy, LRSError) as error:
+    except (PlanError, WorkerBusy, LRSError, UncleanStop) as error:
         log.error("worker stopped: %s", error)
         raise click.ClickException(str(error)) from None
     log.info("worker stopped; %s statements delivered by this process", stored)

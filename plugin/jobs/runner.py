@@ -11,28 +11,20 @@ LRSs each has its own delivery loop and sync loop (a thread each, with its
 own client, queue and cursor), so one LRS that is down holds back none of
 the others. SIGTERM or SIGINT sets a
 stop flag: the batch or page in flight finishes, leases are released, the
-processes exit, within ``SHUTDOWN_GRACE_SECONDS``: a child process still
-running then is killed, a helper thread left to end with its process (so a
-stuck call can never keep a stopped worker alive). SIGUSR1 prints every
-thread's stack to the worker's log (``faulthandler``), for a worker that
-seems stuck.
+processes exit, within a bound (``plugin.jobs.shutdown``). SIGUSR1 prints
+every thread's stack to the worker's log, for a worker that seems stuck.
 """
 
 from __future__ import annotations
 
-import faulthandler
-import io
 import logging
 import multiprocessing
 import os
 import signal
-import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext, suppress
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
-from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
@@ -45,16 +37,13 @@ from plugin.jobs.gradebook import gradebook_loop
 from plugin.jobs.guard import single_worker
 from plugin.jobs.heartbeat import heartbeat_loop, start_heartbeat
 from plugin.jobs.retention import retention_loop
+from plugin.jobs.shutdown import Shutdown, UncleanStop, dump_stacks_on_sigusr1
 from plugin.jobs.sync import Sync, SyncBusy, SyncOptions
 
 log = logging.getLogger(__name__)
 
 #: How much nicer than delivery the sync process is to the CPU (see ``os.nice``).
 SYNC_NICENESS = 10
-#: After SIGTERM, how long the worker waits for its children and helper threads
-#: to finish what they have in flight; below the 30 s after which container
-#: platforms send SIGKILL, so the worker ends its own way.
-SHUTDOWN_GRACE_SECONDS = 25.0
 
 
 @dataclass(frozen=True)
@@ -89,45 +78,8 @@ def install_stop_handlers(stop: threading.Event) -> dict[int, Any]:
     previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, handler)
-    # The process's own stderr (a test runner may have swapped sys.stderr for a
-    # buffer); none that has a file descriptor: no dump.
-    stderr = sys.__stderr__
-    if stderr is not None:
-        with suppress(ValueError, io.UnsupportedOperation):
-            faulthandler.register(signal.SIGUSR1, file=stderr, all_threads=True)
+    dump_stacks_on_sigusr1()
     return previous
-
-
-def stop_children(children: Sequence[BaseProcess], grace: float) -> None:
-    """SIGTERM every child still running and wait for them all, at most ``grace``
-    seconds; a child still running then is killed (and logged)."""
-    for child in children:
-        if child.is_alive():
-            child.terminate()
-    deadline = time.monotonic() + grace
-    for child in children:
-        child.join(max(0.0, deadline - time.monotonic()))
-        if child.is_alive():
-            log.error(
-                "%s (pid %s) did not stop within %.0f s of SIGTERM: killed",
-                child.name,
-                child.pid,
-                grace,
-            )
-            child.kill()
-            child.join()
-
-
-def join_threads(threads: Sequence[threading.Thread], grace: float) -> None:
-    """Wait for ``threads`` (daemons), at most ``grace`` seconds in all; one still
-    running then is logged and left to end with the process."""
-    deadline = time.monotonic() + grace
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            log.error(
-                "%s did not stop within %.0f s; the process exits without it", thread.name, grace
-            )
 
 
 def job_database(settings: Settings) -> Database:
@@ -241,7 +193,9 @@ def sync_loop(
         database.dispose()
 
 
-def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
+def run_loop(
+    settings: Settings, plan: RunPlan, stop: threading.Event, shutdown: Shutdown | None = None
+) -> int:
     """Deliver and sync in this process; returns statements stored by it.
 
     Delivery and sync run in loops of their own (threads here, each with its
@@ -256,8 +210,8 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         if plan.sync:
             sync_loop(settings, stop, interval=plan.sync_interval, once=True)
         return stored
-    # Daemons, joined for at most the grace (``join_threads``): a stuck call in one
-    # never keeps a stopped worker alive.
+    # Daemons, waited for until the stop's deadline (``Shutdown.join_threads``): a
+    # stuck call in one never keeps a stopped worker alive.
     helpers: list[threading.Thread] = [
         # Seen by the web process's readiness check (/readyz).
         threading.Thread(
@@ -306,7 +260,7 @@ def run_loop(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
         return 0
     finally:
         stop.set()
-        join_threads(helpers, SHUTDOWN_GRACE_SECONDS)
+        (shutdown or Shutdown(stop)).join_threads(helpers)
 
 
 def _roles(plan: RunPlan) -> str:
@@ -343,16 +297,23 @@ def run(settings: Settings, plan: RunPlan) -> int:
     if not plan.delivery:
         os.nice(SYNC_NICENESS)  # a sync-only worker: background work, as the sync child is
     stop = threading.Event()
+    shutdown = Shutdown(stop)
     previous = install_stop_handlers(stop)
     try:
-        return _run(settings, plan, stop)
+        stored = _run(settings, plan, shutdown)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        faulthandler.unregister(signal.SIGUSR1)
+    if shutdown.forced:
+        raise UncleanStop(
+            f"stopped by force after {shutdown.grace:.0f} s (the log has the stacks of what "
+            f"was stuck); {stored} statements delivered by this process"
+        )
+    return stored
 
 
-def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
+def _run(settings: Settings, plan: RunPlan, shutdown: Shutdown) -> int:
+    stop = shutdown.stop
     with single_worker(settings.database_url) if plan.delivery else nullcontext():
         context = multiprocessing.get_context("spawn")
         values = asdict(settings)
@@ -372,14 +333,16 @@ def _run(settings: Settings, plan: RunPlan, stop: threading.Event) -> int:
                 context.Process(target=_child, args=(values, sync_only), name="leaderled-sync")
             )
             here = replace(plan, sync=False)
-        for child in children:
-            child.start()
+        shutdown.watch(children)  # on SIGTERM the children hear it at once
         try:
-            stored = run_loop(settings, here, stop)
+            for child in children:
+                child.start()
+            stored = run_loop(settings, here, stop, shutdown)
         finally:
-            if plan.once:  # each delivers what is due, then exits
+            if plan.once and not stop.is_set():  # each delivers what is due, then exits
                 for child in children:
                     child.join()
-            else:  # SIGTERM: each finishes its batch, within the grace
-                stop_children(children, SHUTDOWN_GRACE_SECONDS)
+            # After a stop each finishes its batch, until the deadline.
+            shutdown.stop_children([c for c in children if c.pid is not None])
+            shutdown.finished()
     return stored

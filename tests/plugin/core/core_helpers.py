@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
 import subprocess
 import sys
 import uuid
 from collections import Counter
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -141,11 +144,24 @@ def worker_env(database_url: str, endpoint: str, **settings: str) -> dict[str, s
     return env
 
 
+#: Every worker the tests started: killed, children and all, when the test run
+#: ends (an interrupted run must not leave workers delivering).
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@atexit.register
+def _kill_started() -> None:
+    for process in _STARTED:
+        if process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+
 def start_worker(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
     """``leaderled worker --no-sync`` as a real process (what an operator runs), in
     a process group of its own with its children (a test can kill them all)."""
     with log.open("ab") as out:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [LEADERLED, "worker", "--no-sync", *args],
             env=env,
             cwd=ROOT,
@@ -153,3 +169,5 @@ def start_worker(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    _STARTED.append(process)
+    return process

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -52,21 +53,37 @@ def _wait(predicate, within: float, what: str) -> None:  # type: ignore[no-untyp
         time.sleep(0.05)
 
 
-def _stop(process: subprocess.Popen[bytes], log: Path | None = None) -> int:
-    """SIGTERM, as an operator stops a worker; its exit code. One that outlives
-    the minute fails the test with its threads' stacks (SIGUSR1), and is killed
-    with its children first, so that it cannot go on delivering under the next
-    tests."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGUSR1)
+def _stop_all(workers: list[tuple[subprocess.Popen[bytes], Path]]) -> list[int]:
+    """SIGTERM to each, as an operator stops workers, then their exit codes. Any
+    still running a minute later fails the test with the stacks of its whole
+    process group (SIGUSR1) and is killed with its children first, so that it
+    cannot go on delivering under the next tests."""
+    for process, _log in workers:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    stuck = []
+    for process, log in workers:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            stuck.append((process, log))
+    for process, _log in stuck:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGUSR1)
+    if stuck:
         time.sleep(2)
-        os.killpg(process.pid, signal.SIGKILL)
+    for process, _log in stuck:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
-        stacks = log.read_text(errors="replace")[-6000:] if log else ""
-        pytest.fail(f"worker {process.pid} still running 60 s after SIGTERM:\n{stacks}")
+    if stuck:
+        logs = "\n".join(f"{log}:\n{log.read_text(errors='replace')[-6000:]}" for _p, log in stuck)
+        pytest.fail(f"{len(stuck)} worker(s) still running 60 s after SIGTERM:\n{logs}")
+    return [process.returncode for process, _log in workers]
+
+
+def _stop(process: subprocess.Popen[bytes], log: Path) -> int:
+    return _stop_all([(process, log)])[0]
 
 
 def test_killed_workers_leave_nothing_lost_or_doubled(
@@ -175,7 +192,7 @@ def test_four_workers_on_postgresql_post_each_statement_once(
         try:
             _wait(lambda: outbox_counts(database) == {"stored": len(ids)}, 180, "delivery")
         finally:
-            codes = [_stop(w, tmp_path / f"w{n}.log") for n, w in enumerate(workers)]
+            codes = _stop_all([(w, tmp_path / f"w{n}.log") for n, w in enumerate(workers)])
         assert codes == [0, 0]
         assert set(proxy.posted) == {i.lower() for i in ids}
         assert max(proxy.posted.values()) == 1, proxy.posted.most_common(3)
@@ -194,11 +211,6 @@ def test_sigterm_finishes_the_batch_and_releases_every_lease(
     log = tmp_path / "worker.log"
     worker = start_worker(env, log=log)
     _wait(lambda: outbox_counts(database).get("stored", 0) > 0, 60, "delivery to start")
-    # SIGUSR1 prints where every thread is (for a worker that seems stuck) and
-    # stops nothing.
-    worker.send_signal(signal.SIGUSR1)
-    _wait(lambda: "plugin/jobs/runner.py" in log.read_text(errors="replace"), 30, "the stacks")
-    assert worker.poll() is None
     assert _stop(worker, log) == 0
     counts = outbox_counts(database)
     assert "claimed" not in counts, counts  # nothing left leased to a stopped worker
@@ -206,3 +218,19 @@ def test_sigterm_finishes_the_batch_and_releases_every_lease(
     assert counts["stored"] + counts["pending"] == len(ids)
     assert counts["stored"] % 100 == 0  # whole batches only
     assert "statements delivered by this process" in (tmp_path / "worker.log").read_text()
+
+
+def test_sigusr1_writes_where_every_thread_is_and_stops_nothing(
+    database_url: str, learning_locker: RunningLRS, tmp_path: Path
+) -> None:
+    env = worker_env(database_url, learning_locker.endpoint, delivery_poll_seconds="0.1")
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log=log)
+    _wait(lambda: "worker starting" in log.read_text(errors="replace"), 60, "the worker to start")
+    worker.send_signal(signal.SIGUSR1)
+    _wait(lambda: "most recent call first" in log.read_text(errors="replace"), 30, "the stacks")
+    written = log.read_text(errors="replace")
+    assert "plugin/jobs/runner.py" in written  # the worker's own threads
+    assert written.count("most recent call first") >= 3  # the main thread and its helpers
+    assert worker.poll() is None  # still running
+    assert _stop(worker, log) == 0
