@@ -28,13 +28,13 @@ from sqlalchemy import func, select
 from plugin import create_app, migrate
 from plugin.config import Settings
 from plugin.db import get_db
-from plugin.demo.local_lrs import REPO_ROOT, LocalLRS, free_port
+from plugin.demo.local_lrs import REPO_ROOT, LocalLRS
 from plugin.demo.seed import moodle_formal_statements, seed
 from plugin.jobs.connection import lrs_client
 from plugin.jobs.runner import RunPlan, run_loop
 from plugin.lti import keys as tool_keys
 from plugin.lti_platform.demo import DemoPlatform, run_demo_platform
-from plugin.lti_platform.server import serve_in_thread
+from plugin.lti_platform.server import listening_socket, serve_in_thread
 from plugin.models.formal import FormalRecord
 from plugin.models.outbox import OutboxRow, OutboxState
 from statements.builders import BuildOptions
@@ -116,14 +116,18 @@ def _check_pages(tool_url: str, lms: DemoPlatform) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    tool_socket = None
     if args.tool_port == 0:  # the tool must know its own URL before it starts
-        args.tool_port = free_port()
+        tool_socket = listening_socket("localhost")
+        args.tool_port = tool_socket.getsockname()[1]
     tool_url = f"http://localhost:{args.tool_port}"
     shutil.rmtree(args.data_dir, ignore_errors=True)
     args.data_dir.mkdir(parents=True)
     database_url = f"sqlite:///{args.data_dir / 'leaderled.sqlite3'}"
 
     with ExitStack() as stack:
+        if tool_socket is not None:
+            stack.callback(tool_socket.close)
         endpoint, username, password = stack.enter_context(_lrs(stack))
         print(f"LRS            {endpoint}")
         migrate.upgrade(database_url)
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(worker.join, 10)
         stack.callback(stop.set)
 
-        tool = serve_in_thread(app, "localhost", args.tool_port)
+        tool = serve_in_thread(app, "localhost", args.tool_port, sock=tool_socket)
         stack.callback(tool.stop)
         waiting, stored, synced = _wait_until_settled(app, len(formal))
         print(f"Delivered      {stored} statements ({waiting} still queued)")

@@ -6,6 +6,7 @@ tool fetches the platform's keys during a launch the platform started).
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,24 @@ class RunningServer:
         self.thread.join(timeout=5)
 
 
-def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    server = make_server(host, port, app, threaded=True)
+def listening_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket bound and listening on a free port of ``host`` (IPv4), for
+    ``serve_in_thread``: its port is known before the app that needs its own URL
+    is built, and nothing can take it meanwhile. Choosing a free port and
+    binding it later raced with the ephemeral ports of every connection made
+    in between (the demo's LRS, database and LMS calls)."""
+    return socket.create_server((host, 0), family=socket.AF_INET)
+
+
+def serve_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, sock: socket.socket | None = None
+) -> RunningServer:
+    """Serve ``app`` on ``host``:``port``, or on ``sock`` (``listening_socket``)."""
+    if sock is not None:
+        with sock:  # the server keeps a duplicate of its descriptor
+            server = make_server(host, sock.getsockname()[1], app, threaded=True, fd=sock.fileno())
+    else:
+        server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{host}", daemon=True)
     thread.start()
     return RunningServer(server=server, thread=thread, host=host)

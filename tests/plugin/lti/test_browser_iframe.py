@@ -6,7 +6,6 @@ through the LMS again, and that offer signs no other browser in."""
 from __future__ import annotations
 
 import html
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from flask import Flask
 
 from plugin.lti_platform.app import start_url
 from plugin.lti_platform.presets import User
-from plugin.lti_platform.server import serve_in_thread
+from plugin.lti_platform.server import listening_socket, serve_in_thread
 
 from .conftest import LivePlatform, make_tool_app, register, spec_for, wipe
 
@@ -38,19 +37,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Route
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def tool_on_localhost(database_url: str) -> Iterator[tuple[Flask, str]]:
     """The tool on http://localhost:<port> (a different site from 127.0.0.1)."""
-    port = _free_port()
+    sock = listening_socket("localhost")
+    port = sock.getsockname()[1]
     url = f"http://localhost:{port}"
     app = make_tool_app(database_url, public_url=url)
-    server = serve_in_thread(app, "localhost", port)
+    server = serve_in_thread(app, "localhost", port, sock=sock)
     try:
         yield app, url
     finally:

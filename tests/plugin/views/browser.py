@@ -19,7 +19,6 @@ from playwright.sync_api import Error as PlaywrightError
 from plugin import create_app
 from plugin.config import Settings
 from plugin.db import get_db, session_scope
-from plugin.demo.local_lrs import free_port
 from plugin.demo.seed import Seeded, seed
 from plugin.jobs.connection import delivery_options, lrs_client
 from plugin.jobs.delivery import DeliveryWorker
@@ -27,7 +26,7 @@ from plugin.jobs.gradebook import GradebookSender
 from plugin.jobs.runner import sync_options
 from plugin.jobs.sync import Sync
 from plugin.lti_platform.demo import DemoPlatform, run_demo_platform
-from plugin.lti_platform.server import serve_in_thread
+from plugin.lti_platform.server import listening_socket, serve_in_thread
 from statements.builders import BuildOptions
 from tests.conftest import wipe_database
 from tests.lrs_servers.servers import RunningLRS
@@ -142,7 +141,8 @@ class LiveStack:
 
 @pytest.fixture
 def live_stack(database_url: str, learning_locker: RunningLRS) -> Iterator[LiveStack]:
-    port = free_port()
+    tool_socket = listening_socket("localhost")
+    port = tool_socket.getsockname()[1]
     tool_url = f"http://localhost:{port}"
     app = create_app(
         {
@@ -158,7 +158,7 @@ def live_stack(database_url: str, learning_locker: RunningLRS) -> Iterator[LiveS
         }
     )
     lms = run_demo_platform(tool_url)
-    server = serve_in_thread(app, "localhost", port)
+    server = serve_in_thread(app, "localhost", port, sock=tool_socket)
     try:
         with session_scope(app) as session:
             lms.register_in_tool(session)
