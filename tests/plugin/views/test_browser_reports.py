@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 
+from plugin.views import report_page
+
 from .browser import LiveStack, assert_accessible
 
 pytestmark = pytest.mark.browser
 
+SHOTS = Path("/tmp/shots-report-rows")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -120,6 +123,48 @@ def test_an_lnd_admin_reads_the_reports_in_dutch_on_a_phone(
     assert_accessible(page.frame(name="tool"), "the Dutch reports page with an error")
 
     # On a phone the page itself never scrolls sideways (wide tables scroll in their box).
+    tool = page.frame(name="tool")
+    assert tool is not None
+    assert tool.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "menu", "first", "people"),
+    [
+        ("en", "Reports", "The first 1 of", "too many for one page"),
+        ("nl", "Rapporten", "De eerste 1 van", "te veel voor één pagina"),
+    ],
+)
+def test_long_tables_show_their_first_rows_on_a_phone(
+    live_stack: LiveStack,
+    browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    menu: str,
+    first: str,
+    people: str,
+) -> None:
+    """An organisation's tables past the page's rows (here: one, so that the
+    demo's data is long enough): their first rows, how many there are and the
+    CSV, the per-person mix by CSV alone; axe-core clean, in the LMS iframe."""
+    monkeypatch.setattr(report_page, "PAGE_ROWS", 1)  # the tool serves in this process
+    context = browser.new_context(accept_downloads=True, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    frame = _open_reports(page, live_stack, lang, menu)
+    _last_month(frame, "custom")
+    assert frame.locator("#table-coaching tbody tr").count() == 1
+    shown = frame.locator("#coaching-shown").inner_text()
+    assert shown.startswith(first)
+    assert frame.locator("#table-mix-people").count() == 0
+    assert people in frame.locator("#csv-mix-people").locator("xpath=..").inner_text()
+    csv_rows = _download(page, frame, "#csv-coaching").removeprefix("\ufeff").splitlines()[1:]
+    assert f" {len(csv_rows)} " in f" {shown} "  # the CSV holds every row the line counts
+    assert_accessible(page.frame(name="tool"), f"the reports page with long tables ({lang})")
+    SHOTS.mkdir(exist_ok=True)
+    section = frame.locator("section", has=frame.locator("#coaching-title"))
+    section.scroll_into_view_if_needed()
+    page.locator("#tool").screenshot(path=str(SHOTS / f"long-tables-{lang}.png"))
     tool = page.frame(name="tool")
     assert tool is not None
     assert tool.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
