@@ -191,3 +191,22 @@ def wait_for(predicate: Any, timeout: float = 15.0, what: str = "condition") -> 
             return found
         time.sleep(0.2)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def browser_state(browser: Any, limit: int = 1500) -> str:
+    """What every open page and frame of ``browser`` shows: its URL and the start
+    of its text. A browser test that times out waiting for an element says only
+    which element; this says what was there instead (an error page, a launch
+    that never left the LMS, ...)."""
+    lines: list[str] = []
+    for context in browser.contexts:
+        for number, page in enumerate(context.pages):
+            for frame in page.frames:
+                where = "page" if frame == page.main_frame else f"frame {frame.name or '?'}"
+                try:
+                    text = frame.evaluate("() => document.body ? document.body.innerText : ''")
+                except PlaywrightError as error:
+                    text = f"(unreadable: {error.message.splitlines()[0]})"
+                shown = " ".join(str(text).split())[:limit]
+                lines.append(f"page {number} {where}: {frame.url}\n    {shown}")
+    return "\n".join(lines) or "(no open page)"

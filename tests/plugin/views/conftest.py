@@ -40,7 +40,7 @@ from plugin.services.identity import person_for
 from statements.identity import Identity
 from tests.conftest import wipe_database
 
-from .browser import browser, live_stack  # noqa: F401 - fixtures for the browser tests
+from .browser import browser, browser_state, live_stack  # noqa: F401 - fixtures for the browser tests
 
 ISSUER = "https://moodle.example.org"
 SITE = "http://localhost"
@@ -186,3 +186,13 @@ def counts(app: Flask) -> dict[str, int]:
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
             for model in (LeaderLedRecord, RecordParticipant, OutboxRow)
         }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed browser test's report shows what the browser showed then."""
+    report = yield
+    funcargs = getattr(item, "funcargs", {})
+    if report.when == "call" and report.failed and "browser" in funcargs:
+        report.sections.append(("What the browser showed", browser_state(funcargs["browser"])))
+    return report
