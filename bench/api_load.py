@@ -47,6 +47,7 @@ from bench._size import size
 from lrs_client import LRSClient
 from plugin.config import Settings
 from plugin.db import Database
+from plugin.demo.local_lrs import free_port
 from plugin.jobs.connection import delivery_options, lrs_client
 from plugin.jobs.delivery import DeliveryWorker
 from plugin.models import (
@@ -62,7 +63,7 @@ from plugin.models import (
 )
 from plugin.services import tokens
 from statements.identity import Identity
-from tests.lrs_servers.servers import free_port, learning_locker
+from tests.lrs_servers.servers import learning_locker
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

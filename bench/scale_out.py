@@ -38,9 +38,10 @@ from bench._core_setup import scratch_database
 from bench.api_load import _seed
 from lrs_client import LRSClient
 from plugin.db import Database
+from plugin.demo.local_lrs import free_port
 from plugin.models import LeaderLedRecord, OutboxRow
 from plugin.models.outbox import OutboxState
-from tests.lrs_servers.servers import RunningLRS, free_port
+from tests.lrs_servers.servers import RunningLRS
 from tests.lrs_servers.servers import ralph as make_ralph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -47,6 +47,7 @@ from bench._size import size
 from bench.delivery import session_events, statements_of
 from bench.sync import LEARNERS, MOODLE, completion
 from plugin.db import Database
+from plugin.demo.local_lrs import free_port
 from plugin.models.formal import FormalRecord
 from plugin.models.outbox import OutboxRow, OutboxState
 from plugin.models.people import Person, PersonIdentifier
@@ -54,7 +55,7 @@ from plugin.models.sync import SyncCursor
 from plugin.services import outbox
 from statements.identity import Identity
 from tests.lrs_client.faults import FaultProxy
-from tests.lrs_servers.servers import RunningLRS, free_port, learning_locker
+from tests.lrs_servers.servers import RunningLRS, learning_locker
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 #: ``python -m bench --quick`` (the test suite): only that it runs, in seconds.

@@ -1,7 +1,8 @@
 """A local LRS for the demo: Learning Locker's statement service, in memory.
 
-Started as a child process on a free loopback port; it forgets everything
-when stopped, which is what a demo wants. Not for production: point
+Started as a child process listening on a loopback socket bound here (a free
+port, held from the start: ``listen_on_fd.js``); it forgets everything when
+stopped, which is what a demo wants. Not for production: point
 ``LEADERLED_LRS_ENDPOINT`` at the organisation's LRS instead.
 """
 
@@ -13,17 +14,24 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import requests
 
+from plugin.lti_platform.server import listening_socket
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NODE_DIR = REPO_ROOT / "tests" / "lrs_servers"
+#: Runs a Node server on an inherited listening socket: ``node LISTEN_ON_FD
+#: SCRIPT`` with the descriptor in ``LISTEN_FD`` (and in ``Popen(pass_fds=)``).
+LISTEN_ON_FD = Path(__file__).resolve().with_name("listen_on_fd.js")
 
 
 def free_port() -> int:
+    """A loopback port nothing listens on just now: for pointing at a server
+    that is down. A server of ours binds its socket itself (``listening_socket``)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -34,7 +42,8 @@ def free_port() -> int:
 class LocalLRS:
     """Runs ``xapi-statements`` (memory mode, test auth: any Basic credentials)."""
 
-    port: int = field(default_factory=free_port)
+    #: Known once started: the port of the socket ``start`` binds.
+    port: int = 0
     node_dir: Path = DEFAULT_NODE_DIR
     startup_timeout: float = 30.0
     _process: subprocess.Popen[bytes] | None = None
@@ -55,21 +64,25 @@ class LocalLRS:
         if node is None:
             raise RuntimeError("Node.js is needed for the local LRS; install Node.js 20.")
         self._workdir = tempfile.mkdtemp(prefix="leaderled-lrs-")
-        env = dict(
-            os.environ,
-            AUTH_REPO="test",
-            EVENTS_REPO="test",
-            MODELS_REPO="memory",
-            STORAGE_REPO="local",
-            EXPRESS_PORT=str(self.port),
-        )
-        self._process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            [node, str(entry)],
-            cwd=self._workdir,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with listening_socket("127.0.0.1") as sock:  # the child keeps its own copy
+            self.port = sock.getsockname()[1]
+            env = dict(
+                os.environ,
+                AUTH_REPO="test",
+                EVENTS_REPO="test",
+                MODELS_REPO="memory",
+                STORAGE_REPO="local",
+                EXPRESS_PORT=str(self.port),  # only logged: it listens on the socket
+                LISTEN_FD=str(sock.fileno()),
+            )
+            self._process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
+                [node, str(LISTEN_ON_FD), str(entry)],
+                cwd=self._workdir,
+                env=env,
+                pass_fds=(sock.fileno(),),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         self._wait_ready()
         return self
 

@@ -163,7 +163,7 @@ def test_server_that_never_answers_fails_within_the_bounds(
 
 
 def test_unreachable_lrs_fails_fast_with_a_clear_reason() -> None:
-    from tests.lrs_servers.servers import free_port
+    from plugin.demo.local_lrs import free_port
 
     client = LRSClient(
         f"http://127.0.0.1:{free_port()}/xAPI/",

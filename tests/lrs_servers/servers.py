@@ -1,5 +1,8 @@
 """Start and stop real LRSs on free loopback ports (used by the fixtures and the benchmarks).
 
+Each listens on a socket bound here and handed down (``LISTEN_FD``), so its
+port is its own from the start, not chosen free and bound by the LRS later.
+
 - Learning Locker's statement service (``xapi-statements`` from npm) in
   memory mode with test auth: any Basic credentials are accepted.
 - Ralph (``ralph-malph``) on its filesystem backend, with real Basic auth
@@ -21,6 +24,8 @@ from pathlib import Path
 
 import requests
 
+from plugin.demo.local_lrs import LISTEN_ON_FD
+
 HERE = Path(__file__).resolve().parent
 NODE_ENTRY = HERE / "node_modules" / "xapi-statements" / "dist" / "index.js"
 READY_TIMEOUT = 45.0
@@ -30,10 +35,14 @@ class LRSStartError(RuntimeError):
     """The LRS did not come up; the message ends with its log."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def reserved_socket() -> socket.socket:
+    """A socket bound to a free loopback port, not listening yet: the port is
+    the LRS's from now on, while connecting to it is refused as to a server
+    that is down until ``RunningLRS.start``."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 @dataclass
@@ -49,6 +58,10 @@ class RunningLRS:
     command: list[str]
     env: dict[str, str]
     ready_path: str
+    #: Its socket, bound by the factory (``reserved_socket``); made to listen and
+    #: handed to the process (``LISTEN_FD``) at the first start. A restart binds
+    #: the same port again.
+    listening: socket.socket | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
 
@@ -56,15 +69,18 @@ class RunningLRS:
         self.log_path = self.workdir / f"{self.name}.log"
 
     def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=self.workdir,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        sock = self.listening or socket.create_server(("127.0.0.1", self.port))
+        self.listening = None
+        sock.listen()
+        with sock, self.log_path.open("ab") as log:  # the process keeps its own copies
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=self.workdir,
+                env={**self.env, "LISTEN_FD": str(sock.fileno())},
+                pass_fds=(sock.fileno(),),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self._wait_ready()
 
     def stop(self) -> None:
@@ -129,7 +145,8 @@ def learning_locker(workdir: Path) -> RunningLRS:
         )
     for sub in ("storage", "access"):
         (workdir / sub).mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    sock = reserved_socket()
+    port = sock.getsockname()[1]
     env = {
         **os.environ,
         "AUTH_REPO": "test",
@@ -150,9 +167,10 @@ def learning_locker(workdir: Path) -> RunningLRS:
         password="ll-secret",
         port=port,
         workdir=workdir,
-        command=[node, str(NODE_ENTRY)],
+        command=[node, str(LISTEN_ON_FD), str(NODE_ENTRY)],
         env=env,
         ready_path="/xAPI/about",
+        listening=sock,
     )
 
 
@@ -175,7 +193,8 @@ def ralph(workdir: Path, username: str = "leaderled", password: str = "ralph-sec
             ]
         )
     )
-    port = free_port()
+    sock = reserved_socket()
+    port = sock.getsockname()[1]
     env = {
         **os.environ,
         "RALPH_APP_DIR": str(workdir),
@@ -193,9 +212,10 @@ def ralph(workdir: Path, username: str = "leaderled", password: str = "ralph-sec
         password=password,
         port=port,
         workdir=workdir,
-        command=[sys.executable, str(HERE / "ralph_launcher.py"), str(port)],
+        command=[sys.executable, str(HERE / "ralph_launcher.py")],
         env=env,
         ready_path="/__heartbeat__",
+        listening=sock,
     )
 
 

@@ -14,9 +14,10 @@ from flask import Flask
 from plugin import create_app
 from plugin.cli.lrs import lrs
 from plugin.config import LrsTarget
+from plugin.demo.local_lrs import free_port
 from tests.lrs_client.faults import FaultProxy
 from tests.lrs_client.helpers import poison, statement
-from tests.lrs_servers.servers import RunningLRS, free_port
+from tests.lrs_servers.servers import RunningLRS
 
 pytestmark = pytest.mark.lrs
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from plugin.demo import seed
+from plugin.demo.local_lrs import free_port
 from plugin.demo.run import main
-from tests.lrs_servers.servers import free_port, learning_locker
+from tests.lrs_servers.servers import learning_locker
 
 
 @pytest.mark.lrs

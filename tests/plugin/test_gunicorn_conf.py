@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.lrs_servers.servers import free_port
+from plugin.demo.local_lrs import free_port
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on Unix only")
 

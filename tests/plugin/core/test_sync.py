@@ -24,6 +24,7 @@ from plugin import create_app
 from plugin.cli import main
 from plugin.config import LrsTarget
 from plugin.db import Database
+from plugin.demo.local_lrs import free_port
 from plugin.jobs.health import health
 from plugin.jobs.sync import GIVE_WAY_POLL, StartMode, Sync, SyncOptions
 from plugin.models.formal import FormalRecord
@@ -31,7 +32,7 @@ from plugin.models.sync import SyncCursor
 from plugin.services import identity
 from plugin.services.formal import FormalEffort, formal_effort_of, formal_records_of
 from statements.identity import Identity
-from tests.lrs_servers.servers import RunningLRS, free_port, learning_locker
+from tests.lrs_servers.servers import RunningLRS, learning_locker
 
 COURSE = "https://w3id.org/xapi/cmi5/activitytype/course"
 INFO = "http://lrs.learninglocker.net/define/extensions/info"
