@@ -52,3 +52,18 @@ STORED_CLAIMS = frozenset(
 )
 # OpenID Connect: sub is at most 255 ASCII characters; ids share the columns' limit.
 MAX_ID = 255
+
+
+def course_link(claims: dict[str, object]) -> tuple[str | None, int | None]:
+    """What the course link a launch came from opens (``leaderled_open``, as the
+    deep-linking picker wrote it) and the Leaderled record it names
+    (``leaderled_ref`` when that is a record id; a reference typed by hand, such
+    as ``ks-42``, names none). A hint from the LMS, not a right: the caller
+    checks what the launch may see."""
+    custom = claims.get(CUSTOM)
+    if not isinstance(custom, dict):
+        return None, None
+    opens = custom.get("leaderled_open")
+    ref = custom.get("leaderled_ref")
+    record_id = int(ref) if isinstance(ref, str) and ref.isdigit() and len(ref) < 12 else None
+    return (opens if isinstance(opens, str) else None), record_id

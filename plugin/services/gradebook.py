@@ -5,6 +5,8 @@ carry the AGS claim with that link's own ``lineitem`` and the score scope.
 From such a launch, a learner's confirmation (or a leader's record of who
 attended) queues a "completed, 1 of 1" score per learner, written in the
 record's transaction and posted by the worker (``plugin.jobs.gradebook``).
+A link to one record (a knowledge session picked by its id) grades taking
+part in that record only: confirming another one from it scores nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.lti.ags import AgsEndpoint
+from plugin.lti.claims import course_link
 from plugin.models.gradebook import GradebookPost
 from plugin.models.lti import LtiDeployment, LtiLaunchSession
 from plugin.models.people import PersonIdentifier
@@ -31,6 +34,11 @@ class GradedLink:
     issuer: str
     client_id: str
     line_item: str
+    #: The one record the link grades (the record it names), or None: any.
+    record_id: int | None = None
+
+    def grades(self, record_id: int) -> bool:
+        return self.record_id is None or self.record_id == record_id
 
 
 def graded_link(session: Session, launch: LtiLaunchSession) -> GradedLink | None:
@@ -42,7 +50,10 @@ def graded_link(session: Session, launch: LtiLaunchSession) -> GradedLink | None
     if deployment is None:
         return None
     platform = deployment.client.platform
-    return GradedLink(platform.id, platform.issuer, deployment.client.client_id, endpoint.lineitem)
+    _opens, record_id = course_link(launch.claims)
+    return GradedLink(
+        platform.id, platform.issuer, deployment.client.client_id, endpoint.lineitem, record_id
+    )
 
 
 def lms_user_ids(session: Session, issuer: str, person_ids: Iterable[int]) -> dict[int, str]:
@@ -111,8 +122,9 @@ def queue_for_people(
     record_id: int,
     occurred_at: datetime,
 ) -> int:
-    """Queue scores for these people on the link, if it is graded (0 otherwise)."""
-    if link is None:
+    """Queue scores for these people on the link, if it is graded and grades
+    ``record_id`` (0 otherwise)."""
+    if link is None or not link.grades(record_id):
         return 0
     users = lms_user_ids(session, link.issuer, person_ids)
     return queue_scores(session, link, users, record_id=record_id, occurred_at=occurred_at)

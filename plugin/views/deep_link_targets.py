@@ -8,23 +8,15 @@ from flask import url_for
 from sqlalchemy import select
 
 from plugin.db import db_session
-from plugin.lti.claims import CUSTOM
+from plugin.lti.claims import course_link
 from plugin.models.lti import LtiLaunchSession
 from plugin.models.people import Role
 from plugin.models.records import LeaderLedRecord, RecordParticipant
 
 
-def _ref(custom: dict[str, object]) -> int | None:
-    ref = custom.get("leaderled_ref")
-    return int(ref) if isinstance(ref, str) and ref.isdigit() and len(ref) < 12 else None
-
-
 def target_url(launch: LtiLaunchSession) -> str | None:
     """The URL the link names for this person, or None for the launch page."""
-    custom = launch.claims.get(CUSTOM)
-    if not isinstance(custom, dict):
-        return None
-    opens = custom.get("leaderled_open")
+    opens, record_id = course_link(launch.claims)
     role = launch.role
     if opens == "record-coaching" and role is Role.LEADER:
         return url_for("leader.new_moment")
@@ -33,7 +25,7 @@ def target_url(launch: LtiLaunchSession) -> str | None:
     if opens == "team" and role is Role.LEADER:
         return url_for("leader.home")
     if opens == "knowledge-session":
-        return _session_url(launch, _ref(custom))
+        return _session_url(launch, record_id)
     return None
 
 

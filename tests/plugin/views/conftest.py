@@ -140,17 +140,20 @@ def sign_in(
     team: int | None = None,
     locale: str | None = None,
     custom: dict[str, str] | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> FlaskClient:
-    """A client whose cookie is a launch session of ``who`` (as if launched from the LMS)."""
+    """A client whose cookie is a launch session of ``who`` (as if launched from the
+    LMS), its claims with ``custom`` parameters and any further ``claims``."""
     token = secrets.token_urlsafe(32)
     team_id = (
         team if team is not None else (world.other_team if who in ("gus", "hal") else world.team)
     )
-    claims: dict[str, Any] = {"sub": who, CONTEXT: {"id": str(team_id)}}
+    launch_claims: dict[str, Any] = {"sub": who, CONTEXT: {"id": str(team_id)}}
     if locale:
-        claims[LAUNCH_PRESENTATION] = {"locale": locale}
+        launch_claims[LAUNCH_PRESENTATION] = {"locale": locale}
     if custom:
-        claims[CUSTOM] = custom
+        launch_claims[CUSTOM] = custom
+    launch_claims.update(claims or {})
     with session_scope(app) as session:
         session.add(
             LtiLaunchSession(
@@ -160,7 +163,7 @@ def sign_in(
                 team_id=team_id,
                 role=role or ROLE_OF[who],
                 message_type="LtiResourceLinkRequest",
-                claims=claims,
+                claims=launch_claims,
                 expires_at=int(time.time()) + 3600,
             )
         )

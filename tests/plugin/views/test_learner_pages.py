@@ -10,7 +10,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from plugin.db import session_scope
-from plugin.models import FormalRecord, LeaderLedRecord, OutboxRow
+from plugin.lti.ags import CLAIM_AGS, SCOPE_SCORE
+from plugin.lti.claims import CUSTOM
+from plugin.models import FormalRecord, GradebookPost, LeaderLedRecord, OutboxRow
 from plugin.models.records import RecordKind
 from statements import vocabulary as v
 from statements.validation import validate
@@ -174,3 +176,67 @@ def test_a_knowledge_session_attendee_confirms(pages_app: Flask, world: World) -
     assert (
         eli.post(path, data={"csrf_token": csrf_token(eli, path), "rating": ""}).status_code == 303
     )
+
+
+LINE_ITEM = "https://moodle.example.org/mod/lti/services.php/5/lineitems/7/lineitem"
+
+
+def _graded(custom: dict[str, str]) -> dict[str, object]:
+    """The claims of a launch from a course link the teacher gave a grade item."""
+    return {
+        CUSTOM: custom,
+        CLAIM_AGS: {"scope": [SCOPE_SCORE], "lineitem": LINE_ITEM},
+    }
+
+
+def _scored(app: Flask) -> list[tuple[int, int]]:
+    with session_scope(app) as session:
+        return [
+            (int(person_id), int(record_id))
+            for person_id, record_id in session.execute(
+                select(GradebookPost.person_id, GradebookPost.record_id).where(
+                    GradebookPost.line_item == LINE_ITEM
+                )
+            )
+        ]
+
+
+def test_a_graded_session_link_scores_taking_part_in_that_session_only(
+    pages_app: Flask, world: World
+) -> None:
+    ada = sign_in(pages_app, world, "ada")
+    others = ada.post(
+        "/leader/sessions/new", data=session_form(ada, world, people=[world.people["dee"]])
+    )
+    linked = int(others.location.rsplit("/", 1)[-1])  # the link's session: Bo was not there
+    coached = _coached(pages_app, world)  # Bo took part in this one
+    bo = sign_in(
+        pages_app,
+        world,
+        "bo",
+        claims=_graded({"leaderled_open": "knowledge-session", "leaderled_ref": str(linked)}),
+    )
+    path = f"/me/confirm/{coached}"
+    confirmed = bo.post(path, data={"csrf_token": csrf_token(bo, path), "rating": "5"})
+    assert confirmed.status_code == 303  # the confirmation itself stands
+    assert _scored(pages_app) == []  # but it earns no grade on the session's link
+
+    dee = sign_in(
+        pages_app,
+        world,
+        "dee",
+        claims=_graded({"leaderled_open": "knowledge-session", "leaderled_ref": str(linked)}),
+    )
+    path = f"/me/confirm/{linked}"
+    assert dee.post(path, data={"csrf_token": csrf_token(dee, path)}).status_code == 303
+    assert _scored(pages_app) == [(world.people["dee"], linked)]
+
+
+def test_a_graded_learning_record_link_scores_any_confirmation(
+    pages_app: Flask, world: World
+) -> None:
+    coached = _coached(pages_app, world)
+    bo = sign_in(pages_app, world, "bo", claims=_graded({"leaderled_open": "my-record"}))
+    path = f"/me/confirm/{coached}"
+    assert bo.post(path, data={"csrf_token": csrf_token(bo, path)}).status_code == 303
+    assert _scored(pages_app) == [(world.people["bo"], coached)]
