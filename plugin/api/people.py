@@ -139,10 +139,14 @@ def team_members(team_id: int) -> dict[str, Any]:
 @bp.arguments(PersonArgs, location="query")
 @bp.response(200, LearningRecordSchema)
 def learning_record(args: dict[str, Any]) -> dict[str, Any]:
-    """A person's learning record: formal and leader-led, and their 70-20-10 mix"""
+    """A person's learning record: formal and leader-led, and their 70-20-10 mix
+
+    A token limited to teams reads the leader-led records of those teams (and the
+    mix over them and the formal records)."""
     session = db_session()
-    person_id = token_access.person_of(session, grant(), args.get("person_id"))
-    found = learning_record_of(session, person_id)
+    who = grant()
+    person_id = token_access.person_of(session, who, args.get("person_id"))
+    found = learning_record_of(session, person_id, teams=who.team_ids or None)
     answer = {
         "person_id": person_id,
         "formal": [
@@ -181,7 +185,6 @@ def learning_record(args: dict[str, Any]) -> dict[str, Any]:
             "shares_by_hours": found.mix.shares("seconds"),
         },
     }
-    who = grant()
     access_log.log_token_views(
         session, who.kind, common.accountable(who), [person_id], AccessKind.LEARNING_RECORD
     )

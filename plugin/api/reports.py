@@ -85,6 +85,8 @@ def teaching(args: dict[str, Any]) -> dict[str, Any]:
     )
     if actor.team_id is not None:
         token_access.readable_team(session, who, actor.team_id)
+    elif who.team_ids:  # all of a leader's teaching is more than the token's teams
+        raise NotFound(_("There is no such leader in this token's teams."))
     today = datetime.now(ZoneInfo(common.settings().timezone)).date()
     found: Teaching = record_queries.teaching_of(session, actor.person_id, actor.team_id, today)
     now = datetime.now(UTC)

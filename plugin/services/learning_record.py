@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.models.formal import FormalRecord
@@ -122,11 +122,22 @@ def _took_part(person_id: int) -> Select[tuple[int]]:
     )
 
 
+def _in_teams(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """Records of ``teams`` only, unless None (every record)."""
+    return [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
+
+
 def leader_led_of(
-    session: Session, person_id: int, *, limit: int = PAGE_SIZE, offset: int = 0
+    session: Session,
+    person_id: int,
+    *,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    teams: frozenset[int] | None = None,
 ) -> list[LeaderLedEntry]:
-    """Active records the person took part in as a learner, newest first,
-    with their own confirmation and rating (three queries in all)."""
+    """Active records the person took part in as a learner (in ``teams``, when
+    given), newest first, with their own confirmation and rating (three
+    queries in all)."""
     # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the JSON ``details``.
     rows = list(
         session.scalars(
@@ -136,6 +147,7 @@ def leader_led_of(
                 LeaderLedRecord.state == RecordState.ACTIVE,
                 # Shared material has a section of its own on the page.
                 LeaderLedRecord.kind != RecordKind.MATERIAL_SHARED,
+                *_in_teams(teams),
             )
             .options(selectinload(LeaderLedRecord.leader))
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
@@ -166,8 +178,9 @@ def leader_led_of(
     ]
 
 
-def mix_of(session: Session, person_id: int) -> Mix:
-    """The person's 70-20-10 mix over all their learning, by SQL aggregates."""
+def mix_of(session: Session, person_id: int, teams: frozenset[int] | None = None) -> Mix:
+    """The person's 70-20-10 mix over all their learning (the leader-led part in
+    ``teams`` only, when given), by SQL aggregates."""
     mix = Mix()
     formal = session.execute(
         select(FormalRecord.learning_mode, func.count(), func.sum(FormalRecord.duration_seconds))
@@ -185,6 +198,7 @@ def mix_of(session: Session, person_id: int) -> Mix:
         .where(
             LeaderLedRecord.id.in_(_took_part(person_id)),
             LeaderLedRecord.state == RecordState.ACTIVE,
+            *_in_teams(teams),
         )
         .group_by(LeaderLedRecord.kind)
     )
@@ -193,8 +207,12 @@ def mix_of(session: Session, person_id: int) -> Mix:
     return mix
 
 
-def learning_record_of(session: Session, person_id: int, *, page: int = 1) -> LearningRecord:
-    """Page ``page`` (newest first, ``PAGE_SIZE`` a column) and the mix over everything."""
+def learning_record_of(
+    session: Session, person_id: int, *, page: int = 1, teams: frozenset[int] | None = None
+) -> LearningRecord:
+    """Page ``page`` (newest first, ``PAGE_SIZE`` a column) and the mix over
+    everything. With ``teams`` (a reader limited to them) the leader-led side is
+    those teams' records only; the formal records are the person's own."""
     offset = (max(page, 1) - 1) * PAGE_SIZE
     formal = session.scalars(
         select(FormalRecord)
@@ -207,7 +225,9 @@ def learning_record_of(session: Session, person_id: int, *, page: int = 1) -> Le
         .limit(PAGE_SIZE + 1)
         .offset(offset)
     ).all()
-    leader_led = leader_led_of(session, person_id, limit=PAGE_SIZE + 1, offset=offset)
+    leader_led = leader_led_of(
+        session, person_id, limit=PAGE_SIZE + 1, offset=offset, teams=teams
+    )
     more = len(formal) > PAGE_SIZE or len(leader_led) > PAGE_SIZE
     formal, leader_led = formal[:PAGE_SIZE], leader_led[:PAGE_SIZE]
     timeline = [TimelineItem(_aware(f.timestamp), "formal", formal=f) for f in formal] + [
@@ -218,7 +238,7 @@ def learning_record_of(session: Session, person_id: int, *, page: int = 1) -> Le
         formal=formal,
         leader_led=leader_led,
         timeline=timeline,
-        mix=mix_of(session, person_id),
+        mix=mix_of(session, person_id, teams),
         page=max(page, 1),
         more=more,
         shared_materials=shared_with(session, person_id),

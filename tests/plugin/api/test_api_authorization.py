@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from plugin.db import session_scope
-from plugin.models import ApiToken, LeaderLedRecord, Scope, TokenKind
+from plugin.models import ApiToken, LeaderLedRecord, Membership, Role, Scope, TokenKind
 from plugin.services import tokens
 from plugin.services.errors import Invalid
 from tests.plugin.views.conftest import World, counts
@@ -244,3 +244,93 @@ def test_a_token_limited_to_two_teams_reaches_both(pages_app: Flask, world: Worl
         assert found.status_code == 200
     me = client.get("/api/v1/me", headers=auth(both)).get_json()
     assert sorted(me["team_ids"]) == sorted([world.team, world.other_team])
+
+
+def test_a_team_limited_token_reads_no_teaching_of_a_leader_outside_its_teams(
+    pages_app: Flask, world: World
+) -> None:
+    gus = make_token(pages_app, person=world.people["gus"])  # Gus leads South only
+    client = pages_app.test_client()
+    made = client.post(
+        "/api/v1/moments",
+        json=moment_body(world, people=[world.people["hal"]], minutes=45),
+        headers=auth(gus),
+    )
+    assert made.status_code == 201
+    north = make_token(
+        pages_app, kind=TokenKind.SERVICE, scopes=(Scope.REPORTS_READ,), teams=[world.team]
+    )
+    answer = client.get(
+        "/api/v1/reports/teaching",
+        query_string={"leader_id": world.people["gus"]},
+        headers=auth(north),
+    )
+    assert answer.status_code == 404, answer.get_json()
+    assert "45" not in answer.get_data(as_text=True)
+    # Organisation-wide, the same question is answered.
+    everyone = make_token(pages_app, kind=TokenKind.SERVICE, scopes=(Scope.REPORTS_READ,))
+    found = client.get(
+        "/api/v1/reports/teaching",
+        query_string={"leader_id": world.people["gus"]},
+        headers=auth(everyone),
+    ).get_json()
+    assert found["month"] == [{"kind": "coaching_moment", "count": 1, "minutes": 45}]
+
+
+def test_a_token_its_person_limited_to_one_team_reads_no_records_of_another(
+    pages_app: Flask, world: World
+) -> None:
+    with session_scope(pages_app) as session:  # Gus leads North as well as South
+        session.add(Membership(person_id=world.people["gus"], team_id=world.team, role=Role.LEADER))
+    client = pages_app.test_client()
+    made = client.post(
+        "/api/v1/moments",
+        json=moment_body(world, people=[world.people["hal"]], team_id=world.other_team),
+        headers=auth(make_token(pages_app, person=world.people["gus"])),
+    )
+    assert made.status_code == 201, made.get_json()
+    south_record = made.get_json()["id"]
+    north_only = make_token(pages_app, person=world.people["gus"], teams=[world.team])
+    assert (
+        client.get(f"/api/v1/records/{south_record}", headers=auth(north_only)).status_code == 404
+    )
+    listed = client.get("/api/v1/records", headers=auth(north_only)).get_json()["items"]
+    assert south_record not in [r["id"] for r in listed]
+    everywhere = make_token(pages_app, person=world.people["gus"])
+    assert (
+        client.get(f"/api/v1/records/{south_record}", headers=auth(everywhere)).status_code == 200
+    )
+
+
+def test_a_team_limited_token_reads_a_learning_record_within_its_teams(
+    pages_app: Flask, world: World
+) -> None:
+    with session_scope(pages_app) as session:  # Hal (South) is in North too
+        session.add(
+            Membership(person_id=world.people["hal"], team_id=world.team, role=Role.LEARNER)
+        )
+    client = pages_app.test_client()
+    made = client.post(
+        "/api/v1/moments",
+        json=moment_body(world, people=[world.people["hal"]], title="North-only coaching"),
+        headers=auth(make_token(pages_app, person=world.people["ada"])),
+    )
+    assert made.status_code == 201, made.get_json()
+
+    def titles(token: str) -> list[str]:
+        record = client.get(
+            "/api/v1/learning-record",
+            query_string={"person_id": world.people["hal"]},
+            headers=auth(token),
+        )
+        assert record.status_code == 200, record.get_json()
+        return [e["title"] for e in record.get_json()["leader_led"]]
+
+    south = make_token(
+        pages_app, kind=TokenKind.SERVICE, scopes=(Scope.RECORDS_READ,), teams=[world.other_team]
+    )
+    north = make_token(
+        pages_app, kind=TokenKind.SERVICE, scopes=(Scope.RECORDS_READ,), teams=[world.team]
+    )
+    assert titles(south) == []
+    assert titles(north) == ["North-only coaching"]
