@@ -225,9 +225,7 @@ def learning_record_of(
         .limit(PAGE_SIZE + 1)
         .offset(offset)
     ).all()
-    leader_led = leader_led_of(
-        session, person_id, limit=PAGE_SIZE + 1, offset=offset, teams=teams
-    )
+    leader_led = leader_led_of(session, person_id, limit=PAGE_SIZE + 1, offset=offset, teams=teams)
     more = len(formal) > PAGE_SIZE or len(leader_led) > PAGE_SIZE
     formal, leader_led = formal[:PAGE_SIZE], leader_led[:PAGE_SIZE]
     timeline = [TimelineItem(_aware(f.timestamp), "formal", formal=f) for f in formal] + [
