@@ -21,8 +21,9 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from plugin.services.spreadsheet_cells import as_text
+
 BOM = "\ufeff"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Format(enum.StrEnum):
@@ -105,10 +106,6 @@ def number_text(value: Any, fmt: Format, decimal_mark: str = ".") -> str:
     return text.replace(".", decimal_mark)
 
 
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def to_csv(table: Table, language: str) -> str:
     """The table as CSV text, BOM first; labels in the page's language. Only a
     whole table: one built for a page holds its first rows alone."""
@@ -124,7 +121,7 @@ def to_csv(table: Table, language: str) -> str:
             [
                 number_text(row.cells.get(c.key), c.format, decimal_mark)
                 if c.numeric
-                else _safe(str(row.cells.get(c.key, "") or ""))
+                else as_text(str(row.cells.get(c.key, "") or ""))
                 for c in table.columns
             ]
         )

