@@ -65,6 +65,16 @@ def parse_endpoint(raw: str) -> Endpoint:
     return Endpoint(base=base, username=username, password=password)
 
 
+def without_credentials(raw: str) -> str:
+    """``raw`` as it may be shown (on a page, in a log): as typed, but for the
+    user name and password of a URL such as ``https://key:secret@lrs/xapi/``."""
+    text = raw.strip()
+    parts = urlsplit(text)
+    if "@" not in parts.netloc:
+        return text
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
+
+
 def _netloc(host: str, port: int | None) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"{shown}:{port}" if port else shown

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from lrs_client.endpoint import without_credentials
+
 ENV_PREFIX = "LEADERLED_"
 
 
@@ -90,7 +92,7 @@ class LrsTarget:
 
     def __repr__(self) -> str:  # never print credentials
         return (
-            f"LrsTarget(name={self.name!r}, endpoint={self.endpoint!r}, "
+            f"LrsTarget(name={self.name!r}, endpoint={without_credentials(self.endpoint)!r}, "
             f"username={self.username!r}, password={'***' if self.password else ''!r}, "
             f"token={'***' if self.token else ''!r}, send={self.send}, pull={self.pull})"
         )
@@ -338,5 +340,7 @@ class Settings:
         parts = []
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "lrs_endpoint":
+                value = without_credentials(value)
             parts.append(f"{f.name}={'***' if f.name in hidden and value else repr(value)}")
         return f"Settings({', '.join(parts)})"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from lrs_client import LRSError
+from lrs_client.endpoint import without_credentials
 from plugin.cli.lrs import Connection, Report, explain, run_check
 from plugin.db import db_session
 from plugin.i18n import _
@@ -122,7 +123,9 @@ def check() -> tuple[str, int] | Response:
         "failed" if report.failed else "passed",
     )
     return render_template(
-        "operations/check.html", report=report, endpoint=target.endpoint if target else ""
+        "operations/check.html",
+        report=report,
+        endpoint=without_credentials(target.endpoint) if target else "",
     ), 200
 
 

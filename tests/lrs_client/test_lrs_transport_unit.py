@@ -24,7 +24,7 @@ from lrs_client import (
     Timeouts,
     TLSError,
 )
-from lrs_client.endpoint import parse_endpoint
+from lrs_client.endpoint import parse_endpoint, without_credentials
 from lrs_client.transport import USER_AGENT, parse_retry_after
 
 BASE = "https://lrs.example.org/xapi/"
@@ -74,6 +74,20 @@ def test_credentials_in_the_url_are_split_off_and_never_shown() -> None:
     assert client.endpoint == BASE
     assert SECRET not in repr(client)
     assert SECRET not in repr(client.transport.auth)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (f"https://key:{SECRET}@lrs.example.org/xapi/", "https://lrs.example.org/xapi/"),
+        (f"http://key:{SECRET}@[::1]:8080/xapi", "http://[::1]:8080/xapi"),
+        (f"https://{SECRET}@lrs.example.org/x@y/", "https://lrs.example.org/x@y/"),
+        (f"  https://key:{SECRET}@lrs:notaport/xapi/ ", "https://lrs:notaport/xapi/"),
+        ("https://lrs.example.org/xapi/statements", "https://lrs.example.org/xapi/statements"),
+    ],
+)
+def test_an_endpoint_is_shown_as_typed_without_its_credentials(raw: str, shown: str) -> None:
+    assert without_credentials(raw) == shown
 
 
 @pytest.mark.parametrize("raw", ["lrs.example.org/xapi", "ftp://lrs.example.org/", ""])

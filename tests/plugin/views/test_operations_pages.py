@@ -320,6 +320,25 @@ def test_check_against_a_closed_port_explains(pages_app: Flask, world: World) ->
     assert "is the LRS running" in html
 
 
+def test_check_never_shows_credentials_written_in_the_endpoint(
+    pages_app: Flask, world: World
+) -> None:
+    from plugin.demo.local_lrs import free_port
+
+    secret = "S3cretLrsPass"
+    endpoint = f"http://lrsuser:{secret}@127.0.0.1:{free_port()}/xAPI/"
+    settings = replace(pages_app.config["LEADERLED"], lrs_endpoint=endpoint)
+    pages_app.config["LEADERLED"] = settings
+    client = sign_in(pages_app, world, "cy")
+    result = client.post(f"{PAGE}/check", data={"csrf_token": csrf_token(client, PAGE)})
+    assert result.status_code == 200
+    html = result.get_data(as_text=True)
+    assert secret not in html
+    assert "http://127.0.0.1:" in html  # the address, as typed but for the credentials
+    assert secret not in repr(settings)
+    assert secret not in repr(settings.lrs_targets)
+
+
 def test_check_names_one_of_several_lrs_and_refuses_an_unknown_name(
     pages_app: Flask, world: World
 ) -> None:
