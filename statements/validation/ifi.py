@@ -26,6 +26,13 @@ def check_ifi_value(key: str, value: Any, path: str, r: Report) -> None:
             r.error(path, "ifi.mbox_scheme", f"'{value}' must be a mailto IRI (mailto:name@host).")
         elif not _ADDRESS.match(value[7:]):
             r.error(path, "ifi.mbox_invalid", f"'{value}' does not hold an email address.")
+        elif "." not in value.rsplit("@", 1)[1]:
+            r.warn(
+                path,
+                "ifi.mbox_strict_lrs",
+                f"'{value}' has no dot in its domain: an email address, but the ADL "
+                "reference LRS refuses it (the statement would be parked there).",
+            )
     elif key == "mbox_sha1sum":
         if is_string(value, path, r) and not _SHA1.match(value):
             r.error(

@@ -1,9 +1,11 @@
 """ISO 8601 timestamps and durations as xAPI uses them.
 
 Timestamps: extended or basic format (XAPI-00123), a real calendar date and
-time, a time zone (a SHOULD in 1.0.3, a MUST in 2.0.0), RFC 3339 form
-preferred. Durations: ISO 8601:2004 4.4.3.2 designators only (the
-alternative format is rejected), a fraction only on the smallest unit.
+time, a time zone (a SHOULD in 1.0.3, a MUST in 2.0.0) other than -00:00,
+RFC 3339 form preferred. Durations: ISO 8601:2004 4.4.3.2 designators only
+(the alternative format is rejected), a fraction only on the smallest unit;
+a fraction of anything but seconds, or a decimal comma, is a warning: the
+ADL reference LRS refuses them though ISO 8601 allows them.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def _parse(value: str) -> tuple[datetime | None, bool, str | None]:
         oh, om = int(digits[:2]), int(digits[2:] or 0)
         if oh > 23 or om > 59:
             return None, False, "has a time zone offset out of range"
+        if zone[0] == "-" and oh == om == 0:
+            # RFC 3339 4.3: "unknown local offset"; the conformance suite
+            # (XAPI-00123) and the ADL LRS refuse it in every spelling.
+            return None, False, "has the offset -00:00 (an unknown one); write Z or +00:00"
         offset = (oh * 60 + om) * (-1 if zone[0] == "-" else 1)
     fraction = m.group(8)
     micro = int((fraction + "000000")[:6]) if fraction else 0
@@ -105,9 +111,23 @@ def duration_problem(value: str) -> str | None:
     return None
 
 
+#: What the ADL reference LRS accepts (lrs/utils/StatementValidator.py):
+#: a fraction on seconds only, with a decimal point.
+_STRICT_DURATION = re.compile(
+    r"P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+[DW])?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z"
+)
+
+
 def check_duration(value: Any, path: str, r: Report) -> None:
     if not is_string(value, path, r):
         return
     problem = duration_problem(value)
     if problem is not None:
         r.error(path, "duration.invalid", f"'{value}' {problem}.")
+    elif not _STRICT_DURATION.match(value):
+        r.warn(
+            path,
+            "duration.strict_lrs",
+            f"'{value}' is ISO 8601, but the ADL reference LRS refuses a fraction of "
+            "anything but seconds and a decimal comma; write it as seconds (PT5400S).",
+        )

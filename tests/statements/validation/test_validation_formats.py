@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from statements.validation.ifi import check_ifi_value
 from statements.validation.iri import iri_problem
 from statements.validation.language import is_language_tag
 from statements.validation.report import Report
-from statements.validation.timestamps import check_timestamp, duration_problem
+from statements.validation.timestamps import check_duration, check_timestamp, duration_problem
 from statements.validation.uuids import check_uuid
 
 
@@ -23,7 +24,7 @@ def _timestamp_codes(value: str, version: str = "1.0.3") -> list[tuple[str, str]
         "2024-05-01T09:30:00Z",
         "2024-05-01T09:30:00.123456789+14:00",
         "2024-02-29T23:59:60Z",
-        "2000-02-29T00:00:00.000-00:00",
+        "2000-02-29T00:00:00.000+00:00",
         "1970-01-01T00:00:00,5Z",
     ],
 )
@@ -49,6 +50,11 @@ def test_rfc3339_timestamps_pass(value: str) -> None:
         "0000-01-01T00:00:00Z",  # no year 0; Python's datetime cannot hold it either
         "0001-01-01T00:00:00+01:00",  # before the first representable instant in UTC
         "9999-12-31T23:59:59-01:00",  # after the last one
+        # An unknown offset (RFC 3339 4.3): the conformance suite's XAPI-00123 wants 400.
+        "2008-09-15T15:53:00.601-00:00",
+        "2008-09-15T15:53:00.601-0000",
+        "2008-09-15T15:53:00.601-00",
+        "20080915T155300-0000",
     ],
 )
 def test_impossible_timestamps_are_errors(value: str) -> None:
@@ -69,6 +75,29 @@ def test_missing_zone_is_a_warning_in_1_0_3_and_an_error_in_2_0_0() -> None:
 )
 def test_durations_pass(value: str) -> None:
     assert duration_problem(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "codes"),
+    [
+        ("PT1H30M", []),
+        ("PT1.5S", []),
+        ("P1Y2M3DT4H5M6.7S", []),
+        ("P2W", []),
+        # ISO 8601, but the ADL reference LRS answers 400.
+        ("PT1.5H", [("warning", "duration.strict_lrs")]),
+        ("P0.5D", [("warning", "duration.strict_lrs")]),
+        ("P1.5W", [("warning", "duration.strict_lrs")]),
+        ("PT1,5S", [("warning", "duration.strict_lrs")]),
+        ("PT1.5H1M", [("error", "duration.invalid")]),
+    ],
+)
+def test_durations_a_strict_lrs_refuses_are_warnings(
+    value: str, codes: list[tuple[str, str]]
+) -> None:
+    report = Report("1.0.3")
+    check_duration(value, "$.d", report)
+    assert [(p.severity, p.code) for p in report.problems] == codes
 
 
 @pytest.mark.parametrize(
@@ -174,3 +203,19 @@ def test_non_finite_numbers_are_not_json_numbers(value: float) -> None:
     }
     codes = {(p.path, p.code) for p in validate(statement).errors}
     assert ("$.result.score.raw", "type.number") in codes
+
+
+@pytest.mark.parametrize(
+    ("mbox", "codes"),
+    [
+        ("mailto:ada@example.org", []),
+        ("mailto:trainer@localhost", [("warning", "ifi.mbox_strict_lrs")]),
+        ("mailto:ada", [("error", "ifi.mbox_invalid")]),
+    ],
+)
+def test_an_mbox_without_a_dot_in_its_domain_is_a_warning(
+    mbox: str, codes: list[tuple[str, str]]
+) -> None:
+    report = Report("1.0.3")
+    check_ifi_value("mbox", mbox, "$.actor.mbox", report)
+    assert [(p.severity, p.code) for p in report.problems] == codes
