@@ -210,23 +210,14 @@ def test_a_graded_session_link_scores_taking_part_in_that_session_only(
     )
     linked = int(others.location.rsplit("/", 1)[-1])  # the link's session: Bo was not there
     coached = _coached(pages_app, world)  # Bo took part in this one
-    bo = sign_in(
-        pages_app,
-        world,
-        "bo",
-        claims=_graded({"leaderled_open": "knowledge-session", "leaderled_ref": str(linked)}),
-    )
+    link = _graded({"leaderled_open": "knowledge-session", "leaderled_ref": str(linked)})
+    bo = sign_in(pages_app, world, "bo", claims=link)
     path = f"/me/confirm/{coached}"
     confirmed = bo.post(path, data={"csrf_token": csrf_token(bo, path), "rating": "5"})
     assert confirmed.status_code == 303  # the confirmation itself stands
     assert _scored(pages_app) == []  # but it earns no grade on the session's link
 
-    dee = sign_in(
-        pages_app,
-        world,
-        "dee",
-        claims=_graded({"leaderled_open": "knowledge-session", "leaderled_ref": str(linked)}),
-    )
+    dee = sign_in(pages_app, world, "dee", claims=link)
     path = f"/me/confirm/{linked}"
     assert dee.post(path, data={"csrf_token": csrf_token(dee, path)}).status_code == 303
     assert _scored(pages_app) == [(world.people["dee"], linked)]
