@@ -158,9 +158,12 @@ def library(args: dict[str, Any]) -> dict[str, Any]:
 @bp.arguments(PersonArgs, location="query")
 @bp.response(200, SharedListSchema)
 def shared(args: dict[str, Any]) -> dict[str, Any]:
-    """Materials shared with a person (their learning record), newest share first"""
+    """Materials shared with a person (their learning record), newest share first
+
+    A token limited to teams reads what was shared in those teams."""
     session = db_session()
-    person_id = token_access.person_of(session, grant(), args.get("person_id"))
+    who = grant()
+    person_id = token_access.person_of(session, who, args.get("person_id"))
     return {
         "items": [
             {
@@ -168,7 +171,7 @@ def shared(args: dict[str, Any]) -> dict[str, Any]:
                 "leader_id": s.leader.id if s.leader else None,
                 "shared_at": common.aware(s.shared_at),
             }
-            for s in materials.shared_with(session, person_id)
+            for s in materials.shared_with(session, person_id, who.team_ids or None)
         ]
     }
 

@@ -141,8 +141,8 @@ def team_members(team_id: int) -> dict[str, Any]:
 def learning_record(args: dict[str, Any]) -> dict[str, Any]:
     """A person's learning record: formal and leader-led, and their 70-20-10 mix
 
-    A token limited to teams reads the leader-led records of those teams (and the
-    mix over them and the formal records)."""
+    A token limited to teams reads the leader-led records of those teams only;
+    the formal records are the person's own and all shown, the mix over both."""
     session = db_session()
     who = grant()
     person_id = token_access.person_of(session, who, args.get("person_id"))

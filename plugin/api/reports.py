@@ -85,10 +85,12 @@ def teaching(args: dict[str, Any]) -> dict[str, Any]:
     )
     if actor.team_id is not None:
         token_access.readable_team(session, who, actor.team_id)
-    elif who.team_ids:  # all of a leader's teaching is more than the token's teams
+    elif who.team_ids:  # the leader leads none of the token's teams
         raise NotFound(_("There is no such leader in this token's teams."))
     today = datetime.now(ZoneInfo(common.settings().timezone)).date()
-    found: Teaching = record_queries.teaching_of(session, actor.person_id, actor.team_id, today)
+    found: Teaching = record_queries.teaching_of(
+        session, actor.person_id, actor.team_id, today, teams=who.team_ids or None
+    )
     now = datetime.now(UTC)
     return {
         "leader_id": actor.person_id,

@@ -5,8 +5,9 @@ carry the AGS claim with that link's own ``lineitem`` and the score scope.
 From such a launch, a learner's confirmation (or a leader's record of who
 attended) queues a "completed, 1 of 1" score per learner, written in the
 record's transaction and posted by the worker (``plugin.jobs.gradebook``).
-A link to one record (a knowledge session picked by its id) grades taking
-part in that record only: confirming another one from it scores nothing.
+A link to one knowledge session (picked by its record id) grades taking part
+in that session only: an attendee's confirmation of it, not of another
+record, and no attendance the leader records for a new session from it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def graded_link(session: Session, launch: LtiLaunchSession) -> GradedLink | None
     if deployment is None:
         return None
     platform = deployment.client.platform
-    _opens, record_id = course_link(launch.claims)
+    opens, record_id = course_link(launch.claims)
+    if opens != "knowledge-session":
+        record_id = None  # a link to the learning record, a team, ...: any record
     return GradedLink(
         platform.id, platform.issuer, deployment.client.client_id, endpoint.lineitem, record_id
     )

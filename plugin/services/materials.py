@@ -541,8 +541,12 @@ class SharedMaterial:
     shared_at: datetime
 
 
-def shared_with(session: Session, person_id: int) -> list[SharedMaterial]:
-    """Materials shared with the person, newest share first, each material once."""
+def shared_with(
+    session: Session, person_id: int, teams: frozenset[int] | None = None
+) -> list[SharedMaterial]:
+    """Materials shared with the person (in ``teams``, when given: a reader
+    limited to them), newest share first, each material once."""
+    in_teams = [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
     rows = session.execute(
         select(Material, LeaderLedRecord)
         .join(LeaderLedRecord, LeaderLedRecord.activity_iri == Material.iri)
@@ -551,6 +555,7 @@ def shared_with(session: Session, person_id: int) -> list[SharedMaterial]:
             LeaderLedRecord.kind == RecordKind.MATERIAL_SHARED,
             LeaderLedRecord.state == RecordState.ACTIVE,
             RecordParticipant.person_id == person_id,
+            *in_teams,
         )
         .options(selectinload(LeaderLedRecord.leader))
         .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())

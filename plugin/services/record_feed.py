@@ -25,20 +25,30 @@ from plugin.services.record_queries import DeliveryState, delivery_states
 
 @dataclass(frozen=True)
 class Reach:
-    """Records owned by ``person_id``, plus those of ``team_ids`` (None: every team)."""
+    """Records owned by ``person_id`` (only those of ``own_teams``, when given),
+    plus those of ``team_ids`` (None: every team)."""
 
     person_id: int | None
     team_ids: frozenset[int] | None
+    own_teams: frozenset[int] | None = None
 
     def clause(self) -> ColumnElement[bool]:
-        own = LeaderLedRecord.leader_id == self.person_id if self.person_id else false()
+        own: ColumnElement[bool] = (
+            LeaderLedRecord.leader_id == self.person_id if self.person_id else false()
+        )
+        if self.person_id and self.own_teams is not None:
+            own = and_(own, LeaderLedRecord.team_id.in_(self.own_teams))
         if self.team_ids is None:
             return true()
         teams = LeaderLedRecord.team_id.in_(self.team_ids) if self.team_ids else false()
         return or_(own, teams)
 
     def sees(self, row: LeaderLedRecord) -> bool:
-        if self.person_id is not None and row.leader_id == self.person_id:
+        if (
+            self.person_id is not None
+            and row.leader_id == self.person_id
+            and (self.own_teams is None or row.team_id in self.own_teams)
+        ):
             return True
         return self.team_ids is None or row.team_id in self.team_ids
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.models.outbox import OutboxRow, OutboxState
@@ -190,7 +190,14 @@ class Teaching:
         )
 
 
-def _figures(session: Session, leader_id: int, since: date) -> dict[RecordKind, KindFigures]:
+def _in_teams(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """Records of ``teams`` only, unless None (every record)."""
+    return [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
+
+
+def _figures(
+    session: Session, leader_id: int, since: date, teams: frozenset[int] | None
+) -> dict[RecordKind, KindFigures]:
     rows = session.execute(
         select(
             LeaderLedRecord.kind,
@@ -202,13 +209,24 @@ def _figures(session: Session, leader_id: int, since: date) -> dict[RecordKind, 
             LeaderLedRecord.state == RecordState.ACTIVE,
             LeaderLedRecord.kind.in_(LEADER_KINDS),
             LeaderLedRecord.occurred_at >= _start_of(since),
+            *_in_teams(teams),
         )
         .group_by(LeaderLedRecord.kind)
     ).all()
     return {kind: KindFigures(int(count), int(seconds)) for kind, count, seconds in rows}
 
 
-def teaching_of(session: Session, leader_id: int, team_id: int | None, today: date) -> Teaching:
+def teaching_of(
+    session: Session,
+    leader_id: int,
+    team_id: int | None,
+    today: date,
+    *,
+    teams: frozenset[int] | None = None,
+) -> Teaching:
+    """The leader's teaching this month and quarter, and when they last coached
+    each learner of ``team_id``; with ``teams`` (a reader limited to them), from
+    the records of those teams only."""
     quarter_start = period_start(Period.QUARTER, today)
     month_start = period_start(Period.MONTH, today)
     assert quarter_start is not None
@@ -220,6 +238,7 @@ def teaching_of(session: Session, leader_id: int, team_id: int | None, today: da
             LeaderLedRecord.leader_id == leader_id,
             LeaderLedRecord.state == RecordState.ACTIVE,
             LeaderLedRecord.occurred_at >= _start_of(quarter_start),
+            *_in_teams(teams),
         )
     )
     coaching: list[TeamMemberCoaching] = []
@@ -234,6 +253,7 @@ def teaching_of(session: Session, leader_id: int, team_id: int | None, today: da
                     LeaderLedRecord.leader_id == leader_id,
                     LeaderLedRecord.state == RecordState.ACTIVE,
                     LeaderLedRecord.kind.in_(COACHING_KINDS),
+                    *_in_teams(teams),
                 )
                 .group_by(RecordParticipant.person_id)
             )
@@ -258,8 +278,8 @@ def teaching_of(session: Session, leader_id: int, team_id: int | None, today: da
             ),
         )
     return Teaching(
-        month=_figures(session, leader_id, month_start),
-        quarter=_figures(session, leader_id, quarter_start),
+        month=_figures(session, leader_id, month_start, teams),
+        quarter=_figures(session, leader_id, quarter_start, teams),
         reached_quarter=int(reached or 0),
         coaching=coaching,
     )

@@ -174,7 +174,6 @@ def owner_of(session: Session, grant: Grant, record_id: int) -> LeaderLedRecord:
 
 
 def reach_of(session: Session, grant: Grant) -> Reach:
-    """The records a token may read: its person's own, and its readable teams'.
-    A token limited to teams reads its person's own records in those teams only."""
-    own = grant.person_id if not grant.team_ids else None
-    return Reach(own, readable_teams(session, grant))
+    """The records a token may read: its person's own (those of its teams, when
+    limited to teams), and those of the teams it may read."""
+    return Reach(grant.person_id, readable_teams(session, grant), grant.team_ids or None)

@@ -334,3 +334,55 @@ def test_a_team_limited_token_reads_a_learning_record_within_its_teams(
     )
     assert titles(south) == []
     assert titles(north) == ["North-only coaching"]
+
+
+def test_a_team_limited_token_reads_a_leader_s_teaching_in_its_teams_only(
+    pages_app: Flask, world: World
+) -> None:
+    client = pages_app.test_client()
+    made = client.post(  # Gus (South) coaches Hal in South
+        "/api/v1/moments",
+        json=moment_body(world, people=[world.people["hal"]], minutes=45),
+        headers=auth(make_token(pages_app, person=world.people["gus"])),
+    )
+    assert made.status_code == 201
+    north = make_token(
+        pages_app, kind=TokenKind.SERVICE, scopes=(Scope.REPORTS_READ,), teams=[world.team]
+    )
+    named = client.get(  # North named, although Gus does not lead it
+        "/api/v1/reports/teaching",
+        query_string={"leader_id": world.people["gus"], "team_id": world.team},
+        headers=auth(north),
+    ).get_json()
+    assert (named["month"], named["quarter"], named["reached_this_quarter"]) == ([], [], 0)
+    with session_scope(pages_app) as session:  # now Gus leads North as well
+        session.add(Membership(person_id=world.people["gus"], team_id=world.team, role=Role.LEADER))
+    unnamed = client.get(
+        "/api/v1/reports/teaching",
+        query_string={"leader_id": world.people["gus"]},
+        headers=auth(north),
+    ).get_json()
+    assert (unnamed["month"], unnamed["reached_this_quarter"]) == ([], 0)
+
+
+def test_a_token_limited_to_a_team_its_person_no_longer_leads_still_reads_their_own_records(
+    pages_app: Flask, world: World
+) -> None:
+    client = pages_app.test_client()
+    made = client.post(
+        "/api/v1/moments",
+        json=moment_body(world, people=[world.people["hal"]]),
+        headers=auth(make_token(pages_app, person=world.people["gus"])),
+    )
+    assert made.status_code == 201
+    south_only = make_token(pages_app, person=world.people["gus"], teams=[world.other_team])
+    with session_scope(pages_app) as session:  # Gus stays in South, as a learner
+        membership = session.scalars(
+            select(Membership).where(
+                Membership.person_id == world.people["gus"],
+                Membership.team_id == world.other_team,
+            )
+        ).one()
+        membership.role = Role.LEARNER
+    found = client.get(f"/api/v1/records/{made.get_json()['id']}", headers=auth(south_only))
+    assert found.status_code == 200, found.get_json()

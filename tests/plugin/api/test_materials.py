@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from plugin.models import TokenKind
+from plugin.db import session_scope
+from plugin.models import Membership, Role, TokenKind
 from tests.plugin.views.conftest import World
 
 from .conftest import add_material, auth, field_errors, make_token, outbox_count, templates_of
@@ -135,3 +136,31 @@ def test_the_library_and_what_was_shared_with_me(pages_app: Flask, world: World)
         f"/api/v1/materials/shared?person_id={world.people['bo']}", headers=auth(south)
     )
     assert other.status_code == 404
+
+
+def test_a_team_limited_token_reads_what_was_shared_in_its_teams_only(
+    pages_app: Flask, world: World
+) -> None:
+    guideline = add_material(pages_app, world)
+    with session_scope(pages_app) as session:  # Bo (North) is in South too
+        session.add(
+            Membership(person_id=world.people["bo"], team_id=world.other_team, role=Role.LEARNER)
+        )
+    client = pages_app.test_client()
+    shared = client.post(  # Ada shares in North
+        f"/api/v1/materials/{guideline}/shares",
+        json={"audience": "people", "people": [world.people["bo"]]},
+        headers=auth(make_token(pages_app, person=world.people["ada"])),
+    )
+    assert shared.status_code == 201
+
+    def items(teams: list[int]) -> list[int]:
+        token = make_token(pages_app, kind=TokenKind.SERVICE, teams=teams)
+        found = client.get(
+            f"/api/v1/materials/shared?person_id={world.people['bo']}", headers=auth(token)
+        )
+        assert found.status_code == 200, found.get_json()
+        return [item["material"]["id"] for item in found.get_json()["items"]]
+
+    assert items([world.other_team]) == []
+    assert items([world.team]) == [guideline]

@@ -231,3 +231,12 @@ def test_a_graded_learning_record_link_scores_any_confirmation(
     path = f"/me/confirm/{coached}"
     assert bo.post(path, data={"csrf_token": csrf_token(bo, path)}).status_code == 303
     assert _scored(pages_app) == [(world.people["bo"], coached)]
+
+
+def test_a_graded_material_link_still_scores_a_confirmation(pages_app: Flask, world: World) -> None:
+    coached = _coached(pages_app, world)
+    material = {"leaderled_open": "training-material", "leaderled_ref": str(coached + 1000)}
+    bo = sign_in(pages_app, world, "bo", claims=_graded(material))
+    path = f"/me/confirm/{coached}"
+    assert bo.post(path, data={"csrf_token": csrf_token(bo, path)}).status_code == 303
+    assert _scored(pages_app) == [(world.people["bo"], coached)]
