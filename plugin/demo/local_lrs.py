@@ -14,7 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -43,7 +43,7 @@ class LocalLRS:
     """Runs ``xapi-statements`` (memory mode, test auth: any Basic credentials)."""
 
     #: Known once started: the port of the socket ``start`` binds.
-    port: int = 0
+    port: int = field(default=0, init=False)
     node_dir: Path = DEFAULT_NODE_DIR
     startup_timeout: float = 30.0
     _process: subprocess.Popen[bytes] | None = None
@@ -64,25 +64,34 @@ class LocalLRS:
         if node is None:
             raise RuntimeError("Node.js is needed for the local LRS; install Node.js 20.")
         self._workdir = tempfile.mkdtemp(prefix="leaderled-lrs-")
-        with listening_socket("127.0.0.1") as sock:  # the child keeps its own copy
-            self.port = sock.getsockname()[1]
-            env = dict(
-                os.environ,
-                AUTH_REPO="test",
-                EVENTS_REPO="test",
-                MODELS_REPO="memory",
-                STORAGE_REPO="local",
-                EXPRESS_PORT=str(self.port),  # only logged: it listens on the socket
-                LISTEN_FD=str(sock.fileno()),
-            )
+        env = dict(
+            os.environ,
+            AUTH_REPO="test",
+            EVENTS_REPO="test",
+            MODELS_REPO="memory",
+            STORAGE_REPO="local",
+        )
+        if os.name == "nt":  # no inherited sockets there: a free port, bound by Node
+            self.port = free_port()
             self._process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-                [node, str(LISTEN_ON_FD), str(entry)],
+                [node, str(entry)],
                 cwd=self._workdir,
-                env=env,
-                pass_fds=(sock.fileno(),),
+                env={**env, "EXPRESS_PORT": str(self.port)},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+        else:
+            with listening_socket("127.0.0.1") as sock:  # the child keeps its own copy
+                self.port = sock.getsockname()[1]
+                self._process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
+                    [node, str(LISTEN_ON_FD), str(entry)],
+                    cwd=self._workdir,
+                    # EXPRESS_PORT is only logged: it listens on the socket.
+                    env={**env, "EXPRESS_PORT": str(self.port), "LISTEN_FD": str(sock.fileno())},
+                    pass_fds=(sock.fileno(),),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
         self._wait_ready()
         return self
 

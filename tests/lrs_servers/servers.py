@@ -40,7 +40,7 @@ def reserved_socket() -> socket.socket:
     the LRS's from now on, while connecting to it is refused as to a server
     that is down until ``RunningLRS.start``."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # No SO_REUSEADDR: with it, another socket could bind and listen on the port.
     sock.bind(("127.0.0.1", 0))
     return sock
 
@@ -84,6 +84,9 @@ class RunningLRS:
         self._wait_ready()
 
     def stop(self) -> None:
+        if self.listening is not None:  # never started: give the port back
+            self.listening.close()
+            self.listening = None
         if self.process is None:
             return
         self.process.terminate()

@@ -43,8 +43,13 @@ def test_learning_locker_listens_on_the_handed_socket_not_on_its_configured_port
 
 def test_a_learning_locker_not_started_refuses_connections(tmp_path: Path) -> None:
     lrs = learning_locker(tmp_path)  # its port reserved, nothing listening: "down"
-    with pytest.raises(requests.ConnectionError):
-        requests.get(lrs.endpoint + "about", timeout=5)
+    try:
+        with pytest.raises(requests.ConnectionError):
+            requests.get(lrs.endpoint + "about", timeout=5)
+        with pytest.raises(OSError):  # and nobody else can take the port meanwhile
+            socket.create_server(("127.0.0.1", lrs.port))
+    finally:
+        lrs.stop()
 
 
 def test_the_wrapper_says_how_to_use_it_without_a_socket() -> None:
