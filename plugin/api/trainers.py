@@ -178,12 +178,18 @@ def record_ttt(data: dict[str, Any]) -> Response:
 @bp.arguments(PersonArgs, location="query")
 @bp.response(200, FeedbackRequestListSchema)
 def list_feedback_requests(args: dict[str, Any]) -> dict[str, Any]:
-    """Requests for feedback a person made and was asked (only these two see one)"""
+    """Requests for feedback a person made and was asked (only these two see one)
+
+    A token limited to teams reads the requests about those teams' sessions."""
     session = db_session()
-    person_id = token_access.person_of(session, grant(), args.get("person_id"))
+    who = grant()
+    person_id = token_access.person_of(session, who, args.get("person_id"))
+    teams = who.team_ids or None
     return {
-        "made": [request_json(r) for r in feedback.requests_made(session, person_id)],
-        "received": [request_json(r) for r in feedback.requests_received(session, person_id)],
+        "made": [request_json(r) for r in feedback.requests_made(session, person_id, teams)],
+        "received": [
+            request_json(r) for r in feedback.requests_received(session, person_id, teams)
+        ],
     }
 
 

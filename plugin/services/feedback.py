@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.i18n import _
@@ -247,10 +247,20 @@ def give(
     return row
 
 
-def requests_made(session: Session, person_id: int) -> Sequence[FeedbackRequest]:
+def _about_sessions_in(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """Requests about sessions of ``teams`` only, unless None (a reader limited to them)."""
+    if teams is None:
+        return []
+    sessions = select(LeaderLedRecord.id).where(LeaderLedRecord.team_id.in_(teams))
+    return [FeedbackRequest.session_record_id.in_(sessions)]
+
+
+def requests_made(
+    session: Session, person_id: int, teams: frozenset[int] | None = None
+) -> Sequence[FeedbackRequest]:
     return session.scalars(
         select(FeedbackRequest)
-        .where(FeedbackRequest.requester_id == person_id)
+        .where(FeedbackRequest.requester_id == person_id, *_about_sessions_in(teams))
         .options(
             selectinload(FeedbackRequest.reviewer), selectinload(FeedbackRequest.session_record)
         )
@@ -259,11 +269,13 @@ def requests_made(session: Session, person_id: int) -> Sequence[FeedbackRequest]
     ).all()
 
 
-def requests_received(session: Session, person_id: int) -> Sequence[FeedbackRequest]:
+def requests_received(
+    session: Session, person_id: int, teams: frozenset[int] | None = None
+) -> Sequence[FeedbackRequest]:
     """Requests waiting for the person's feedback first, then answered ones."""
     return session.scalars(
         select(FeedbackRequest)
-        .where(FeedbackRequest.reviewer_id == person_id)
+        .where(FeedbackRequest.reviewer_id == person_id, *_about_sessions_in(teams))
         .options(
             selectinload(FeedbackRequest.requester), selectinload(FeedbackRequest.session_record)
         )

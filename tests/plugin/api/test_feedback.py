@@ -119,3 +119,15 @@ def test_only_the_two_people_of_a_request_reach_it(pages_app: Flask, world: Worl
     given = client.post(url, json={"rating": 5}, headers=auth(north))
     assert given.status_code == 201
     assert given.get_json()["leader_id"] == world.people["gus"]
+
+
+def test_a_team_limited_token_reads_requests_about_its_teams_sessions_only(
+    pages_app: Flask, world: World
+) -> None:
+    _session_id, request_id, _ada, gus = asked(pages_app, world)  # a North session
+    client = pages_app.test_client()
+    south_only = make_token(pages_app, person=world.people["gus"], teams=[world.other_team])
+    limited = client.get("/api/v1/feedback-requests", headers=auth(south_only)).get_json()
+    assert limited == {"made": [], "received": []}
+    everything = client.get("/api/v1/feedback-requests", headers=auth(gus)).get_json()
+    assert [r["id"] for r in everything["received"]] == [request_id]
