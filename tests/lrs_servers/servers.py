@@ -71,6 +71,9 @@ class RunningLRS:
     def start(self) -> None:
         sock = self.listening or socket.create_server(("127.0.0.1", self.port))
         self.listening = None
+        # As every server sets it: the connections it accepts inherit it, so a
+        # restart can bind the port while their ends linger (FIN_WAIT, TIME_WAIT).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.listen()
         with sock, self.log_path.open("ab") as log:  # the process keeps its own copies
             self.process = subprocess.Popen(
