@@ -136,9 +136,10 @@ TRAIN_THE_TRAINER_ATTENDED = TemplateSpec(
     "Train-the-trainer session attended",
     "Train-de-trainersessie bijgewoond",
     "A (new) trainer attended a train-the-trainer session; who ran it is the instructor; the "
-    "registration names the trainer pairing when there is one.",
+    "registration names the trainer pairing when there is one, else it is the statement's own.",
     "Een (nieuwe) trainer woonde een train-de-trainersessie bij; wie hem gaf is instructeur; "
-    "de registratie noemt het trainerskoppel als dat er is.",
+    "de registratie noemt het trainerskoppel als dat er is, anders is het die van het "
+    "statement zelf.",
     v.ATTENDED,
     "formal",
     object_type=v.TRAIN_THE_TRAINER_SESSION,
@@ -321,6 +322,37 @@ class PatternSpec:
 
 
 PATTERNS: tuple[PatternSpec, ...] = (
+    PatternSpec(
+        "statement-on-its-own",
+        "alternates",
+        (
+            "t:knowledge-session-taught",
+            "t:knowledge-session-attended",
+            "t:material-used",
+            "t:material-shared",
+            "t:expectations-acknowledged",
+            "t:goal-set",
+            "t:goal-met",
+            "t:train-the-trainer-attended",
+            "t:feedback-given",
+            "t:session-confirmed",
+            "t:session-rated",
+            "t:statement-voided",
+        ),
+        primary=True,
+        en="A statement on its own",
+        nl="Een statement op zichzelf",
+        definition_en="A statement that belongs with no other, in a registration of its own "
+        "(derived from the statement id): a knowledge session taught or attended, material "
+        "used or shared, expectations acknowledged, a confirmation or rating, a voiding, and "
+        "goals, train-the-trainer sessions and feedback outside a mentoring relationship or "
+        "trainer pairing.",
+        definition_nl="Een statement dat bij geen ander hoort, in een eigen registratie "
+        "(afgeleid van het statement-id): een kennissessie gegeven of bijgewoond, materiaal "
+        "gebruikt of gedeeld, verwachtingen bevestigd, een bevestiging of beoordeling, een "
+        "intrekking, en doelen, train-de-trainersessies en feedback buiten een mentorrelatie "
+        "of trainerskoppel.",
+    ),
     PatternSpec(
         "mentoring-relationship",
         "oneOrMore",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -184,6 +184,16 @@ def statement_uuid(statement_id: uuid.UUID | str | None) -> str:
         raise ValueError(f"statement id must be a UUID, got {statement_id!r}") from None
 
 
+#: The namespace of the registrations statements get of their own (uuid5 of their id).
+OWN_REGISTRATIONS = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/leaderled/registrations")
+
+
+def own_registration(statement_id: str) -> uuid.UUID:
+    """The registration of a statement that belongs with no other: the same for
+    the same statement id, so a statement built again is the same statement."""
+    return uuid.uuid5(OWN_REGISTRATIONS, statement_id)
+
+
 def _registration(value: object) -> str:
     try:
         return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
@@ -209,14 +219,36 @@ def content_id(statement: Statement) -> str:
     gets the same id, other content (a moved timestamp, another xAPI version)
     another one.
     """
+    return str(uuid.uuid5(CONTENT_NAMESPACE, canonical_json(_content(statement))))
+
+
+def _has_own_registration(statement: Statement) -> bool:
+    context = statement.get("context")
+    own_id = statement.get("id")
+    return (
+        isinstance(context, dict)
+        and isinstance(own_id, str)
+        and context.get("registration") == str(own_registration(own_id))
+    )
+
+
+def _content(statement: Statement) -> Statement:
+    """Everything but the id, and but a registration derived from the id."""
     rest = {key: value for key, value in statement.items() if key != "id"}
-    return str(uuid.uuid5(CONTENT_NAMESPACE, canonical_json(rest)))
+    if _has_own_registration(statement):
+        rest["context"] = {k: v for k, v in rest["context"].items() if k != "registration"}
+    return rest
 
 
 def with_content_id(statement: Statement) -> Statement:
-    """``statement`` with :func:`content_id` as its id (first, as the builders write it)."""
+    """``statement`` with :func:`content_id` as its id (first, as the builders write
+    it), and a registration of its own derived from that id if it had one."""
+    own = _has_own_registration(statement)
+    new_id = content_id(statement)
     rest = {key: value for key, value in statement.items() if key != "id"}
-    return {"id": content_id(rest), **rest}
+    if own:
+        rest["context"] = {**rest["context"], "registration": str(own_registration(new_id))}
+    return {"id": new_id, **rest}
 
 
 def activity(
@@ -269,10 +301,20 @@ def assemble(
     context: ContextParts,
     result: Statement | None = None,
 ) -> Statement:
-    """The statement for ``spec``, written for ``options.xapi_version``."""
+    """The statement for ``spec``, written for ``options.xapi_version``.
+
+    A statement that belongs with no other (no mentoring relationship or
+    trainer pairing names its registration) gets a registration of its own,
+    derived from its id: the xAPI Profiles spec has every statement with the
+    profile in its category follow a primary pattern within one registration,
+    and "A statement on its own" is that pattern (``template_specs.PATTERNS``).
+    """
     base = options.base
+    own_id = statement_uuid(statement_id)
+    if context.registration is None:
+        context = replace(context, registration=own_registration(own_id))
     statement: Statement = {
-        "id": statement_uuid(statement_id),
+        "id": own_id,
         "timestamp": format_timestamp(occurred_at),
         "actor": agent(actor, options),
         "verb": {"id": spec.verb.iri(base), "display": spec.verb.display()},

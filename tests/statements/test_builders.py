@@ -36,7 +36,9 @@ from statements.builders import (
     mentoring_moment,
     statement_voided,
     trainer_pairing_assigned,
+    with_content_id,
 )
+from statements.builders.common import OWN_REGISTRATIONS, own_registration
 from statements.builders.registry import EXPERIENCED, LEADER, LEARNER
 from statements.identity import Identity
 from statements.profile import build_profile
@@ -169,7 +171,21 @@ def test_mentoring_and_pairing_statements_carry_their_registration() -> None:
     pairing = statements["trainer-pairing-assigned"]["context"]["registration"]
     assert statements["feedback-given"]["context"]["registration"] == pairing
     assert statements["train-the-trainer-attended"]["context"]["registration"] == pairing
-    assert "registration" not in statements["knowledge-session-taught"]["context"]
+    # A statement that belongs with no other has a registration of its own, from its id.
+    taught = statements["knowledge-session-taught"]
+    assert taught["context"]["registration"] == str(own_registration(taught["id"]))
+
+
+def test_an_own_registration_follows_the_id_it_was_derived_from() -> None:
+    event = SessionTaught(LEADER, SESSION, AT, timedelta(hours=1))
+    fixed = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
+    built = knowledge_session_taught(event, statement_id=fixed)
+    assert built["context"]["registration"] == str(own_registration(fixed))
+    assert built["context"]["registration"] == str(uuid.uuid5(OWN_REGISTRATIONS, fixed))
+    renamed = with_content_id(built)
+    assert renamed["id"] != fixed
+    assert renamed["context"]["registration"] == str(own_registration(renamed["id"]))
+    assert with_content_id(knowledge_session_taught(event)) == renamed  # any first id
 
 
 def test_every_statement_names_the_profile_version_and_speaks_english_and_dutch() -> None:

@@ -1,4 +1,6 @@
-"""The two primary patterns accept what leaders really record, in order, and nothing else."""
+"""The primary patterns accept what leaders really record, in order, and nothing
+else; every statement we build follows one within its registration (xAPI
+Profiles, structure section 9, Learning Record Providers)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from statements.builders import (
+    BuildOptions,
     FeedbackGiven,
     Goal,
     GoalEvent,
@@ -23,7 +26,8 @@ from statements.builders import (
     train_the_trainer_attended,
     trainer_pairing_assigned,
 )
-from statements.builders.registry import EXPERIENCED, LEADER, LEARNER, LND
+from statements.builders.common import own_registration
+from statements.builders.registry import EXPERIENCED, LEADER, LEARNER, LND, REGISTRY, examples
 from statements.patterns import follows
 from statements.profile import build_profile
 from statements.template_specs import pattern_iri
@@ -120,3 +124,33 @@ def test_a_statement_breaking_its_template_breaks_the_pattern() -> None:
     statements = _relationship()
     del statements[2]["result"]["duration"]
     assert follows(statements, PROFILE) is None
+
+
+def test_every_example_statement_follows_a_primary_pattern_within_its_registration() -> None:
+    """A statement on its own follows its pattern alone; the others share the
+    registration of a mentoring relationship or trainer pairing, whose
+    sequences the tests above play through."""
+    own = pattern_iri("statement-on-its-own")
+    shared = set()
+    for statement in examples():
+        registration = statement["context"]["registration"]
+        if registration == str(own_registration(statement["id"])):
+            assert follows([statement], PROFILE) == own, statement["verb"]["id"]
+        else:
+            shared.add(statement["verb"]["id"].rsplit("/", 1)[-1])
+    assert shared == {
+        "mentored",
+        "coached",
+        "set",
+        "completed",
+        "assign",
+        "attended",
+        "gave-feedback",
+    }
+
+
+def test_a_statement_on_its_own_follows_its_pattern_and_two_do_not() -> None:
+    taught = REGISTRY["knowledge-session-taught"].example_statement(BuildOptions())
+    assert follows([taught], PROFILE) == pattern_iri("statement-on-its-own")
+    second = {**taught, "id": str(uuid.uuid4())}  # the same registration, twice
+    assert follows([taught, second], PROFILE) is None

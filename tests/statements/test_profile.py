@@ -251,9 +251,28 @@ def test_patterns_do_not_contain_themselves() -> None:
         reach(pid, ())
 
 
-def test_the_two_primary_patterns_cover_mentoring_and_trainer_pairing() -> None:
+def test_the_primary_patterns_cover_mentoring_trainer_pairing_and_statements_on_their_own() -> None:
     primary = {p["id"].rsplit("/", 1)[1] for p in PROFILE["patterns"] if p.get("primary")}
-    assert primary == {"mentoring-relationship", "trainer-pairing"}
+    assert primary == {"mentoring-relationship", "trainer-pairing", "statement-on-its-own"}
+
+
+def test_every_template_is_reachable_from_a_primary_pattern() -> None:
+    """Structure section 9: every statement with the profile in its category
+    follows a primary pattern, so every template must be in one."""
+    patterns = {p["id"]: p for p in PROFILE["patterns"]}
+    reached: set[str] = set()
+
+    def walk(pid: str) -> None:
+        for member in _pattern_members(patterns[pid]):
+            if member in patterns:
+                walk(member)
+            else:
+                reached.add(member)
+
+    for pid, pattern in patterns.items():
+        if pattern.get("primary"):
+            walk(pid)
+    assert {t["id"] for t in PROFILE["templates"]} <= reached
 
 
 def test_document_is_deterministic_json_and_follows_its_base() -> None:
