@@ -21,7 +21,7 @@ from plugin.jobs.connection import client_for, pull_targets, target
 from plugin.jobs.guard import WorkerBusy
 from plugin.jobs.health import LrsHealth, health
 from plugin.jobs.runner import PlanError, RunPlan, run, sync_options
-from plugin.jobs.shutdown import UncleanStop
+from plugin.jobs.shutdown import UncleanStop, dump_stacks_on_sigusr1
 from plugin.jobs.sync import Sync, SyncBusy
 from plugin.models.outbox import DeliveryEvent, OutboxRow, OutboxState
 from plugin.services.outbox import OutboxError, now_ms, statement_text
@@ -60,6 +60,9 @@ def worker(delivery: bool, sync_: bool, concurrency: int, sync_interval: float, 
     """
     if not delivery and not sync_:
         raise click.UsageError("nothing to do: both --no-delivery and --no-sync were given")
+    # From the start: SIGUSR1's default is to end the process, and a worker
+    # slow to start (a database far away) is one whose stacks are wanted.
+    dump_stacks_on_sigusr1()
     plan = RunPlan(
         delivery=delivery,
         sync=sync_,

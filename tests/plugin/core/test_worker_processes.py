@@ -23,9 +23,11 @@ from core_helpers import (
     worker_env,
 )
 from counting_proxy import CountingProxy
+from sqlalchemy import func, select
 
 from lrs_client import LRSClient
 from plugin.db import Database
+from plugin.models.workers import WorkerHeartbeat
 from tests.lrs_servers.servers import RunningLRS
 from tests.lrs_servers.servers import learning_locker as make_learning_locker
 
@@ -44,6 +46,11 @@ def ll_client(learning_locker: RunningLRS) -> Iterator[LRSClient]:
     client = LRSClient(learning_locker.endpoint, username="ll-key", password="ll-secret")
     yield client
     client.close()
+
+
+def _heartbeats(database: Database) -> int:
+    with database.session_scope() as session:
+        return int(session.scalar(select(func.count()).select_from(WorkerHeartbeat)) or 0)
 
 
 def _wait(predicate, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -221,16 +228,24 @@ def test_sigterm_finishes_the_batch_and_releases_every_lease(
 
 
 def test_sigusr1_writes_where_every_thread_is_and_stops_nothing(
-    database_url: str, learning_locker: RunningLRS, tmp_path: Path
+    database: Database, database_url: str, learning_locker: RunningLRS, tmp_path: Path
 ) -> None:
     env = worker_env(database_url, learning_locker.endpoint, delivery_poll_seconds="0.1")
     log = tmp_path / "worker.log"
     worker = start_worker(env, log=log)
     _wait(lambda: "worker starting" in log.read_text(errors="replace"), 60, "the worker to start")
+    worker.send_signal(signal.SIGUSR1)  # while it starts: stacks, not the end of it
+    _wait(lambda: _heartbeats(database) > 0, 60, "the worker's loops to run")
+    before = len(log.read_text(errors="replace"))
     worker.send_signal(signal.SIGUSR1)
-    _wait(lambda: "most recent call first" in log.read_text(errors="replace"), 30, "the stacks")
-    written = log.read_text(errors="replace")
-    assert "plugin/jobs/runner.py" in written  # the worker's own threads
-    assert written.count("most recent call first") >= 3  # the main thread and its helpers
+
+    def dumped_its_threads() -> bool:  # a dump may be read while it is being written
+        written = log.read_text(errors="replace")[before:]
+        return (
+            "plugin/jobs/runner.py" in written  # the worker's own threads
+            and written.count("most recent call first") >= 3  # main thread and helpers
+        )
+
+    _wait(dumped_its_threads, 30, f"the stacks of the worker's threads (log: {log})")
     assert worker.poll() is None  # still running
     assert _stop(worker, log) == 0
