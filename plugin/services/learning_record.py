@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.models.formal import FormalRecord
@@ -28,6 +28,7 @@ from plugin.models.records import (
 )
 from plugin.services.confirmations import CONFIRMABLE
 from plugin.services.materials import SharedMaterial, shared_with
+from plugin.services.record_queries import in_teams
 from statements import template_specs as t
 from statements.classification import Origin
 
@@ -122,11 +123,6 @@ def _took_part(person_id: int) -> Select[tuple[int]]:
     )
 
 
-def _in_teams(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
-    """Records of ``teams`` only, unless None (every record)."""
-    return [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
-
-
 def leader_led_of(
     session: Session,
     person_id: int,
@@ -147,7 +143,7 @@ def leader_led_of(
                 LeaderLedRecord.state == RecordState.ACTIVE,
                 # Shared material has a section of its own on the page.
                 LeaderLedRecord.kind != RecordKind.MATERIAL_SHARED,
-                *_in_teams(teams),
+                *in_teams(teams),
             )
             .options(selectinload(LeaderLedRecord.leader))
             .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())
@@ -198,7 +194,7 @@ def mix_of(session: Session, person_id: int, teams: frozenset[int] | None = None
         .where(
             LeaderLedRecord.id.in_(_took_part(person_id)),
             LeaderLedRecord.state == RecordState.ACTIVE,
-            *_in_teams(teams),
+            *in_teams(teams),
         )
         .group_by(LeaderLedRecord.kind)
     )

@@ -35,6 +35,7 @@ from plugin.services.catalogue import value_ref
 from plugin.services.errors import Checks, Invalid, NotFound
 from plugin.services.people import Actor, members_among, require_leader_of, statement_identity
 from plugin.services.publishing import Publishing
+from plugin.services.record_queries import in_teams
 from plugin.services.roles import require_leader, require_lnd_admin
 from plugin.services.uploads import CheckedUpload, FileStore, Upload, check_upload
 from statements.builders import Material as MaterialRef
@@ -546,7 +547,6 @@ def shared_with(
 ) -> list[SharedMaterial]:
     """Materials shared with the person (in ``teams``, when given: a reader
     limited to them), newest share first, each material once."""
-    in_teams = [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
     rows = session.execute(
         select(Material, LeaderLedRecord)
         .join(LeaderLedRecord, LeaderLedRecord.activity_iri == Material.iri)
@@ -555,7 +555,7 @@ def shared_with(
             LeaderLedRecord.kind == RecordKind.MATERIAL_SHARED,
             LeaderLedRecord.state == RecordState.ACTIVE,
             RecordParticipant.person_id == person_id,
-            *in_teams,
+            *in_teams(teams),
         )
         .options(selectinload(LeaderLedRecord.leader))
         .order_by(LeaderLedRecord.occurred_at.desc(), LeaderLedRecord.id.desc())

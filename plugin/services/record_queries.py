@@ -190,8 +190,9 @@ class Teaching:
         )
 
 
-def _in_teams(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
-    """Records of ``teams`` only, unless None (every record)."""
+def in_teams(teams: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """Records of ``teams`` only, unless None (every record): the WHERE of a
+    read for someone limited to teams (an API token)."""
     return [] if teams is None else [LeaderLedRecord.team_id.in_(teams)]
 
 
@@ -209,7 +210,7 @@ def _figures(
             LeaderLedRecord.state == RecordState.ACTIVE,
             LeaderLedRecord.kind.in_(LEADER_KINDS),
             LeaderLedRecord.occurred_at >= _start_of(since),
-            *_in_teams(teams),
+            *in_teams(teams),
         )
         .group_by(LeaderLedRecord.kind)
     ).all()
@@ -238,7 +239,7 @@ def teaching_of(
             LeaderLedRecord.leader_id == leader_id,
             LeaderLedRecord.state == RecordState.ACTIVE,
             LeaderLedRecord.occurred_at >= _start_of(quarter_start),
-            *_in_teams(teams),
+            *in_teams(teams),
         )
     )
     coaching: list[TeamMemberCoaching] = []
@@ -253,7 +254,7 @@ def teaching_of(
                     LeaderLedRecord.leader_id == leader_id,
                     LeaderLedRecord.state == RecordState.ACTIVE,
                     LeaderLedRecord.kind.in_(COACHING_KINDS),
-                    *_in_teams(teams),
+                    *in_teams(teams),
                 )
                 .group_by(RecordParticipant.person_id)
             )
